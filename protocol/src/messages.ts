@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import {
+  correlationIdSchema,
+  isoTimeSchema,
+  languageTagSchema,
+  tagSchema,
+  timeZoneSchema,
+} from './common.js';
+import { contentItemSchema } from './content.js';
+import { deviceIdSchema, slugSchema } from './device-id.js';
+import { ERROR_CODE_NAMES } from './error-codes.js';
+
+const versionStringSchema = z.string().min(1).max(64);
+const errorCodeSchema = z.enum(ERROR_CODE_NAMES);
+
+export const problemSchema = z.object({
+  code: errorCodeSchema,
+  message: z.string().max(500),
+});
+
+/** `status`: retained; the device's last will publishes `{"state":"offline"}`. */
+export const statusSchema = z.object({
+  state: z.enum(['online', 'offline']),
+  at: isoTimeSchema.optional(),
+  agentVersion: versionStringSchema.optional(),
+});
+
+/** `desired`: retained; the whole target state of one screen, replaced as a unit. */
+export const desiredSchema = z.object({
+  version: z.number().int().positive(),
+  deviceId: deviceIdSchema,
+  issuedAt: isoTimeSchema,
+  device: z.object({
+    name: z.string().min(1).max(120),
+    gateId: slugSchema,
+    zoneId: slugSchema,
+    tags: z.array(tagSchema).max(32).default([]),
+  }),
+  display: z.object({
+    timeZone: timeZoneSchema,
+    locale: languageTagSchema,
+    languages: z.array(languageTagSchema).min(1).max(16),
+  }),
+  content: z.object({
+    defaultItem: contentItemSchema,
+  }),
+});
+
+/** `reported`: retained; what the device has actually applied and is doing. */
+export const reportedSchema = z.object({
+  at: isoTimeSchema,
+  agentVersion: versionStringSchema,
+  appliedVersion: z.number().int().positive().nullable(),
+  desiredSource: z.enum(['fleet', 'cache', 'none']),
+  phase: z.enum(['starting', 'applying', 'playing', 'degraded']),
+  currentItemId: z.string().max(128).nullable(),
+  errors: z.array(problemSchema).max(20).default([]),
+});
+
+/** `telemetry`: not retained; one health sample. Unknown readings are null, never guessed. */
+export const telemetrySchema = z.object({
+  at: isoTimeSchema,
+  uptimeSec: z.number().nonnegative(),
+  cpu: z.object({
+    loadPercent: z.number().min(0).max(100),
+    temperatureC: z.number().min(-50).max(150).nullable(),
+  }),
+  memory: z.object({ totalBytes: z.number().nonnegative(), usedBytes: z.number().nonnegative() }),
+  disk: z.object({ totalBytes: z.number().nonnegative(), usedBytes: z.number().nonnegative() }).nullable(),
+  agent: z.object({
+    version: versionStringSchema,
+    rssBytes: z.number().nonnegative(),
+    uptimeSec: z.number().nonnegative(),
+  }),
+});
+
+const eventBase = { id: z.string().min(8).max(64), at: isoTimeSchema };
+
+/** `events`: not retained; things that happened, for audit and proof of play. */
+export const eventSchema = z.discriminatedUnion('kind', [
+  z.object({ ...eventBase, kind: z.literal('agent-started'), agentVersion: versionStringSchema }),
+  z.object({ ...eventBase, kind: z.literal('desired-applied'), version: z.number().int().positive() }),
+  z.object({
+    ...eventBase,
+    kind: z.literal('desired-rejected'),
+    version: z.number().int().positive().nullable(),
+    problem: problemSchema,
+  }),
+  z.object({ ...eventBase, kind: z.literal('error'), problem: problemSchema }),
+  z.object({
+    ...eventBase,
+    kind: z.literal('proof-of-play'),
+    itemId: z.string().min(1).max(128),
+    startedAt: isoTimeSchema,
+    durationMs: z.number().int().nonnegative(),
+  }),
+]);
+
+const commandBase = {
+  id: correlationIdSchema,
+  issuedAt: isoTimeSchema,
+  /** A command that arrives after this is answered COMMAND_EXPIRED and not run. */
+  expiresAt: isoTimeSchema.optional(),
+};
+
+/** `cmd/req`: not retained; one-off actions. Targets change through `desired`, never here. */
+export const commandRequestSchema = z.discriminatedUnion('name', [
+  z.object({ ...commandBase, name: z.literal('ping'), args: z.object({}).default({}) }),
+  z.object({
+    ...commandBase,
+    name: z.literal('identify'),
+    args: z
+      .object({ durationSec: z.number().int().min(1).max(600).default(30) })
+      .default({ durationSec: 30 }),
+  }),
+]);
+
+export const COMMAND_NAMES = ['ping', 'identify'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** `cmd/res`: not retained; the answer, with the request's correlation id. */
+export const commandResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    id: correlationIdSchema,
+    name: z.string().min(1).max(64),
+    at: isoTimeSchema,
+    ok: z.literal(true),
+    result: z.record(z.string(), z.unknown()).default({}),
+  }),
+  z.object({
+    id: correlationIdSchema,
+    name: z.string().min(1).max(64),
+    at: isoTimeSchema,
+    ok: z.literal(false),
+    problem: problemSchema,
+  }),
+]);
+
+export type Problem = z.infer<typeof problemSchema>;
+export type StatusMessage = z.infer<typeof statusSchema>;
+export type DesiredDocument = z.infer<typeof desiredSchema>;
+export type DesiredDocumentInput = z.input<typeof desiredSchema>;
+export type ReportedState = z.infer<typeof reportedSchema>;
+export type TelemetrySample = z.infer<typeof telemetrySchema>;
+export type DeviceEvent = z.infer<typeof eventSchema>;
+export type CommandRequest = z.infer<typeof commandRequestSchema>;
+export type CommandResult = z.infer<typeof commandResultSchema>;

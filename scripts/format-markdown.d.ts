@@ -1,0 +1,1 @@
+export function formatMarkdown(text: string): Promise<string>;
