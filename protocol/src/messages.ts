@@ -52,7 +52,8 @@ export const reportedSchema = z.object({
   agentVersion: versionStringSchema,
   appliedVersion: z.number().int().positive().nullable(),
   desiredSource: z.enum(['fleet', 'cache', 'none']),
-  phase: z.enum(['starting', 'applying', 'playing', 'degraded']),
+  /** applied: state accepted and persisted; playing: the player confirmed the item on screen. */
+  phase: z.enum(['starting', 'applying', 'applied', 'playing', 'degraded']),
   currentItemId: z.string().max(128).nullable(),
   errors: z.array(problemSchema).max(20).default([]),
 });
