@@ -1,0 +1,95 @@
+import type { ParsedMessage } from '@gatecast/protocol';
+import type { Logger } from 'pino';
+import type { BrokerHandlers, DisconnectCause } from '../broker/broker.js';
+import type { CommandClient } from '../commands/command-client.js';
+import type { DevicesRepo } from './devices-repo.js';
+
+export interface DeviceInboxDeps {
+  devices: DevicesRepo;
+  commands: CommandClient;
+  log: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Turns broker signals into store updates, one statement per message (this is the hot path
+ * of every telemetry sample). Times are the fleet's clock: a screen's clock may be wrong.
+ * Messages from devices no longer in the store are ignored with a log line.
+ */
+export class DeviceInbox implements BrokerHandlers {
+  private readonly deps: DeviceInboxDeps;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+
+  constructor(deps: DeviceInboxDeps) {
+    this.deps = deps;
+    this.log = deps.log.child({ mod: 'inbox' });
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  onDeviceMessage(message: ParsedMessage): void {
+    try {
+      this.dispatch(message);
+    } catch (error) {
+      // A store failure (disk full, locked) costs this message, never the broker's loop.
+      this.log.error(
+        { deviceId: message.deviceId, kind: message.kind, err: (error as Error).message },
+        'message not stored',
+      );
+    }
+  }
+
+  onDeviceConnected(deviceId: string): void {
+    this.presence(deviceId, 'online');
+  }
+
+  onDeviceDisconnected(deviceId: string, cause: DisconnectCause): void {
+    this.log.debug({ deviceId, cause }, 'device disconnected');
+    this.presence(deviceId, 'offline');
+  }
+
+  private dispatch(message: ParsedMessage): void {
+    const { devices } = this.deps;
+    const at = this.now().toISOString();
+    const { deviceId } = message;
+    switch (message.kind) {
+      case 'status':
+        return this.stored(
+          message,
+          devices.setPresence(deviceId, message.payload.state, at, message.payload.agentVersion),
+        );
+      case 'reported':
+        return this.stored(message, devices.saveReported(deviceId, message.payload, at));
+      case 'telemetry':
+        return this.stored(message, devices.saveTelemetry(deviceId, message.payload, at));
+      case 'events':
+        if (!devices.exists(deviceId)) return this.stored(message, false);
+        this.log.info({ deviceId, event: message.payload }, `device event ${message.payload.kind}`);
+        return;
+      case 'cmd/res':
+        return this.deps.commands.handleResult(deviceId, message.payload);
+      case 'desired':
+      case 'cmd/req':
+        this.log.warn({ deviceId, kind: message.kind }, 'fleet-bound message of a fleet-sent kind ignored');
+        return;
+    }
+  }
+
+  private presence(deviceId: string, state: 'online' | 'offline'): void {
+    try {
+      if (!this.deps.devices.setPresence(deviceId, state, this.now().toISOString())) {
+        this.log.warn({ deviceId, state }, 'presence of a device not in the store ignored');
+      }
+    } catch (error) {
+      this.log.error({ deviceId, state, err: (error as Error).message }, 'presence not stored');
+    }
+  }
+
+  private stored(message: ParsedMessage, known: boolean): void {
+    if (!known)
+      this.log.warn(
+        { deviceId: message.deviceId, kind: message.kind },
+        'message from a device not in the store ignored',
+      );
+  }
+}

@@ -1,0 +1,184 @@
+import { deviceTopic, type CommandResult, type ParsedMessage } from '@gatecast/protocol';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandClient } from '../../../src/commands/command-client.js';
+import { DeviceInbox } from '../../../src/devices/device-inbox.js';
+import { DevicesRepo } from '../../../src/devices/devices-repo.js';
+import { GatesRepo } from '../../../src/gates/gates-repo.js';
+import { enrol, sampleReported, sampleTelemetry, seedGates } from '../store/fixtures.js';
+import { openTempStore, recordingLogger } from '../store/temp-store.js';
+import { eventually, startFleetHarness, type FleetHarness } from './fleet-harness.js';
+
+const T0 = '2026-11-26T08:00:00.000Z';
+const T1 = '2026-11-26T08:00:30.000Z';
+
+/** Records what the inbox hands to the command client. */
+class RecordingCommands extends CommandClient {
+  readonly results: Array<{ deviceId: string; result: CommandResult }> = [];
+  constructor() {
+    super({
+      broker: { publishToDevice: async () => undefined, isConnected: () => true },
+      log: pino({ level: 'silent' }),
+    });
+  }
+  override handleResult(deviceId: string, result: CommandResult): void {
+    this.results.push({ deviceId, result });
+  }
+}
+
+describe('DeviceInbox', () => {
+  let store: ReturnType<typeof openTempStore>;
+  let devices: DevicesRepo;
+  let commands: RecordingCommands;
+  let inbox: DeviceInbox;
+  let recording: ReturnType<typeof recordingLogger>;
+  let clock: string;
+
+  beforeEach(() => {
+    recording = recordingLogger();
+    store = openTempStore();
+    seedGates(new GatesRepo(store.db));
+    devices = new DevicesRepo(store.db, recording.log);
+    commands = new RecordingCommands();
+    clock = T0;
+    inbox = new DeviceInbox({ devices, commands, log: recording.log, now: () => new Date(clock) });
+    enrol(devices, 'cat-bi-arr-01');
+  });
+  afterEach(() => {
+    commands.stop();
+    store.close();
+  });
+
+  const message = (m: Omit<ParsedMessage, 'ok' | 'deviceId'> & { deviceId?: string }): ParsedMessage =>
+    ({ ok: true, deviceId: 'cat-bi-arr-01', ...m }) as ParsedMessage;
+  const warnings = () => recording.lines.filter((line) => line.level === 40).map((line) => line.msg);
+
+  it('maps status to presence at the fleet time, keeping the agent version', () => {
+    inbox.onDeviceMessage(
+      message({
+        kind: 'status',
+        payload: { state: 'online', agentVersion: '0.1.0', at: '1999-01-01T00:00:00Z' },
+      }),
+    );
+    expect(devices.get('cat-bi-arr-01')).toMatchObject({
+      presence: { state: 'online', since: T0, lastSeenAt: T0 },
+      agentVersion: '0.1.0',
+    });
+    clock = T1;
+    inbox.onDeviceMessage(message({ kind: 'status', payload: { state: 'offline' } }));
+    expect(devices.get('cat-bi-arr-01')?.presence).toEqual({ state: 'offline', since: T1, lastSeenAt: T1 });
+  });
+
+  it('maps reported to saveReported and telemetry to saveTelemetry', () => {
+    inbox.onDeviceMessage(message({ kind: 'reported', payload: sampleReported(T0, '0.2.0') }));
+    clock = T1;
+    inbox.onDeviceMessage(message({ kind: 'telemetry', payload: sampleTelemetry(T1, 42) }));
+    const record = devices.get('cat-bi-arr-01');
+    expect(record).toMatchObject({
+      reported: sampleReported(T0, '0.2.0'),
+      reportedAt: T0,
+      agentVersion: '0.2.0',
+    });
+    expect(record).toMatchObject({ lastTelemetry: sampleTelemetry(T1, 42), lastTelemetryAt: T1 });
+    expect(devices.telemetryHistory('cat-bi-arr-01', { limit: 5 })).toHaveLength(1);
+  });
+
+  it('hands cmd/res to the command client with the sending device', () => {
+    const result: CommandResult = { id: 'corr-id-0001', name: 'ping', at: T0, ok: true, result: {} };
+    inbox.onDeviceMessage(message({ kind: 'cmd/res', payload: result }));
+    expect(commands.results).toEqual([{ deviceId: 'cat-bi-arr-01', result }]);
+  });
+
+  it('logs events of known devices', () => {
+    inbox.onDeviceMessage(
+      message({ kind: 'events', payload: { id: 'event-0001', at: T0, kind: 'desired-applied', version: 4 } }),
+    );
+    expect(recording.lines).toContainEqual(
+      expect.objectContaining({ deviceId: 'cat-bi-arr-01', msg: 'device event desired-applied' }),
+    );
+  });
+
+  it('ignores messages of devices not in the store, with a log line each', () => {
+    const ghost = { deviceId: 'ghost-01' };
+    inbox.onDeviceMessage(message({ ...ghost, kind: 'status', payload: { state: 'online' } }));
+    inbox.onDeviceMessage(message({ ...ghost, kind: 'reported', payload: sampleReported(T0) }));
+    inbox.onDeviceMessage(message({ ...ghost, kind: 'telemetry', payload: sampleTelemetry(T0) }));
+    inbox.onDeviceMessage(
+      message({
+        ...ghost,
+        kind: 'events',
+        payload: { id: 'event-0002', at: T0, kind: 'agent-started', agentVersion: '1' },
+      }),
+    );
+    inbox.onDeviceConnected('ghost-01');
+    expect(warnings()).toHaveLength(5);
+    expect(store.db.prepare('SELECT count(*) FROM telemetry').pluck().get()).toBe(0);
+    expect(devices.get('ghost-01')).toBeUndefined();
+  });
+
+  it('connect marks online; any disconnect marks offline at once', () => {
+    inbox.onDeviceConnected('cat-bi-arr-01');
+    expect(devices.get('cat-bi-arr-01')?.presence.state).toBe('online');
+    for (const cause of ['keepalive', 'error', 'kicked', 'clean', 'shutdown'] as const) {
+      inbox.onDeviceConnected('cat-bi-arr-01');
+      clock = T1;
+      inbox.onDeviceDisconnected('cat-bi-arr-01', cause);
+      expect(devices.get('cat-bi-arr-01')?.presence).toMatchObject({ state: 'offline', since: T1 });
+      clock = T0;
+    }
+  });
+
+  it('logs a store failure instead of throwing into the broker', () => {
+    store.db.close();
+    expect(() =>
+      inbox.onDeviceMessage(message({ kind: 'telemetry', payload: sampleTelemetry(T0) })),
+    ).not.toThrow();
+    expect(() => inbox.onDeviceDisconnected('cat-bi-arr-01', 'error')).not.toThrow();
+    expect(recording.lines.filter((line) => line.level === 50)).toHaveLength(2);
+  });
+});
+
+describe('DeviceInbox behind a real broker', () => {
+  let fleet: FleetHarness;
+  let secret: string;
+
+  beforeEach(async () => {
+    fleet = await startFleetHarness();
+    seedGates(fleet.gates);
+    secret = enrol(fleet.devices, 'cat-bi-arr-01');
+  });
+  afterEach(() => fleet.close());
+
+  it('stores presence, reports and telemetry a screen publishes, and marks it offline when its link dies', async () => {
+    const screen = await fleet.connectDevice('cat-bi-arr-01', secret);
+    await eventually(() => expect(fleet.devices.get('cat-bi-arr-01')?.presence.state).toBe('online'));
+
+    const now = new Date().toISOString();
+    await screen.publishAsync(
+      deviceTopic('cat-bi-arr-01', 'reported'),
+      JSON.stringify(sampleReported(now, '0.4.0')),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
+    await screen.publishAsync(
+      deviceTopic('cat-bi-arr-01', 'telemetry'),
+      JSON.stringify(sampleTelemetry(now, 77)),
+    );
+    await eventually(() => {
+      const record = fleet.devices.get('cat-bi-arr-01');
+      expect(record?.agentVersion).toBe('0.4.0');
+      expect(record?.lastTelemetry?.cpu.loadPercent).toBe(77);
+    });
+
+    // No DISCONNECT packet: the broker sees the socket die.
+    screen.stream.destroy();
+    await eventually(() => expect(fleet.devices.get('cat-bi-arr-01')?.presence.state).toBe('offline'));
+  });
+
+  it('refuses a wrong secret at the broker, so nothing reaches the store', async () => {
+    await expect(fleet.connectDevice('cat-bi-arr-01', `${secret.slice(0, -1)}x`)).rejects.toThrow();
+    expect(fleet.devices.get('cat-bi-arr-01')?.presence.state).toBe('never-seen');
+  });
+});

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import { openDatabase, type Database } from '../../../src/store/database.js';
+
+/** A logger that keeps its lines, so a test can assert what was logged. */
+export function recordingLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return { log, lines };
+}
+
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+export function makeTempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'gatecast-fleet-'));
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A fresh database in its own temp dir; `close()` closes it and removes the dir. */
+export function openTempStore(log: Logger = silentLogger()): { db: Database; dir: string; close(): void } {
+  const dir = makeTempDir();
+  const dataDir = path.join(dir, 'data');
+  const db = openDatabase(dataDir, log);
+  return {
+    db,
+    dir: dataDir,
+    close() {
+      if (db.open) db.close();
+      removeDir(dir);
+    },
+  };
+}
