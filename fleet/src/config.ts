@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { GatecastError, agentConfigSchema } from '@gatecast/protocol';
+import { z } from 'zod';
+import type { BrokerLimits } from './broker/broker.js';
+
+export interface FleetConfig {
+  dataDir: string;
+  http: { host: string; port: number };
+  mqtt: { host: string; port: number };
+  mqtts: { host: string; port: number; certFile: string; keyFile: string } | null;
+  /** What enrolled agents are told to connect to; `:0` is replaced by the real port at start. */
+  publicMqttUrl: string;
+  logLevel: string;
+  brokerLimits: Partial<BrokerLimits>;
+  commandTimeoutMs: number;
+}
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
+
+const portSchema = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535')
+  .transform(Number)
+  .refine((port) => port <= 65_535, 'must be a whole number from 0 to 65535');
+
+const hostSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or an IP address such as 0.0.0.0');
+
+const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const filePathSchema = z.string().min(1, 'must be a file path');
+
+const mqttUrlSchema = agentConfigSchema.shape.mqtt.shape.url;
+
+/** Reads one variable; empty counts as unset so `FOO=` in an env file means "use the default". */
+function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, fallback: string): T;
+function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>): T | undefined;
+function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, fallback?: string) {
+  const raw = env[name] === '' ? undefined : env[name];
+  const value = raw ?? fallback;
+  if (value === undefined) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const reason = result.error.issues[0]?.message ?? 'is invalid';
+    throw new GatecastError('CONFIG_INVALID', `${name}: ${reason} (got ${JSON.stringify(value)})`);
+  }
+  return result.data;
+}
+
+/** TLS is on only with both files; one alone is almost certainly a mistake, so it is refused. */
+function readTls(env: NodeJS.ProcessEnv, host: string): FleetConfig['mqtts'] {
+  const certFile = read(env, 'GATECAST_TLS_CERT', filePathSchema);
+  const keyFile = read(env, 'GATECAST_TLS_KEY', filePathSchema);
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined) {
+    throw new GatecastError(
+      'CONFIG_INVALID',
+      'GATECAST_TLS_CERT: must be set together with GATECAST_TLS_KEY',
+    );
+  }
+  if (keyFile === undefined) {
+    throw new GatecastError(
+      'CONFIG_INVALID',
+      'GATECAST_TLS_KEY: must be set together with GATECAST_TLS_CERT',
+    );
+  }
+  const port = read(env, 'MQTTS_PORT', portSchema, '8883');
+  return { host, port, certFile: resolve(certFile), keyFile: resolve(keyFile) };
+}
+
+/** The fleet manager's settings from environment variables; throws CONFIG_INVALID naming the variable. */
+export function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
+  const mqttHost = read(env, 'MQTT_HOST', hostSchema, '0.0.0.0');
+  const mqttPort = read(env, 'MQTT_PORT', portSchema, '1883');
+  return {
+    dataDir: resolve(read(env, 'GATECAST_DATA_DIR', filePathSchema, './data')),
+    http: {
+      host: read(env, 'HOST', hostSchema, '0.0.0.0'),
+      port: read(env, 'PORT', portSchema, '8080'),
+    },
+    mqtt: { host: mqttHost, port: mqttPort },
+    mqtts: readTls(env, mqttHost),
+    publicMqttUrl: read(env, 'GATECAST_PUBLIC_MQTT_URL', mqttUrlSchema, `mqtt://127.0.0.1:${mqttPort}`),
+    logLevel: read(env, 'LOG_LEVEL', logLevelSchema, 'info'),
+    brokerLimits: {},
+    commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,236 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { GatecastError } from '@gatecast/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ApiTokens } from './auth/api-tokens.js';
+import { createBroker, type Broker } from './broker/broker.js';
+import { CommandClient } from './commands/command-client.js';
+import type { FleetConfig } from './config.js';
+import { DesiredService } from './desired/desired-service.js';
+import { DeviceInbox } from './devices/device-inbox.js';
+import { verifySecret } from './devices/device-secrets.js';
+import { DevicesRepo } from './devices/devices-repo.js';
+import { GatesRepo } from './gates/gates-repo.js';
+import { buildHttpApp } from './http/build-http-app.js';
+import { openDatabase, type Database } from './store/database.js';
+
+export interface RunningFleet {
+  httpPort: number;
+  mqttPort: number;
+  mqttsPort: number | null;
+  /** The admin API token, only on the very first start of a data dir; null afterwards. */
+  adminToken: string | null;
+  adminTokenFile: string;
+}
+
+export interface Fleet {
+  start(): Promise<RunningFleet>;
+  stop(): Promise<void>;
+}
+
+/** What one start() opened, so stop() (or a failed start) closes exactly that. */
+interface Run {
+  db?: Database;
+  commands?: CommandClient;
+  broker?: Broker;
+  app?: FastifyInstance;
+}
+
+/** The fleet manager: store, broker and HTTP API wired together. Creating it does no I/O. */
+export function createFleet(config: FleetConfig, log: Logger): Fleet {
+  const fleetLog = log.child({ mod: 'fleet' });
+  let current: Run | null = null;
+  let stopping: Promise<void> | null = null;
+
+  return {
+    async start() {
+      if (current) throw new GatecastError('CONFLICT', 'the fleet manager is already running');
+      if (stopping) await stopping;
+      const run: Run = {};
+      current = run;
+      try {
+        const running = await startRun(run, config, log);
+        fleetLog.info({ ...running, adminToken: undefined }, 'fleet manager started');
+        return running;
+      } catch (error) {
+        current = null;
+        await stopRun(run, fleetLog);
+        throw startFailure(error);
+      }
+    },
+    async stop() {
+      const run = current;
+      current = null;
+      if (run) stopping = stopRun(run, fleetLog).finally(() => (stopping = null));
+      await stopping;
+    },
+  };
+}
+
+async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<RunningFleet> {
+  const store = openStore(run, config, log);
+  const admin = store.tokens.ensureAdminToken(config.dataDir);
+  markAllOffline(store.devices);
+  const tls = await readTls(config.mqtts);
+  const { broker, commands } = wireBroker(run, config, tls, store, log);
+  const desired = new DesiredService({ ...store, broker, log });
+  const ports = await listening('cannot start the MQTT broker', () => broker.start());
+  await desired.republishAll();
+
+  const app = buildHttpApp({
+    ...store,
+    log,
+    desired,
+    commands,
+    broker,
+    publicMqttUrl: withActualPort(config.publicMqttUrl, ports),
+    commandTimeoutMs: config.commandTimeoutMs,
+  });
+  run.app = app;
+  await listening('cannot start the HTTP API', () =>
+    app.listen({ host: config.http.host, port: config.http.port }),
+  );
+  const httpPort = (app.server.address() as AddressInfo).port;
+  return { httpPort, ...ports, adminToken: admin.token, adminTokenFile: admin.path };
+}
+
+interface Store {
+  db: Database;
+  gates: GatesRepo;
+  devices: DevicesRepo;
+  tokens: ApiTokens;
+}
+
+function openStore(run: Run, config: FleetConfig, log: Logger): Store {
+  const db = attempt(`cannot open the database in ${config.dataDir}`, () =>
+    openDatabase(config.dataDir, log),
+  );
+  run.db = db;
+  return { db, gates: new GatesRepo(db), devices: new DevicesRepo(db, log), tokens: new ApiTokens(db) };
+}
+
+/** Broker, command client and inbox: devices authenticate against the store, messages land in it. */
+function wireBroker(
+  run: Run,
+  config: FleetConfig,
+  tls: { cert: Buffer; key: Buffer } | null,
+  { devices }: Store,
+  log: Logger,
+): { broker: Broker; commands: CommandClient } {
+  // The command client and the broker need each other; the client reaches the broker late.
+  const brokerRef: Pick<Broker, 'publishToDevice' | 'isConnected'> = {
+    publishToDevice: (deviceId, kind, payload) =>
+      requireStarted(run.broker).publishToDevice(deviceId, kind, payload),
+    isConnected: (deviceId) => run.broker?.isConnected(deviceId) ?? false,
+  };
+  const commands = new CommandClient({ broker: brokerRef, log });
+  run.commands = commands;
+  const broker = createBroker({
+    log,
+    authenticator: {
+      authenticate: (deviceId, secret) => {
+        const stored = devices.credential(deviceId);
+        return stored !== undefined && verifySecret(secret, stored);
+      },
+    },
+    handlers: new DeviceInbox({ devices, commands, log }),
+    limits: config.brokerLimits,
+    tcp: config.mqtt,
+    ...(config.mqtts && tls ? { tls: { host: config.mqtts.host, port: config.mqtts.port, ...tls } } : {}),
+  });
+  run.broker = broker;
+  return { broker, commands };
+}
+
+/** Reverse order of start; each part is closed even when an earlier one fails to. */
+async function stopRun(run: Run, log: Logger): Promise<void> {
+  const steps: Array<[string, (() => unknown) | undefined]> = [
+    ['http', run.app && (() => run.app?.close())],
+    ['broker', run.broker && (() => run.broker?.stop())],
+    ['commands', run.commands && (() => run.commands?.stop())],
+    ['database', run.db && (() => run.db?.close())],
+  ];
+  for (const [part, close] of steps) {
+    if (!close) continue;
+    try {
+      await close();
+    } catch (error) {
+      log.error({ part, err: (error as Error).message }, 'could not stop cleanly');
+    }
+  }
+  log.info('fleet manager stopped');
+}
+
+/** A crash or power cut leaves rows saying 'online'; nobody is connected before the broker starts. */
+function markAllOffline(devices: DevicesRepo): void {
+  const at = new Date().toISOString();
+  for (const device of devices.list()) {
+    if (device.presence.state === 'online') devices.setPresence(device.id, 'offline', at);
+  }
+}
+
+async function readTls(mqtts: FleetConfig['mqtts']): Promise<{ cert: Buffer; key: Buffer } | null> {
+  if (!mqtts) return null;
+  const read = async (file: string, variable: string) => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new GatecastError('CONFIG_INVALID', `cannot read ${variable} ${file} (${code})`);
+    }
+  };
+  return {
+    cert: await read(mqtts.certFile, 'GATECAST_TLS_CERT'),
+    key: await read(mqtts.keyFile, 'GATECAST_TLS_KEY'),
+  };
+}
+
+/**
+ * Agents cannot connect to port 0: when the fleet was started on an ephemeral port (tests,
+ * demos), the URL handed to enrolled agents names the port actually bound.
+ */
+export function withActualPort(url: string, ports: { mqttPort: number; mqttsPort: number | null }): string {
+  const port = url.startsWith('mqtts:') ? ports.mqttsPort : ports.mqttPort;
+  return port === null ? url : url.replace(/:0(\/?)$/, `:${port}$1`);
+}
+
+function requireStarted(broker: Broker | undefined): Broker {
+  if (!broker) throw new GatecastError('UNAVAILABLE', 'the MQTT broker is not running');
+  return broker;
+}
+
+function attempt<T>(what: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw new GatecastError('UNAVAILABLE', `${what}: ${oneLine(error)}`);
+  }
+}
+
+async function listening<T>(what: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw new GatecastError('UNAVAILABLE', `${what}: ${describeListenError(error)}`);
+  }
+}
+
+function describeListenError(error: unknown): string {
+  const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  const where = address !== undefined && port !== undefined ? `${address}:${port}` : 'the address';
+  if (code === 'EADDRINUSE') return `${where} is already in use`;
+  if (code === 'EACCES') return `no permission to listen on ${where}`;
+  if (code === 'EADDRNOTAVAIL') return `${where} is not an address of this machine`;
+  return oneLine(error);
+}
+
+function oneLine(error: unknown): string {
+  return ((error as Error)?.message ?? String(error)).split('\n')[0] ?? 'unknown error';
+}
+
+/** Start failures surface as one line naming the cause; anything unexpected keeps its message. */
+function startFailure(error: unknown): Error {
+  if (error instanceof GatecastError) return error;
+  return new GatecastError('INTERNAL', `the fleet manager could not start: ${oneLine(error)}`);
+}

@@ -1,0 +1,90 @@
+import swagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerAuthHook } from './auth-hook.js';
+import { registerErrorHandling } from './error-reply.js';
+import { createFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
+import type { HttpDeps } from './http-deps.js';
+import { commandsRoutes } from './routes/commands-routes.js';
+import { devicesRoutes } from './routes/devices-routes.js';
+import { gatesRoutes } from './routes/gates-routes.js';
+import { systemRoutes } from './routes/system-routes.js';
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Credentials must never reach a log line, whatever a future log call passes in. */
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'secret',
+  'token',
+  '*.secret',
+  '*.token',
+  'agentConfig.secret',
+  '*.agentConfig.secret',
+];
+
+/** Scrapes and probes arrive every few seconds; they are logged only at debug. */
+const QUIET_ROUTES = new Set(['/healthz', '/metrics']);
+
+/**
+ * The fleet's HTTP API, built without I/O: tests call `inject()`, the caller calls `listen()`.
+ * Every route but the public allow-list in auth-hook.ts requires an API token.
+ */
+export function buildHttpApp(deps: HttpDeps): FastifyInstance {
+  const log = deps.log.child({ mod: 'http' }, { redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  const app = Fastify({
+    // Typed as fastify's base logger so the app is a plain FastifyInstance for callers.
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify's two lines per request are replaced by one in registerRequestObservation.
+    logController: new LogController({ disableRequestLogging: true }),
+    exposeHeadRoutes: false,
+  });
+  // JSON only: fastify's default text/plain parser would hand routes a string they never expect.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerAuthHook(app, deps.tokens);
+  const metrics = createFleetMetrics(deps);
+  registerRequestObservation(app, metrics);
+  app.addHook('onReady', async () => metrics.start());
+  app.addHook('onClose', async () => metrics.stop());
+
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'gatecast fleet API',
+        version: '1',
+        description:
+          'Gates, zones and the information screens at them. Errors: { error: { code, message } }.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  const startedAt = (deps.now ?? (() => new Date()))();
+  app.register(systemRoutes, { deps, metrics, startedAt, openApiDocument: () => app.swagger() });
+  app.register(gatesRoutes, { deps });
+  app.register(devicesRoutes, { deps });
+  app.register(commandsRoutes, { deps });
+  return app;
+}
+
+/** One log line and one metric sample per answered request, labelled by route, not by raw URL. */
+function registerRequestObservation(app: FastifyInstance, metrics: FleetMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const statusCode = reply.statusCode;
+    const ms = reply.elapsedTime;
+    metrics.observeRequest({ method: request.method, route, statusCode }, ms / 1000);
+    const line = { method: request.method, route, statusCode, ms: Math.round(ms) };
+    if (QUIET_ROUTES.has(route) && statusCode < 400) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
+  });
+}

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { GatecastError } from '@gatecast/protocol';
+import { describe, expect, it } from 'vitest';
+import { loadFleetConfig } from '../../src/config.js';
+
+function configError(env: NodeJS.ProcessEnv): GatecastError {
+  try {
+    loadFleetConfig(env);
+  } catch (error) {
+    if (error instanceof GatecastError) return error;
+    throw error;
+  }
+  throw new Error('expected loadFleetConfig to throw');
+}
+
+describe('loadFleetConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const config = loadFleetConfig({});
+    expect(config).toEqual({
+      dataDir: resolve('./data'),
+      http: { host: '0.0.0.0', port: 8080 },
+      mqtt: { host: '0.0.0.0', port: 1883 },
+      mqtts: null,
+      publicMqttUrl: 'mqtt://127.0.0.1:1883',
+      logLevel: 'info',
+      brokerLimits: {},
+      commandTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads every variable and resolves paths to absolute ones', () => {
+    const config = loadFleetConfig({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      MQTT_PORT: '11883',
+      MQTT_HOST: '10.0.0.5',
+      MQTTS_PORT: '18883',
+      GATECAST_TLS_CERT: 'tls/fleet.crt',
+      GATECAST_TLS_KEY: '/etc/gatecast/fleet.key',
+      GATECAST_DATA_DIR: 'var/gatecast',
+      GATECAST_PUBLIC_MQTT_URL: 'mqtts://fleet.catbi.example:18883',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(config.mqtt).toEqual({ host: '10.0.0.5', port: 11883 });
+    expect(config.mqtts).toEqual({
+      host: '10.0.0.5',
+      port: 18883,
+      certFile: resolve('tls/fleet.crt'),
+      keyFile: '/etc/gatecast/fleet.key',
+    });
+    expect(config.dataDir).toBe(resolve('var/gatecast'));
+    expect(config.publicMqttUrl).toBe('mqtts://fleet.catbi.example:18883');
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('derives the public MQTT URL from MQTT_PORT and allows port 0 for tests', () => {
+    const config = loadFleetConfig({ MQTT_PORT: '0', PORT: '0' });
+    expect(config.mqtt.port).toBe(0);
+    expect(config.http.port).toBe(0);
+    expect(config.publicMqttUrl).toBe('mqtt://127.0.0.1:0');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadFleetConfig({ PORT: '', GATECAST_TLS_CERT: '' }).http.port).toBe(8080);
+  });
+
+  it.each([
+    ['PORT', '80a'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['MQTT_PORT', '1e3'],
+    ['MQTTS_PORT', '99999'],
+    ['HOST', 'fleet host'],
+    ['MQTT_HOST', 'a/b'],
+    ['LOG_LEVEL', 'verbose'],
+    ['GATECAST_PUBLIC_MQTT_URL', 'http://fleet:1883'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    const tls = name === 'MQTTS_PORT' ? { GATECAST_TLS_CERT: 'c.pem', GATECAST_TLS_KEY: 'k.pem' } : {};
+    const error = configError({ ...tls, [name]: value });
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message.startsWith(`${name}: `)).toBe(true);
+  });
+
+  it('says what a port must be', () => {
+    expect(configError({ MQTT_PORT: 'x' }).message).toMatch(
+      /^MQTT_PORT: must be a whole number from 0 to 65535/,
+    );
+  });
+
+  it('refuses a TLS certificate without its key and the other way round', () => {
+    const noKey = configError({ GATECAST_TLS_CERT: 'fleet.crt' });
+    expect(noKey.code).toBe('CONFIG_INVALID');
+    expect(noKey.message).toMatch(/^GATECAST_TLS_KEY: must be set together with GATECAST_TLS_CERT/);
+    const noCert = configError({ GATECAST_TLS_KEY: 'fleet.key' });
+    expect(noCert.message).toMatch(/^GATECAST_TLS_CERT: must be set together with GATECAST_TLS_KEY/);
+  });
+
+  it('ignores MQTTS_PORT while TLS is off', () => {
+    expect(loadFleetConfig({ MQTTS_PORT: '8884' }).mqtts).toBeNull();
+  });
+});
