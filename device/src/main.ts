@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { pino, type Logger } from 'pino';
+import { GatecastError, type AgentConfig } from '@gatecast/protocol';
+import { createAgent } from './agent.js';
+import { loadAgentConfig } from './config/load-config.js';
+import { readAgentVersion } from './lib/version.js';
+import { withTimeout } from './lib/with-timeout.js';
+
+const NAME = 'gatecast-agent';
+/** Exit codes: 0 clean stop, 1 unexpected failure, 2 bad usage or config (systemd must not loop on it). */
+const EXIT_USAGE = 2;
+const STOP_TIMEOUT_MS = 10_000;
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name(NAME)
+    .description('The gatecast screen agent: keeps one information screen on its desired state.')
+    .version(readAgentVersion())
+    .requiredOption('-c, --config <file>', 'agent config file (JSON)')
+    .exitOverride();
+  try {
+    program.parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    throw error;
+  }
+  const file = program.opts<{ config: string }>().config;
+  let config: AgentConfig;
+  try {
+    config = await loadAgentConfig(file);
+  } catch (error) {
+    if (!(error instanceof GatecastError)) throw error;
+    console.error(`${NAME}: ${error.message}`);
+    return EXIT_USAGE;
+  }
+  return run(config);
+}
+
+async function run(config: AgentConfig): Promise<number> {
+  const log = pino({
+    name: NAME,
+    level: config.logLevel,
+    base: { pid: process.pid, deviceId: config.deviceId },
+    // Nothing logs the config, but a secret must not reach the journal even by mistake.
+    redact: { paths: ['secret', 'password', '*.secret', '*.password'], censor: '[redacted]' },
+  });
+  watchForCrashes(log);
+  const agent = createAgent({ config, log });
+  const stopSignal = waitForStopSignal();
+  await agent.start();
+  const signal = await stopSignal;
+  log.info({ signal }, 'stop requested');
+  const stopped = await withTimeout(
+    agent.stop().then(() => true),
+    STOP_TIMEOUT_MS,
+    false,
+  );
+  if (!stopped) log.warn({ timeoutMs: STOP_TIMEOUT_MS }, 'stop timed out; exiting anyway');
+  return 0;
+}
+
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+/** A bug that escapes every handler: log it and exit, so systemd restarts a clean process. */
+function watchForCrashes(log: Logger): void {
+  const crash = (error: unknown): void => {
+    log.fatal({ err: error instanceof Error ? error.stack : String(error) }, 'unexpected failure');
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`${NAME}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
