@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { callApi, resolveTarget } from '../api-client.js';
+import type { GateView } from '../api-types.js';
+import type { CliIo } from '../io.js';
+import { printJson, printTable } from '../output.js';
+import { globalsOf, splitList } from './options.js';
+
+export function registerGateCommands(program: Command, io: CliIo): void {
+  const gates = program.command('gates').description('border gates and their zones');
+
+  gates
+    .command('list')
+    .description('list gates with their zones')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const target = resolveTarget(globalsOf(command), io);
+      const { gates: list } = await callApi<{ gates: GateView[] }>(target, 'GET', '/api/v1/gates');
+      if (options.json) return printJson(io, list);
+      printTable(
+        io,
+        ['GATE', 'NAME', 'TIME ZONE', 'ZONES'],
+        list.map((gate) => [gate.id, gate.name, gate.timeZone, gate.zones.map((zone) => zone.id).join(', ')]),
+      );
+    });
+
+  gates
+    .command('add <id>')
+    .description('create a gate')
+    .requiredOption('--name <name>', 'display name, e.g. "Cat Bi International Airport"')
+    .option('--time-zone <zone>', 'IANA time zone', 'Asia/Ho_Chi_Minh')
+    .option('--languages <list>', 'comma-separated language tags, first is the default')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: AddGateOptions, command: Command) => {
+      const target = resolveTarget(globalsOf(command), io);
+      const body = {
+        id,
+        name: options.name,
+        timeZone: options.timeZone,
+        languages: splitList(options.languages),
+      };
+      const { gate } = await callApi<{ gate: GateView }>(target, 'POST', '/api/v1/gates', body);
+      if (options.json) return printJson(io, gate);
+      io.stdout(`created gate ${gate.id} (${gate.name})\n`);
+    });
+
+  gates
+    .command('add-zone <gate> <zone>')
+    .description('add a zone (hall, terminal, counter area) to a gate')
+    .requiredOption('--name <name>', 'display name, e.g. "Arrivals hall"')
+    .option('--json', 'print JSON')
+    .action(
+      async (gateId: string, zoneId: string, options: { name: string; json?: boolean }, command: Command) => {
+        const target = resolveTarget(globalsOf(command), io);
+        const path = `/api/v1/gates/${encodeURIComponent(gateId)}/zones`;
+        const { zone } = await callApi<{ zone: unknown }>(target, 'POST', path, {
+          id: zoneId,
+          name: options.name,
+        });
+        if (options.json) return printJson(io, zone);
+        io.stdout(`created zone ${zoneId} in ${gateId}\n`);
+      },
+    );
+}
+
+interface AddGateOptions {
+  name: string;
+  timeZone: string;
+  languages?: string;
+  json?: boolean;
+}
