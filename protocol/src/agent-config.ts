@@ -23,6 +23,32 @@ export const agentConfigSchema = z.object({
   dataDir: z.string().min(1).default('/var/lib/gatecast'),
   healthIntervalSec: z.number().int().min(5).max(3_600).default(60),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** The screen: a kiosk Chromium driven by the agent, or none (the agent only logs what it would show). */
+  player: z
+    .object({
+      mode: z.enum(['chromium', 'none']).default('chromium'),
+      /** Else `chromium` or `chromium-browser` on PATH. */
+      chromiumPath: z.string().min(1).optional(),
+      headless: z.boolean().default(false),
+      /** Window size in pixels; for headless runs, where there is no screen to fill. */
+      windowWidth: z.number().int().min(64).max(16_384).optional(),
+      windowHeight: z.number().int().min(64).max(16_384).optional(),
+      /** Port of the player page server on 127.0.0.1; 0 picks a free one. */
+      pagePort: z.number().int().min(0).max(65_535).default(0),
+      /** Origins (scheme://host[:port]) that web items may show; every other navigation is blocked. */
+      webAllowList: z
+        .array(z.url({ protocol: /^https?$/ }))
+        .max(100)
+        .default([]),
+      cacheQuotaMb: z.number().int().min(16).max(1_048_576).default(4096),
+    })
+    .default({
+      mode: 'chromium',
+      headless: false,
+      pagePort: 0,
+      webAllowList: [],
+      cacheQuotaMb: 4096,
+    }),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

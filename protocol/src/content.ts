@@ -37,11 +37,23 @@ export const webItemSchema = z.object({
   durationSec: durationSecSchema.default(30),
 });
 
+/** A zip of HTML, CSS, scripts and media, unpacked by the agent and shown in a sandboxed frame. */
+export const htmlPackageItemSchema = z.object({
+  kind: z.literal('html-package'),
+  id: itemIdSchema,
+  url: z.url(),
+  sha256: sha256Schema,
+  sizeBytes: z.number().int().nonnegative(),
+  entry: z.string().min(1).max(256).default('index.html'),
+  durationSec: durationSecSchema.default(30),
+});
+
 export const contentItemSchema = z.discriminatedUnion('kind', [
   textItemSchema,
   imageItemSchema,
   videoItemSchema,
   webItemSchema,
+  htmlPackageItemSchema,
 ]);
 
 export type ContentItem = z.infer<typeof contentItemSchema>;

@@ -23,6 +23,13 @@ export const ERROR_CODES = {
   COMMAND_TIMEOUT: { http: 504, text: 'The device did not answer in time.' },
   DEVICE_OFFLINE: { http: 409, text: 'The device is not connected.' },
   CONFIG_INVALID: { http: 400, text: 'The configuration file is invalid.' },
+  MEDIA_INVALID: { http: 422, text: 'A media file does not match its declared sha256 or size.' },
+  MEDIA_TOO_LARGE: { http: 413, text: 'A media file is larger than its declared size.' },
+  MEDIA_QUOTA_EXCEEDED: { http: 507, text: 'The media needed does not fit the cache quota.' },
+  MEDIA_UNREACHABLE: { http: 502, text: 'A media file could not be downloaded.' },
+  DISK_FULL: { http: 507, text: 'The device disk is full.' },
+  PLAYER_UNAVAILABLE: { http: 503, text: 'Chromium cannot be found or started on the screen.' },
+  ITEM_FAILED: { http: 500, text: 'A content item could not be shown; the player moved on.' },
 } as const satisfies Record<string, { http: number; text: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

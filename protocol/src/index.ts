@@ -6,4 +6,5 @@ export * from './error-codes.js';
 export * from './messages.js';
 export * from './parse.js';
 export * from './protocol-doc.js';
+export * from './schedule.js';
 export * from './topics.js';

@@ -7,6 +7,7 @@ import {
   timeZoneSchema,
 } from './common.js';
 import { contentItemSchema } from './content.js';
+import { ZONES, layoutSchema, scheduleEntrySchema } from './schedule.js';
 import { deviceIdSchema, slugSchema } from './device-id.js';
 import { ERROR_CODE_NAMES } from './error-codes.js';
 
@@ -40,9 +41,16 @@ export const desiredSchema = z.object({
     timeZone: timeZoneSchema,
     locale: languageTagSchema,
     languages: z.array(languageTagSchema).min(1).max(16),
+    /** Multilingual items cycle through `languages`, this long each. */
+    languageRotationSec: z.number().int().min(2).max(600).default(8),
   }),
   content: z.object({
+    /** Shown when nothing is scheduled, and whenever the clock cannot be trusted: never a blank screen. */
     defaultItem: contentItemSchema,
+    /** More items for that default loop, after defaultItem. */
+    defaultLoop: z.array(contentItemSchema).max(200).default([]),
+    layout: layoutSchema.default({ kind: 'full', orientation: 'landscape', transition: 'fade' }),
+    schedule: z.array(scheduleEntrySchema).max(1000).default([]),
   }),
 });
 
@@ -55,6 +63,17 @@ export const reportedSchema = z.object({
   /** applied: state accepted and persisted; playing: the player confirmed the item on screen. */
   phase: z.enum(['starting', 'applying', 'applied', 'playing', 'degraded']),
   currentItemId: z.string().max(128).nullable(),
+  /** What each zone shows now; absent for an agent without a player. */
+  zones: z.partialRecord(z.enum(ZONES), z.object({ itemId: z.string().max(128) })).optional(),
+  /** Whether every file the applied version needs (now and for the next 24 h) is in the media cache. */
+  cache: z
+    .object({
+      version: z.number().int().positive().nullable(),
+      ready: z.boolean(),
+      missing: z.number().int().nonnegative(),
+      bytes: z.number().nonnegative(),
+    })
+    .optional(),
   errors: z.array(problemSchema).max(20).default([]),
 });
 
@@ -73,6 +92,15 @@ export const telemetrySchema = z.object({
     rssBytes: z.number().nonnegative(),
     uptimeSec: z.number().nonnegative(),
   }),
+  /** The kiosk browser; absent for an agent without a player. */
+  player: z
+    .object({
+      up: z.boolean(),
+      restarts: z.number().int().nonnegative(),
+      lastCause: z.string().max(200).nullable(),
+      jsHeapBytes: z.number().nonnegative().nullable(),
+    })
+    .optional(),
 });
 
 const eventBase = { id: z.string().min(8).max(64), at: isoTimeSchema };
@@ -92,6 +120,9 @@ export const eventSchema = z.discriminatedUnion('kind', [
     ...eventBase,
     kind: z.literal('proof-of-play'),
     itemId: z.string().min(1).max(128),
+    zone: z.enum(ZONES).default('main'),
+    /** The language the item showed in, for multilingual items; null for media without text. */
+    language: languageTagSchema.nullable().default(null),
     startedAt: isoTimeSchema,
     durationMs: z.number().int().nonnegative(),
   }),

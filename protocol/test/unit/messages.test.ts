@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { deviceTopic, encodePayload, parseMessage, type DesiredDocumentInput } from '@gatecast/protocol';
+import {
+  describeZodError,
+  deviceTopic,
+  encodePayload,
+  parseMessage,
+  scheduleEntrySchema,
+  type DesiredDocumentInput,
+} from '@gatecast/protocol';
 
 const now = '2026-11-26T08:00:00.000Z';
 
@@ -118,5 +125,31 @@ describe('encodePayload', () => {
     expect(() => encodePayload('status', { state: 'asleep' } as never)).toThrow(
       /invalid status payload: state/,
     );
+  });
+});
+
+describe('schedule entries', () => {
+  const base = {
+    id: 'morning',
+    layer: 'operational',
+    items: [{ kind: 'text', id: 't', body: { vi: 'Xin chào' } }],
+  };
+  const parse = (entry: object) => scheduleEntrySchema.safeParse({ ...base, ...entry });
+
+  it('accepts an overnight window and fills the zone', () => {
+    const result = parse({ timeFrom: '22:00', timeTo: '06:00', weekdays: [1, 2, 3] });
+    expect(result.success && result.data.zone).toBe('main');
+  });
+
+  it.each([
+    [{ dateFrom: '2026-02-30' }, 'dateFrom'],
+    [{ dateFrom: '2026-12-31', dateTo: '2026-01-01' }, 'dateTo'],
+    [{ notBefore: '2026-11-26T10:00:00Z', notAfter: '2026-11-26T09:00:00Z' }, 'notAfter'],
+    [{ timeFrom: '24:00' }, 'timeFrom'],
+    [{ weekdays: [0] }, 'weekdays'],
+  ])('refuses an entry that can never play: %j', (entry, field) => {
+    const result = parse(entry);
+    expect(result.success).toBe(false);
+    if (!result.success) expect(describeZodError(result.error)).toContain(field);
   });
 });
