@@ -14,6 +14,35 @@ export default tseslint.config(
     },
   },
   {
+    // The player page: plain browser modules, no build step.
+    files: ['device/player-ui/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
+  },
+  {
+    // The web dashboard (React, built by Vite): browser globals, and data is only ever shown as text.
+    files: ['fleet/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Names and texts come from users: render them as text, never as markup.',
+        },
+        {
+          selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]',
+          message: 'Names and texts come from users: render them as text, never as markup.',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]',
+          message: 'Names and texts come from users: render them as text, never as markup.',
+        },
+      ],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+    },
+  },
+  {
     // CLIs and scripts talk to people on stdout.
     files: ['fleet/src/cli/**', 'scripts/**', '*/src/**/main.ts', 'provisioning/src/**'],
     rules: { 'no-console': 'off' },

@@ -1,14 +1,25 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { registerAuthHook } from './auth-hook.js';
+import { registerAuditHook } from '../audit/audit-hook.js';
+import { eventsRoutes } from '../events/events-routes.js';
+import { LoginService } from '../users/login-service.js';
+import { UserAdmin } from '../users/user-admin.js';
+import { registerAuthHook, SESSION_COOKIE } from './auth-hook.js';
 import { registerErrorHandling } from './error-reply.js';
+import { registerDashboard } from './dashboard.js';
 import { createFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
 import type { HttpDeps } from './http-deps.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { commandsRoutes } from './routes/commands-routes.js';
 import { devicesRoutes } from './routes/devices-routes.js';
 import { gatesRoutes } from './routes/gates-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
+import { streamRoutes } from './routes/stream-routes.js';
+import { tokensRoutes } from './routes/tokens-routes.js';
+import { usersRoutes } from './routes/users-routes.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -24,6 +35,9 @@ const REDACT_PATHS = [
   '*.token',
   'agentConfig.secret',
   '*.agentConfig.secret',
+  'password',
+  '*.password',
+  'req.headers["x-csrf-token"]',
 ];
 
 /** Scrapes and probes arrive every few seconds; they are logged only at debug. */
@@ -31,7 +45,7 @@ const QUIET_ROUTES = new Set(['/healthz', '/metrics']);
 
 /**
  * The fleet's HTTP API, built without I/O: tests call `inject()`, the caller calls `listen()`.
- * Every route but the public allow-list in auth-hook.ts requires an API token.
+ * Every API route but the public allow-list in auth-hook.ts requires a session or an API token.
  */
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const log = deps.log.child({ mod: 'http' }, { redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
@@ -42,13 +56,19 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     // Fastify's two lines per request are replaced by one in registerRequestObservation.
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
+    // A client that opened a connection and never sent a request must not hold up shutdown.
+    forceCloseConnections: true,
   });
   // JSON only: fastify's default text/plain parser would hand routes a string they never expect.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  registerAuthHook(app, deps.tokens);
+  const now = deps.now ?? (() => new Date());
+  // Cookies are read by the auth hook itself (hook: false), so no plugin order decides whether it sees them.
+  app.register(cookie, { hook: false });
+  registerAuthHook(app, { ...deps, now });
+  registerAuditHook(app, deps.audit, now);
   const metrics = createFleetMetrics(deps);
   registerRequestObservation(app, metrics);
   app.addHook('onReady', async () => metrics.start());
@@ -63,8 +83,13 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
         description:
           'Gates, zones and the information screens at them. Errors: { error: { code, message } }.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearerAuth: [] }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -72,7 +97,16 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   app.register(systemRoutes, { deps, metrics, startedAt, openApiDocument: () => app.swagger() });
   app.register(gatesRoutes, { deps });
   app.register(devicesRoutes, { deps });
+  app.register(eventsRoutes, { deps });
   app.register(commandsRoutes, { deps });
+  const passwords = deps.passwords;
+  const login = new LoginService({ ...deps, now, ...(passwords ? { passwords } : {}) });
+  app.register(authRoutes, { deps, login });
+  app.register(usersRoutes, { deps, admin: new UserAdmin({ ...deps, ...(passwords ? { passwords } : {}) }) });
+  app.register(tokensRoutes, { deps });
+  app.register(auditRoutes, { deps });
+  app.register(streamRoutes, { deps });
+  if (deps.webRoot !== undefined) registerDashboard(app, { webRoot: deps.webRoot });
   return app;
 }
 

@@ -1,10 +1,16 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { ApiTokens } from '../auth/api-tokens.js';
 import type { Broker } from '../broker/broker.js';
 import type { CommandClient } from '../commands/command-client.js';
 import type { DesiredService } from '../desired/desired-service.js';
 import type { DevicesRepo } from '../devices/devices-repo.js';
+import type { FleetEvents } from '../devices/fleet-events.js';
+import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
+import type { PasswordFunctions } from '../users/login-service.js';
+import type { SessionStore } from '../users/sessions.js';
+import type { UsersRepo } from '../users/users-repo.js';
 
 /** What the HTTP API needs from the rest of the fleet; narrow so tests can hand in small fakes. */
 export interface HttpDeps {
@@ -14,10 +20,37 @@ export interface HttpDeps {
   desired: Pick<DesiredService, 'refresh' | 'latest' | 'forget'>;
   commands: Pick<CommandClient, 'send'>;
   broker: Pick<Broker, 'kick' | 'isConnected' | 'stats'>;
-  tokens: Pick<ApiTokens, 'verify'>;
+  tokens: Pick<ApiTokens, 'identify' | 'create' | 'listOf' | 'get' | 'revoke'>;
+  users: Pick<
+    UsersRepo,
+    | 'list'
+    | 'get'
+    | 'getById'
+    | 'create'
+    | 'remove'
+    | 'addGrant'
+    | 'revokeGrant'
+    | 'setPassword'
+    | 'passwordHash'
+    | 'countLoginFailure'
+    | 'resetLoginFailures'
+    | 'fleetAdminIds'
+  >;
+  sessions: Pick<SessionStore, 'create' | 'verify' | 'remove' | 'removeOfUser'>;
+  audit: Pick<AuditLog, 'append' | 'search'>;
   /** Written into every enrolled agent's config. */
   publicMqttUrl: string;
   /** Used when a command request does not name its own timeout. */
   commandTimeoutMs: number;
   now?: () => Date;
+  /** How a throttled sign-in answer is held back; tests inject one that records instead of waiting. */
+  sleep?: (ms: number) => Promise<void>;
+  /** scrypt unless a test hands in something faster. */
+  passwords?: PasswordFunctions;
+  /** Stored device events (proof of play); without it their route answers 503. */
+  deviceEvents?: Pick<DeviceEventsRepo, 'list' | 'gateOf'>;
+  /** Device changes for the live stream; without it /api/v1/stream answers 503. */
+  events?: Pick<FleetEvents, 'subscribe'>;
+  /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
+  webRoot?: string;
 }

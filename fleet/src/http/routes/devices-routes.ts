@@ -1,7 +1,10 @@
 import { GatecastError } from '@gatecast/protocol';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { authorize, noteAudit, principalOf } from '../../auth/authorize.js';
 import type { DeviceRecord } from '../../devices/devices-repo.js';
+import { inScope, scopeOf, type Permission } from '../../users/permissions.js';
 import {
   createDeviceBodySchema,
   deviceDetailSchema,
@@ -23,9 +26,12 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       desired: deps.desired.latest(device.id),
     });
 
-  const mustGet = (deviceId: string): DeviceRecord => {
+  /** The device, if the caller holds the permission at its gate; refusals are audited with that gate. */
+  const mustGet = (request: FastifyRequest, deviceId: string, permission: Permission): DeviceRecord => {
     const device = deps.devices.get(deviceId);
     if (!device) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
+    noteAudit(request, { gateId: device.gateId });
+    authorize(request, permission, device.gateId);
     return device;
   };
 
@@ -33,15 +39,19 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     '/api/v1/devices',
     {
       schema: {
-        summary: 'List devices, optionally of one gate and zone',
+        summary: 'List the devices the caller may read, optionally of one gate and zone',
         tags: ['devices'],
         querystring: listDevicesQuerySchema,
         response: { 200: z.object({ devices: z.array(deviceViewSchema) }), ...errorResponses },
       },
+      config: { audit: { action: 'device.list', objectType: 'device' } },
     },
     async (request) => {
       const { gate, zone } = request.query;
-      return { devices: deps.devices.list({ gateId: gate, zoneId: zone }).map(view) };
+      if (gate !== undefined) authorize(request, 'devices.read', gate);
+      const scope = scopeOf(principalOf(request), 'devices.read');
+      const devices = deps.devices.list({ gateId: gate, zoneId: zone });
+      return { devices: devices.filter((device) => inScope(scope, device.gateId)).map(view) };
     },
   );
 
@@ -54,9 +64,14 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         body: createDeviceBodySchema,
         response: { 201: enrolledDeviceSchema, ...errorResponses },
       },
+      config: { audit: { action: 'device.create', objectType: 'device' } },
     },
     async (request, reply) => {
+      noteAudit(request, { gateId: request.body.gateId, objectId: request.body.id ?? null });
+      authorize(request, 'devices.enrol', request.body.gateId);
       const { device, agentConfig } = await enrolDevice(deps, request.body);
+      const { name, gateId, zoneId, tags } = device;
+      noteAudit(request, { objectId: device.id, after: { name, gateId, zoneId, tags } });
       request.log.info(
         { deviceId: device.id, gateId: device.gateId, zoneId: device.zoneId },
         'device enrolled',
@@ -74,9 +89,10 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         params: deviceParamsSchema,
         response: { 200: z.object({ device: deviceDetailSchema }), ...errorResponses },
       },
+      config: { audit: { action: 'device.read', objectType: 'device', objectParam: 'deviceId' } },
     },
     async (request) => {
-      const device = mustGet(request.params.deviceId);
+      const device = mustGet(request, request.params.deviceId, 'devices.read');
       return { device: { ...view(device), desired: deps.desired.latest(device.id) ?? null } };
     },
   );
@@ -90,9 +106,12 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         params: deviceParamsSchema,
         response: { 204: z.null().describe('Removed'), ...errorResponses },
       },
+      config: { audit: { action: 'device.remove', objectType: 'device', objectParam: 'deviceId' } },
     },
     async (request, reply) => {
       const { deviceId } = request.params;
+      const { name, gateId, zoneId } = mustGet(request, deviceId, 'devices.remove');
+      noteAudit(request, { before: { name, gateId, zoneId } });
       // Credential first, then the session: a reconnect racing the kick already finds no secret.
       if (!deps.devices.remove(deviceId)) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
       const kicked = deps.broker.kick(deviceId);

@@ -49,6 +49,7 @@ const presenceOf = (id: string) => async () => (await fleet.api('GET', `/api/v1/
 describe('a real fleet', () => {
   it('hands out the admin token once and keeps it in a private file', () => {
     expect(fleet.running.adminToken).toMatch(/^gct_/);
+    expect(fleet.running.adminPassword).toMatch(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
     expect(fleet.running.adminTokenFile).toBe(path.join(fleet.dataDir, 'admin-token'));
     expect(fs.statSync(fleet.running.adminTokenFile).mode & 0o777).toBe(0o600);
     expect(fleet.running.mqttsPort).toBeNull();
@@ -187,6 +188,7 @@ describe('a real fleet', () => {
 
     await fleet.restart();
     expect(fleet.running.adminToken).toBeNull();
+    expect(fleet.running.adminPassword).toBeNull();
     const again = desiredSchema.parse(
       JSON.parse((await nextMessage(client, desiredTopic, 15_000)).toString()),
     );

@@ -5,10 +5,12 @@ import {
   type DesiredDocument,
 } from '@gatecast/protocol';
 import { pino } from 'pino';
+import type { AuditRecord } from '../../../src/audit/audit-log.js';
 import type { BrokerStats } from '../../../src/broker/broker.js';
 import type { DeviceRecord } from '../../../src/devices/devices-repo.js';
 import type { Gate, Zone } from '../../../src/gates/gates-repo.js';
 import type { HttpDeps } from '../../../src/http/http-deps.js';
+import type { UserRecord } from '../../../src/users/users-repo.js';
 
 export const TOKEN = 'gct_test-token-for-the-api';
 export const AT = '2025-03-01T08:00:00.000Z';
@@ -25,6 +27,7 @@ export interface FakeDeps extends HttpDeps {
   commandAnswer: (deviceId: string) => Promise<CommandResult>;
   refreshFailure: Error | null;
   stats: BrokerStats;
+  audited: AuditRecord[];
 }
 
 export function fakeDeps(): FakeDeps {
@@ -38,6 +41,7 @@ export function fakeDeps(): FakeDeps {
     forgotten: [] as string[],
     sent: [] as FakeDeps['sent'],
     refreshFailure: null as Error | null,
+    audited: [] as AuditRecord[],
     stats: {
       connectedDevices: 0,
       rejectedConnects: 3,
@@ -56,7 +60,18 @@ export function fakeDeps(): FakeDeps {
     commandTimeoutMs: 5_000,
     now: () => new Date(AT),
   } as unknown as FakeDeps; // the store, broker and command fakes are filled in below
-  deps.tokens = { verify: (token) => (token === TOKEN ? { id: 'tok1', name: 'admin' } : undefined) };
+  deps.tokens = fakeTokens();
+  deps.users = fakeUsers();
+  deps.sessions = {
+    create: unused('sessions.create'),
+    verify: () => undefined,
+    remove: unused('sessions.remove'),
+    removeOfUser: unused('sessions.removeOfUser'),
+  };
+  deps.audit = {
+    append: (record) => deps.audited.push(record),
+    search: () => ({ entries: [], nextBefore: null }),
+  };
   deps.gates = fakeGates(deps.gateMap);
   deps.devices = fakeDevices(deps);
   deps.desired = {
@@ -85,6 +100,51 @@ export function fakeDeps(): FakeDeps {
     },
   };
   return deps;
+}
+
+export const ADMIN: UserRecord = {
+  id: 'usr_admin',
+  username: 'admin',
+  displayName: 'Administrator',
+  grants: [{ role: 'admin', gateId: null }],
+  mustChangePassword: false,
+  createdAt: AT,
+  failedLogins: 0,
+  lockedUntil: null,
+};
+
+/** Users, sessions and tokens are tested against real SQLite (test/integration/users); here only the admin's token. */
+function unused(name: string) {
+  return (): never => {
+    throw new Error(`${name} is not part of this fake`);
+  };
+}
+
+function fakeTokens(): HttpDeps['tokens'] {
+  return {
+    identify: (token) => (token === TOKEN ? { tokenId: 'tok1', name: 'admin', userId: ADMIN.id } : undefined),
+    create: unused('tokens.create'),
+    listOf: () => [],
+    get: () => undefined,
+    revoke: () => false,
+  };
+}
+
+function fakeUsers(): HttpDeps['users'] {
+  return {
+    list: () => [ADMIN],
+    get: (username) => (username === ADMIN.username ? ADMIN : undefined),
+    getById: (id) => (id === ADMIN.id ? ADMIN : undefined),
+    create: unused('users.create'),
+    remove: unused('users.remove'),
+    addGrant: unused('users.addGrant'),
+    revokeGrant: unused('users.revokeGrant'),
+    setPassword: unused('users.setPassword'),
+    passwordHash: () => undefined,
+    countLoginFailure: unused('users.countLoginFailure'),
+    resetLoginFailures: unused('users.resetLoginFailures'),
+    fleetAdminIds: () => [ADMIN.id],
+  };
 }
 
 function fakeGates(gates: Map<string, Gate>): HttpDeps['gates'] {
@@ -160,7 +220,7 @@ export function desiredFor(device: DeviceRecord, version = 1): DesiredDocument {
     deviceId: device.id,
     issuedAt: AT,
     device: { name: device.name, gateId: device.gateId, zoneId: device.zoneId, tags: device.tags },
-    display: { timeZone: 'Asia/Ho_Chi_Minh', locale: 'vi', languages: ['vi', 'en'] },
+    display: { timeZone: 'Asia/Ho_Chi_Minh', locale: 'vi', languages: ['vi', 'en'], languageRotationSec: 8 },
     content: {
       defaultItem: {
         kind: 'text',
@@ -168,6 +228,9 @@ export function desiredFor(device: DeviceRecord, version = 1): DesiredDocument {
         body: { vi: 'Chào mừng đến Hải Phòng', en: 'Welcome to Hai Phong' },
         durationSec: 15,
       },
+      defaultLoop: [],
+      layout: { kind: 'full', orientation: 'landscape', transition: 'fade' },
+      schedule: [],
     },
   };
 }

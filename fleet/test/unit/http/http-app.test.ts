@@ -2,7 +2,7 @@ import { agentConfigSchema, GatecastError } from '@gatecast/protocol';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PUBLIC_ROUTES } from '../../../src/http/auth-hook.js';
+import { isPublicRequest, PUBLIC_ROUTES } from '../../../src/http/auth-hook.js';
 import { buildHttpApp } from '../../../src/http/build-http-app.js';
 import { fakeDeps, seedGate, TOKEN, type FakeDeps } from './fake-deps.js';
 import { concreteUrl, recordRoutes, type RouteEntry } from './route-table.js';
@@ -69,8 +69,10 @@ describe('deny by default', () => {
   });
 
   it('answers 401 on every route outside the public list, without a token and with a wrong one', async () => {
-    const protectedRoutes = routes.filter((route) => !PUBLIC_ROUTES.has(`${route.method} ${route.url}`));
-    expect(protectedRoutes.length).toBeGreaterThanOrEqual(10);
+    const protectedRoutes = routes.filter(
+      (route) => !isPublicRequest(route.method, route.url, concreteUrl(route.url)),
+    );
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(20);
     for (const route of protectedRoutes) {
       for (const headers of [{}, { authorization: 'Bearer gct_wrong' }, { authorization: TOKEN }]) {
         const method = route.method as InjectOptions['method'];
@@ -85,8 +87,10 @@ describe('deny by default', () => {
   it('serves the public routes without a token', async () => {
     for (const entry of PUBLIC_ROUTES) {
       const [method, url] = entry.split(' ') as [InjectOptions['method'], string];
-      const response = await app.inject({ method, url });
-      expect({ entry, status: response.statusCode }).toEqual({ entry, status: 200 });
+      const response = await app.inject({ method, url, ...(method === 'POST' ? { payload: {} } : {}) });
+      // Sign-in without a body is refused for the body, not for missing credentials.
+      const expected = method === 'POST' ? 400 : 200;
+      expect({ entry, status: response.statusCode }).toEqual({ entry, status: expected });
     }
   });
 
@@ -285,6 +289,26 @@ describe('devices', () => {
   });
 });
 
+describe('audit', () => {
+  it('records each change once, with who, what and where, and no secret', async () => {
+    const { device, agentConfig } = await enrol();
+    await call({ method: 'DELETE', url: `/api/v1/devices/${device.id}` });
+    await call({ url: '/api/v1/devices' });
+    expect(deps.audited.map((entry) => [entry.action, entry.objectId, entry.gateId, entry.outcome])).toEqual([
+      ['device.create', device.id, 'cat-bi', 'ok'],
+      ['device.remove', device.id, 'cat-bi', 'ok'],
+    ]);
+    expect(deps.audited[0]).toMatchObject({ actor: { id: 'usr_admin', name: 'admin' }, status: 201 });
+    expect(JSON.stringify(deps.audited)).not.toContain(agentConfig.secret);
+  });
+
+  it('records a 401 that came with credentials, not one without', async () => {
+    await app.inject({ url: '/api/v1/gates', headers: { authorization: 'Bearer gct_wrong' } });
+    await app.inject({ url: '/api/v1/gates' });
+    expect(deps.audited).toMatchObject([{ outcome: 'denied', status: 401, actor: null }]);
+  });
+});
+
 describe('commands', () => {
   it("returns the device's result, with the default timeout when none is given", async () => {
     const { device } = await enrol();
@@ -374,7 +398,8 @@ describe('system routes', () => {
       const operation = document.paths[path]?.[route.method.toLowerCase()];
       expect({ route, described: operation !== undefined }).toEqual({ route, described: true });
       const isPublic = PUBLIC_ROUTES.has(`${route.method} ${route.url}`);
-      expect(operation.security ?? document.security).toEqual(isPublic ? [] : [{ bearerAuth: [] }]);
+      const signedIn = [{ bearerAuth: [] }, { sessionCookie: [] }];
+      expect(operation.security ?? document.security).toEqual(isPublic ? [] : signedIn);
     }
     const enrolment = document.paths['/api/v1/devices'].post;
     expect(enrolment.requestBody.content['application/json'].schema.required).toEqual([

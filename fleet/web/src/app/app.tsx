@@ -1,0 +1,47 @@
+import { useI18n } from '../i18n/i18n.js';
+import { AccountPage } from '../pages/account-page.js';
+import { AuditPage } from '../pages/audit-page.js';
+import { DevicePage } from '../pages/device-page.js';
+import { ForcedPasswordPage } from '../pages/forced-password-page.js';
+import { LoginPage } from '../pages/login-page.js';
+import { NotFoundPage } from '../pages/not-found-page.js';
+import { OverviewPage } from '../pages/overview-page.js';
+import { UsersPage } from '../pages/users-page.js';
+import { FleetDataProvider } from './fleet-data.js';
+import { Layout } from './layout.js';
+import { useRouter } from './router.js';
+import { useSession } from './session.js';
+
+/** Sign-in first, then the forced password change, then the pages. */
+export function App() {
+  const { t } = useI18n();
+  const { state, api } = useSession();
+  if (state.status === 'loading') return <p className="splash">{t('app.loading')}</p>;
+  if (state.status === 'signed-out') return <LoginPage />;
+  if (state.me.mustChangePassword) return <ForcedPasswordPage />;
+  return (
+    <FleetDataProvider api={api}>
+      <Layout>
+        <CurrentPage />
+      </Layout>
+    </FleetDataProvider>
+  );
+}
+
+function CurrentPage() {
+  const { route } = useRouter();
+  switch (route.page) {
+    case 'overview':
+      return <OverviewPage />;
+    case 'device':
+      return <DevicePage key={route.deviceId} deviceId={route.deviceId} />;
+    case 'users':
+      return <UsersPage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'account':
+      return <AccountPage />;
+    case 'not-found':
+      return <NotFoundPage />;
+  }
+}
