@@ -1,8 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { GatecastError } from '@gatecast/protocol';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerDeviceCommands } from './commands/devices.js';
 import { registerGateCommands } from './commands/gates.js';
+import { registerLoginCommands } from './commands/login.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerTokenCommands } from './commands/tokens.js';
+import { registerUserCommands } from './commands/users.js';
 import { CliError, type CliIo } from './io.js';
 
 export const CLI_VERSION = '0.1.0';
@@ -19,6 +23,10 @@ export function buildProgram(io: CliIo): Command {
   registerServeCommand(program, io);
   registerGateCommands(program, io);
   registerDeviceCommands(program, io);
+  registerLoginCommands(program, io);
+  registerUserCommands(program, io);
+  registerTokenCommands(program, io);
+  registerAuditCommand(program, io);
   return program;
 }
 

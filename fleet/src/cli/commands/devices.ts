@@ -6,6 +6,7 @@ import type { CliIo } from '../io.js';
 import { describeAge, printJson, printTable } from '../output.js';
 import { globalsOf, splitList } from './options.js';
 import { registerDeviceCommandCommands } from './device-commands.js';
+import { registerDeviceEventsCommand } from '../../events/events-command.js';
 
 export function registerDeviceCommands(program: Command, io: CliIo): void {
   const devices = program.command('devices').description('screens: enrol, list, inspect, remove');
@@ -14,6 +15,7 @@ export function registerDeviceCommands(program: Command, io: CliIo): void {
   registerShow(devices, io);
   registerRemove(devices, io);
   registerDeviceCommandCommands(devices, io);
+  registerDeviceEventsCommand(devices, io);
 }
 
 interface AddOptions {

@@ -20,6 +20,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const fleet = createFleet(config, log);
       const running = await fleet.start();
       if (running.adminToken) announceAdminToken(io, running.adminToken, running.adminTokenFile);
+      if (running.adminPassword) announceAdminPassword(io, running.adminPassword, running.httpPort);
       io.stderr(
         `gatecast: fleet manager running: http://${config.http.host}:${running.httpPort} ` +
           `mqtt :${running.mqttPort}${running.mqttsPort ? ` mqtts :${running.mqttsPort}` : ''}\n`,
@@ -38,6 +39,16 @@ function announceAdminToken(io: CliIo, token: string, file: string): void {
       `    ${token}`,
       '',
       `It is also saved in ${file} (readable only by this user); gatecast commands on this machine use it.`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function announceAdminPassword(io: CliIo, password: string, httpPort: number): void {
+  io.stderr(
+    [
+      `gatecast: first admin user "admin", one-time password: ${password}`,
+      `Sign in at http://127.0.0.1:${httpPort}/ and choose your own password; this one works only once.`,
       '',
     ].join('\n'),
   );

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,12 @@ describe('resolveTarget', () => {
 
   it('prefers flags over the environment over the local token file', () => {
     writeFileSync(join(dir, 'admin-token'), 'gct_from_file\n');
-    const env = { GATECAST_URL: 'http://fleet:9000/', GATECAST_TOKEN: 'gct_env', GATECAST_DATA_DIR: dir };
+    const env = {
+      GATECAST_URL: 'http://fleet:9000/',
+      GATECAST_TOKEN: 'gct_env',
+      GATECAST_DATA_DIR: dir,
+      XDG_CONFIG_HOME: dir,
+    };
     expect(resolveTarget({ url: 'http://flag:1', token: 'gct_flag' }, io(env))).toEqual({
       url: 'http://flag:1',
       token: 'gct_flag',
@@ -28,8 +33,23 @@ describe('resolveTarget', () => {
     });
   });
 
+  it('uses the token saved by `gatecast login` for its own fleet only', () => {
+    const config = join(dir, 'config');
+    mkdirSync(join(config, 'gatecast'), { recursive: true });
+    const saved = { url: 'http://fleet.cat-bi.local:8080', token: 'gct_saved', username: 'lan.nguyen' };
+    writeFileSync(join(config, 'gatecast', 'credentials.json'), JSON.stringify(saved));
+    const env = { XDG_CONFIG_HOME: config, GATECAST_DATA_DIR: dir };
+    expect(resolveTarget({}, io(env))).toEqual({ url: saved.url, token: 'gct_saved' });
+    // Another fleet named explicitly does not get this fleet's token.
+    writeFileSync(join(dir, 'admin-token'), 'gct_local');
+    expect(resolveTarget({ url: 'http://127.0.0.1:8080' }, io(env))).toEqual({
+      url: 'http://127.0.0.1:8080',
+      token: 'gct_local',
+    });
+  });
+
   it('explains where it looked when there is no token', () => {
-    expect(() => resolveTarget({}, io({ GATECAST_DATA_DIR: dir }))).toThrow(
+    expect(() => resolveTarget({}, io({ GATECAST_DATA_DIR: dir, XDG_CONFIG_HOME: dir }))).toThrow(
       `run where ${join(dir, 'admin-token')} is readable`,
     );
   });
