@@ -14,6 +14,8 @@ const httpPort = Number(process.env.PORT ?? 8080);
 const baseUrl = `http://127.0.0.1:${httpPort}`;
 const logDir = join(dataDir, 'logs');
 const children = [];
+/** What each child said on stderr, to repeat the first admin's one-time password at the end. */
+const output = {};
 
 function start(name, args, env = {}) {
   const log = openSync(join(logDir, `${name}.log`), 'a');
@@ -22,7 +24,10 @@ function start(name, args, env = {}) {
     env: { ...process.env, GATECAST_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', log, 'pipe'],
   });
-  child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  child.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    output[name] = (output[name] ?? '') + chunk;
+  });
   child.on('exit', (code, signal) => {
     if (!stopping)
       console.error(`demo: ${name} exited (${signal ?? code}); see ${join(logDir, `${name}.log`)}`);
@@ -78,6 +83,12 @@ async function enrolScreen(screen) {
   return configFile;
 }
 
+function firstAdminLines() {
+  const password = /one-time password: (\S+)/.exec(output.fleet ?? '')?.[1];
+  if (!password) return [];
+  return [`  sign in as "admin" with the one-time password ${password} (shown only on this first start)`];
+}
+
 let stopping = false;
 async function stopAll() {
   if (stopping) return;
@@ -108,7 +119,8 @@ async function main() {
   console.error(
     [
       '',
-      `gatecast demo is running: API ${baseUrl}, MQTT 127.0.0.1:${process.env.MQTT_PORT ?? 1883}`,
+      `gatecast demo is running: dashboard ${baseUrl}/  (MQTT on 127.0.0.1:${process.env.MQTT_PORT ?? 1883})`,
+      ...firstAdminLines(),
       `  two screens are online; logs in ${logDir}`,
       '  in another terminal:  npx gatecast devices list',
       '  stop with Ctrl-C; data stays in ' + dataDir,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GatecastError } from '@gatecast/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { AuditLog } from './audit/audit-log.js';
 import { ApiTokens } from './auth/api-tokens.js';
 import { createBroker, type Broker } from './broker/broker.js';
 import { CommandClient } from './commands/command-client.js';
@@ -11,9 +12,15 @@ import { DesiredService } from './desired/desired-service.js';
 import { DeviceInbox } from './devices/device-inbox.js';
 import { verifySecret } from './devices/device-secrets.js';
 import { DevicesRepo } from './devices/devices-repo.js';
+import { FleetEvents } from './devices/fleet-events.js';
+import { DeviceEventsRepo } from './events/device-events-repo.js';
 import { GatesRepo } from './gates/gates-repo.js';
 import { buildHttpApp } from './http/build-http-app.js';
+import { DEFAULT_WEB_ROOT } from './http/dashboard.js';
 import { openDatabase, type Database } from './store/database.js';
+import { ensureFirstAdmin } from './users/first-admin.js';
+import { SessionStore } from './users/sessions.js';
+import { UsersRepo } from './users/users-repo.js';
 
 export interface RunningFleet {
   httpPort: number;
@@ -22,6 +29,8 @@ export interface RunningFleet {
   /** The admin API token, only on the very first start of a data dir; null afterwards. */
   adminToken: string | null;
   adminTokenFile: string;
+  /** The first admin's one-time password, only at the start that created that user; null afterwards. */
+  adminPassword: string | null;
 }
 
 export interface Fleet {
@@ -35,6 +44,7 @@ interface Run {
   commands?: CommandClient;
   broker?: Broker;
   app?: FastifyInstance;
+  events?: FleetEvents;
 }
 
 /** The fleet manager: store, broker and HTTP API wired together. Creating it does no I/O. */
@@ -51,7 +61,10 @@ export function createFleet(config: FleetConfig, log: Logger): Fleet {
       current = run;
       try {
         const running = await startRun(run, config, log);
-        fleetLog.info({ ...running, adminToken: undefined }, 'fleet manager started');
+        fleetLog.info(
+          { ...running, adminToken: undefined, adminPassword: undefined },
+          'fleet manager started',
+        );
         return running;
       } catch (error) {
         current = null;
@@ -70,9 +83,11 @@ export function createFleet(config: FleetConfig, log: Logger): Fleet {
 
 async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<RunningFleet> {
   const store = openStore(run, config, log);
-  const admin = store.tokens.ensureAdminToken(config.dataDir);
+  const admin = await ensureFirstAdmin(store, config.dataDir);
   markAllOffline(store.devices);
   const tls = await readTls(config.mqtts);
+  // Device changes for the dashboard's live stream: the inbox tells, the HTTP stream listens.
+  run.events = new FleetEvents({ log });
   const { broker, commands } = wireBroker(run, config, tls, store, log);
   const desired = new DesiredService({ ...store, broker, log });
   const ports = await listening('cannot start the MQTT broker', () => broker.start());
@@ -86,20 +101,32 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     broker,
     publicMqttUrl: withActualPort(config.publicMqttUrl, ports),
     commandTimeoutMs: config.commandTimeoutMs,
+    events: run.events,
+    webRoot: DEFAULT_WEB_ROOT,
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>
     app.listen({ host: config.http.host, port: config.http.port }),
   );
   const httpPort = (app.server.address() as AddressInfo).port;
-  return { httpPort, ...ports, adminToken: admin.token, adminTokenFile: admin.path };
+  return {
+    httpPort,
+    ...ports,
+    adminToken: admin.token,
+    adminTokenFile: admin.tokenFile,
+    adminPassword: admin.password,
+  };
 }
 
 interface Store {
   db: Database;
   gates: GatesRepo;
   devices: DevicesRepo;
+  deviceEvents: DeviceEventsRepo;
   tokens: ApiTokens;
+  users: UsersRepo;
+  sessions: SessionStore;
+  audit: AuditLog;
 }
 
 function openStore(run: Run, config: FleetConfig, log: Logger): Store {
@@ -107,7 +134,16 @@ function openStore(run: Run, config: FleetConfig, log: Logger): Store {
     openDatabase(config.dataDir, log),
   );
   run.db = db;
-  return { db, gates: new GatesRepo(db), devices: new DevicesRepo(db, log), tokens: new ApiTokens(db) };
+  return {
+    db,
+    gates: new GatesRepo(db),
+    devices: new DevicesRepo(db, log),
+    deviceEvents: new DeviceEventsRepo(db, log),
+    tokens: new ApiTokens(db),
+    users: new UsersRepo(db),
+    sessions: new SessionStore(db),
+    audit: new AuditLog(db),
+  };
 }
 
 /** Broker, command client and inbox: devices authenticate against the store, messages land in it. */
@@ -115,7 +151,7 @@ function wireBroker(
   run: Run,
   config: FleetConfig,
   tls: { cert: Buffer; key: Buffer } | null,
-  { devices }: Store,
+  { devices, deviceEvents }: Store,
   log: Logger,
 ): { broker: Broker; commands: CommandClient } {
   // The command client and the broker need each other; the client reaches the broker late.
@@ -134,7 +170,7 @@ function wireBroker(
         return stored !== undefined && verifySecret(secret, stored);
       },
     },
-    handlers: new DeviceInbox({ devices, commands, log }),
+    handlers: new DeviceInbox({ devices, deviceEvents, commands, log, events: run.events }),
     limits: config.brokerLimits,
     tcp: config.mqtt,
     ...(config.mqtts && tls ? { tls: { host: config.mqtts.host, port: config.mqtts.port, ...tls } } : {}),
@@ -147,6 +183,7 @@ function wireBroker(
 async function stopRun(run: Run, log: Logger): Promise<void> {
   const steps: Array<[string, (() => unknown) | undefined]> = [
     ['http', run.app && (() => run.app?.close())],
+    ['events', run.events && (() => run.events?.stop())],
     ['broker', run.broker && (() => run.broker?.stop())],
     ['commands', run.commands && (() => run.commands?.stop())],
     ['database', run.db && (() => run.db?.close())],

@@ -22,7 +22,7 @@ export function composeDesired(input: {
     deviceId: device.id,
     issuedAt: input.issuedAt,
     device: { name: device.name, gateId: device.gateId, zoneId: device.zoneId, tags: [...device.tags] },
-    display: { timeZone: gate.timeZone, locale: languages[0] ?? 'vi', languages },
+    display: { timeZone: gate.timeZone, locale: languages[0] ?? 'vi', languages, languageRotationSec: 8 },
     content: {
       defaultItem: {
         kind: 'text',
@@ -32,6 +32,9 @@ export function composeDesired(input: {
         body: welcomeText(languages),
         durationSec: 15,
       },
+      defaultLoop: [],
+      layout: { kind: 'full', orientation: 'landscape', transition: 'fade' },
+      schedule: [],
     },
   };
 }

@@ -1,13 +1,19 @@
-import type { ParsedMessage } from '@gatecast/protocol';
+import type { DeviceEvent, ParsedMessage } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { BrokerHandlers, DisconnectCause } from '../broker/broker.js';
 import type { CommandClient } from '../commands/command-client.js';
+import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { DevicesRepo } from './devices-repo.js';
+import type { FleetEvents } from './fleet-events.js';
 
 export interface DeviceInboxDeps {
   devices: DevicesRepo;
   commands: CommandClient;
   log: Logger;
+  /** Where events (proof of play) are stored once each; without it they are only logged. */
+  deviceEvents?: Pick<DeviceEventsRepo, 'store'>;
+  /** Told after each stored change, for live views; optional so the inbox works without them. */
+  events?: Pick<FleetEvents, 'deviceChanged'>;
   now?: () => Date;
 }
 
@@ -64,8 +70,7 @@ export class DeviceInbox implements BrokerHandlers {
         return this.stored(message, devices.saveTelemetry(deviceId, message.payload, at));
       case 'events':
         if (!devices.exists(deviceId)) return this.stored(message, false);
-        this.log.info({ deviceId, event: message.payload }, `device event ${message.payload.kind}`);
-        return;
+        return this.storeEvent(deviceId, message.payload, at);
       case 'cmd/res':
         return this.deps.commands.handleResult(deviceId, message.payload);
       case 'desired':
@@ -75,21 +80,35 @@ export class DeviceInbox implements BrokerHandlers {
     }
   }
 
+  /** A resent event (after a crash or a flapping link) has an id already stored and is ignored. */
+  private storeEvent(deviceId: string, event: DeviceEvent, receivedAt: string): void {
+    const fresh = this.deps.deviceEvents?.store(deviceId, event, receivedAt) ?? true;
+    if (!fresh) return this.log.debug({ deviceId, id: event.id }, 'duplicate device event ignored');
+    // Proof of play arrives for every item shown: too many for the info log.
+    const level = event.kind === 'proof-of-play' ? 'debug' : 'info';
+    this.log[level]({ deviceId, event }, `device event ${event.kind}`);
+  }
+
   private presence(deviceId: string, state: 'online' | 'offline'): void {
     try {
       if (!this.deps.devices.setPresence(deviceId, state, this.now().toISOString())) {
         this.log.warn({ deviceId, state }, 'presence of a device not in the store ignored');
+        return;
       }
+      this.deps.events?.deviceChanged(deviceId);
     } catch (error) {
       this.log.error({ deviceId, state, err: (error as Error).message }, 'presence not stored');
     }
   }
 
   private stored(message: ParsedMessage, known: boolean): void {
-    if (!known)
-      this.log.warn(
-        { deviceId: message.deviceId, kind: message.kind },
-        'message from a device not in the store ignored',
-      );
+    if (known) {
+      this.deps.events?.deviceChanged(message.deviceId);
+      return;
+    }
+    this.log.warn(
+      { deviceId: message.deviceId, kind: message.kind },
+      'message from a device not in the store ignored',
+    );
   }
 }

@@ -78,6 +78,94 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at TEXT
   ) STRICT;
   `,
+  // 2: operators: users, their grants per gate, dashboard sessions, token owners, the audit log.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE CHECK (length(username) BETWEEN 3 AND 64),
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    must_change_password INTEGER NOT NULL DEFAULT 1 CHECK (must_change_password IN (0, 1)),
+    created_at TEXT NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT
+  ) STRICT;
+
+  -- gate_id NULL = all gates. NULLs are distinct in a UNIQUE constraint, hence the expression index.
+  CREATE TABLE user_grants (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role TEXT NOT NULL
+      CHECK (role IN ('admin', 'operator', 'editor', 'approver', 'duty-officer', 'technician', 'viewer')),
+    gate_id TEXT
+  ) STRICT;
+  CREATE UNIQUE INDEX user_grants_unique ON user_grants(user_id, role, IFNULL(gate_id, ''));
+
+  -- Only the sha256 of a session id is stored, like API tokens: a copied database signs nobody in.
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX sessions_by_user ON sessions(user_id);
+
+  -- Tokens of a deleted user go with it. The foundation's admin token gets its owner at the first start.
+  ALTER TABLE api_tokens ADD COLUMN user_id TEXT REFERENCES users(id) ON DELETE CASCADE;
+  CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
+
+  -- No foreign keys: the record outlives the users, devices and gates it names.
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    actor_name TEXT,
+    action TEXT NOT NULL,
+    object_type TEXT,
+    object_id TEXT,
+    gate_id TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+    status INTEGER NOT NULL,
+    before TEXT,
+    after TEXT,
+    ip TEXT
+  ) STRICT;
+  CREATE INDEX audit_by_actor ON audit_log(actor_id, id);
+  CREATE INDEX audit_by_gate ON audit_log(gate_id, id);
+  CREATE INDEX audit_by_object ON audit_log(object_type, object_id, id);
+  CREATE INDEX audit_by_at ON audit_log(at);
+
+  -- Append-only: the record of who did what cannot be edited or trimmed through this database.
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  `,
+  // 3: device events (proof of play, applied versions, errors), each stored once by its id.
+  `
+  -- No foreign key on purpose: a removed device's events stay, evidence for the yearly report.
+  -- gate_id is the device's gate when the event arrived, so access stays scoped after removal.
+  CREATE TABLE device_events (
+    device_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    gate_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    body TEXT NOT NULL,
+    item_id TEXT,
+    zone TEXT,
+    language TEXT,
+    started_at TEXT,
+    duration_ms INTEGER,
+    PRIMARY KEY (device_id, id)
+  ) STRICT;
+  CREATE INDEX device_events_by_device_time ON device_events(device_id, at, id);
+  CREATE INDEX device_events_by_device_kind_time ON device_events(device_id, kind, at, id);
+  CREATE INDEX device_events_by_gate_time ON device_events(gate_id, at);
+  CREATE INDEX device_events_plays_by_item ON device_events(item_id, started_at)
+    WHERE kind = 'proof-of-play';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -67,6 +67,7 @@ describe('composeDesired', () => {
       timeZone: 'Asia/Bangkok',
       locale: 'en',
       languages: ['en', 'vi', 'zh-Hans'],
+      languageRotationSec: 8,
     });
   });
 
