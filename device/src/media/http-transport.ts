@@ -1,0 +1,114 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/**
+ * The one HTTP operation the cache needs: GET with headers, an abort signal, and a body read
+ * chunk by chunk. By default it runs on node:http(s), whose streams cost markedly less CPU per
+ * byte than fetch's web streams (see docs/benchmarks.md, B8); a `fetch` can be plugged in instead.
+ */
+export interface HttpResponse {
+  status: number;
+  header(name: string): string | null;
+  /** The body; iterate it once. A cut connection makes the iteration throw. */
+  chunks(): AsyncIterator<Uint8Array>;
+  /** Stops the body and releases the connection; safe at any point, and twice. */
+  cancel(): Promise<void>;
+}
+
+export type HttpGet = (
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+) => Promise<HttpResponse>;
+
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export interface NodeHttpClient {
+  get: HttpGet;
+  /** Closes every kept-alive connection; the cache calls it from stop(). */
+  destroy(): void;
+}
+
+/** GET over node:http(s) with the cache's own connection pool, following up to 5 redirects. */
+export function createNodeHttpClient(): NodeHttpClient {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const get: HttpGet = async (url, headers, signal) => {
+    let target = new URL(url);
+    for (let hop = 0; ; hop++) {
+      const response = await getOnce(target, headers, signal, agents);
+      const location = response.headers.location;
+      if (!REDIRECTS.has(response.statusCode ?? 0) || !location) return wrapNode(response);
+      response.destroy();
+      if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+      target = new URL(location, target);
+    }
+  };
+  return {
+    get,
+    destroy: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+function getOnce(
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  agents: { http: HttpAgent; https: HttpsAgent },
+): Promise<IncomingMessage> {
+  const secure = url.protocol === 'https:';
+  if (!secure && url.protocol !== 'http:')
+    return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
+  const request = secure ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'GET', headers, signal, agent: secure ? agents.https : agents.http },
+      resolve,
+    );
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+function wrapNode(response: IncomingMessage): HttpResponse {
+  return {
+    status: response.statusCode ?? 0,
+    header(name) {
+      const value = response.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : (value ?? null);
+    },
+    chunks: () => response[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
+    cancel: async () => {
+      response.destroy();
+    },
+  };
+}
+
+/** The same operation through a `fetch` implementation (redirects are followed by fetch itself). */
+export function fetchHttpGet(fetchImpl: typeof fetch): HttpGet {
+  return async (url, headers, signal) => {
+    const response = await fetchImpl(url, { headers, signal, redirect: 'follow' });
+    let iterator: AsyncIterator<Uint8Array> | null = null;
+    return {
+      status: response.status,
+      header: (name) => response.headers.get(name),
+      chunks() {
+        const body = response.body as unknown as AsyncIterable<Uint8Array> | null;
+        iterator = body ? body[Symbol.asyncIterator]() : emptyIterator();
+        return iterator;
+      },
+      cancel: async () => {
+        if (iterator) await iterator.return?.().catch(() => undefined);
+        else await response.body?.cancel().catch(() => undefined);
+      },
+    };
+  };
+}
+
+function emptyIterator(): AsyncIterator<Uint8Array> {
+  return { next: async () => ({ done: true, value: undefined }) };
+}
