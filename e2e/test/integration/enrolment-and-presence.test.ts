@@ -113,6 +113,7 @@ describe('enrolment and presence through the CLI and the real agent', () => {
         ...agentConfig,
         dataDir: join(screens.path, 'state'),
         mqtt: { ...agentConfig.mqtt, keepaliveSec: 5 },
+        player: { mode: 'none' },
       }),
     );
     agents.push(startAgent(configFile));
@@ -195,7 +196,7 @@ describe('enrolment and presence through the CLI and the real agent', () => {
 
   it('fails with one line, not a stack trace, on a wrong token or an unreachable fleet', async () => {
     const wrong = await gatecast(['devices', 'list'], { ...env, GATECAST_TOKEN: 'gct_wrong' });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(3);
     expect(wrong.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^gatecast: UNAUTHORIZED: /)]);
     const closedPort = await freePort();
     const down = await gatecast(['devices', 'list'], {

@@ -57,6 +57,7 @@ describe('fleet restart and a screen that starts while the fleet is down', () =>
       ...agentConfig,
       dataDir: join(screens.path, id),
       mqtt: { ...agentConfig.mqtt, keepaliveSec: 5, reconnectMaxMs: 2_000 },
+      player: { mode: 'none' },
     };
     writeFileSync(file, JSON.stringify(config));
     return file;

@@ -26,6 +26,8 @@ export function agentConfig(
     dataDir,
     healthIntervalSec: 3_600,
     logLevel: 'info',
+    // These tests drive the agent, not the screen: no Chromium.
+    player: { mode: 'none', headless: true, pagePort: 0, webAllowList: [], cacheQuotaMb: 64 },
   };
 }
 
