@@ -20,11 +20,12 @@ import {
   type BackoffPolicy,
   type BackoffState,
 } from './backoff.js';
+import type { EventQueue } from '../events/durable-queue.js';
 import { disconnectCleanly } from './clean-disconnect.js';
 import { Outbox, type QueuedKind } from './outbox.js';
 
-/** Enough to cover a long outage of events; health samples and command results matter less later. */
-const OUTBOX_CAPS: Record<QueuedKind, number> = { events: 500, telemetry: 120, 'cmd/res': 50 };
+/** Health samples and command results matter less later; events never wait here (see `events`). */
+const OUTBOX_CAPS: Record<QueuedKind, number> = { events: 0, telemetry: 120, 'cmd/res': 50 };
 const SHUTDOWN_STEP_MS = 3_000;
 const CONNECT_TIMEOUT_MS = 30_000;
 
@@ -34,6 +35,8 @@ export interface MqttLinkOptions {
   log: Logger;
   clock: Clock;
   random?: () => number;
+  /** Events go to disk first and leave only through this queue, which removes them on PUBACK. */
+  events: EventQueue;
   /** A message on one of the agent's own inbound topics that passed `parseMessage`. */
   onMessage(message: ParsedMessage): void;
   /** A message that failed `parseMessage`, with its raw bytes (a bad command still gets an answer). */
@@ -48,7 +51,7 @@ export interface MqttLink {
   stop(): Promise<void>;
   /** The latest reported state; published now if connected, and again after every reconnect. */
   setReported(reported: TopicPayloadInput<'reported'>): void;
-  /** Publishes now if connected, else queues (bounded, oldest dropped). */
+  /** Events: into the durable queue. Others: published now if connected, else queued in memory (bounded). */
   send<K extends QueuedKind>(kind: K, payload: TopicPayloadInput<K>): void;
   readonly connected: boolean;
 }
@@ -108,6 +111,7 @@ class Link implements MqttLink {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.options.events.pause();
     const client = this.client;
     if (!client) return;
     const offline = encodePayload('status', { state: 'offline', at: this.now(), agentVersion: this.version });
@@ -131,6 +135,10 @@ class Link implements MqttLink {
   send<K extends QueuedKind>(kind: K, payload: TopicPayloadInput<K>): void {
     const encoded = this.encode(kind, payload);
     if (encoded === null) return;
+    if (kind === 'events') {
+      void this.options.events.append({ id: (payload as { id: string }).id, payload: encoded });
+      return;
+    }
     if (this.connected) this.publish(kind, encoded);
     else this.outbox.push({ kind, payload: encoded });
   }
@@ -172,11 +180,13 @@ class Link implements MqttLink {
     this.publish('status', encodePayload('status', online));
     if (this.reported !== null) this.publish('reported', this.reported);
     this.flushOutbox();
+    this.options.events.resume((payload) => this.publishEvent(payload));
     this.options.onConnected();
   }
 
   private onClose(): void {
     this.attemptOpen = false;
+    this.options.events.pause();
     const upForMs = this.connectedAt === null ? 0 : Math.round(performance.now() - this.connectedAt);
     if (this.connectedAt !== null && !this.stopping) this.log.warn({ upForMs }, 'disconnected');
     this.connectedAt = null;
@@ -229,6 +239,13 @@ class Link implements MqttLink {
     this.client?.publish(this.topic(kind), payload, { qos: rule.qos, retain: rule.retained }, (error) => {
       if (error && !this.stopping) this.log.warn({ kind, err: error.message }, 'publish failed');
     });
+  }
+
+  /** Resolves on PUBACK: only then may the queue forget the event. */
+  private async publishEvent(payload: string): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error('not connected');
+    await client.publishAsync(this.topic('events'), payload, { qos: 1, retain: false });
   }
 
   private encode<K extends TopicKind>(kind: K, payload: TopicPayloadInput<K>): string | null {

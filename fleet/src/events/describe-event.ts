@@ -1,0 +1,19 @@
+import type { DeviceEvent } from '@gatecast/protocol';
+
+/** One short line per event for the CLI's table: what a technician needs to read at a glance. */
+export function describeEvent(event: DeviceEvent): string {
+  switch (event.kind) {
+    case 'proof-of-play': {
+      const seconds = Math.round(event.durationMs / 100) / 10;
+      return `${event.itemId} in ${event.zone} (${event.language ?? '-'}) from ${event.startedAt} for ${seconds}s`;
+    }
+    case 'desired-applied':
+      return `applied v${event.version}`;
+    case 'desired-rejected':
+      return `rejected v${event.version ?? '-'}: ${event.problem.code} ${event.problem.message}`;
+    case 'error':
+      return `${event.problem.code} ${event.problem.message}`;
+    case 'agent-started':
+      return `agent ${event.agentVersion} started`;
+  }
+}
