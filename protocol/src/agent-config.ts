@@ -19,6 +19,8 @@ export const agentConfigSchema = z.object({
     reconnectMinMs: z.number().int().min(100).max(60_000).default(1_000),
     reconnectMaxMs: z.number().int().min(1_000).max(600_000).default(60_000),
   }),
+  /** The fleet's HTTP address, for media downloads and screenshot uploads (the device's secret authenticates). */
+  fleetUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Writable directory for state and cache; on the SD image this is the data partition. */
   dataDir: z.string().min(1).default('/var/lib/gatecast'),
   healthIntervalSec: z.number().int().min(5).max(3_600).default(60),
@@ -41,6 +43,8 @@ export const agentConfigSchema = z.object({
         .max(100)
         .default([]),
       cacheQuotaMb: z.number().int().min(16).max(1_048_576).default(4096),
+      /** How often a low-resolution capture checks for a black or frozen picture. */
+      displayCheckSec: z.number().int().min(5).max(3_600).default(30),
     })
     .default({
       mode: 'chromium',
@@ -48,6 +52,7 @@ export const agentConfigSchema = z.object({
       pagePort: 0,
       webAllowList: [],
       cacheQuotaMb: 4096,
+      displayCheckSec: 30,
     }),
 });
 

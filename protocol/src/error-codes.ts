@@ -30,6 +30,16 @@ export const ERROR_CODES = {
   DISK_FULL: { http: 507, text: 'The device disk is full.' },
   PLAYER_UNAVAILABLE: { http: 503, text: 'Chromium cannot be found or started on the screen.' },
   ITEM_FAILED: { http: 500, text: 'A content item could not be shown; the player moved on.' },
+  DISPLAY_BLACK: {
+    http: 500,
+    text: 'The screen shows black while the schedule says it should show content.',
+  },
+  DISPLAY_FROZEN: { http: 500, text: 'The picture has not changed while the schedule says it should move.' },
+  EVENTS_DROPPED: {
+    http: 507,
+    text: 'The device dropped its oldest queued events to stay within its bound.',
+  },
+  HARDWARE_UNAVAILABLE: { http: 503, text: 'The hardware interface (HDMI-CEC, reboot) is not available.' },
 } as const satisfies Record<string, { http: number; text: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

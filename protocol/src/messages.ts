@@ -92,6 +92,15 @@ export const telemetrySchema = z.object({
     rssBytes: z.number().nonnegative(),
     uptimeSec: z.number().nonnegative(),
   }),
+  /** What the screen shows, from periodic low-resolution captures, and the TV's power as HDMI-CEC reports it. */
+  display: z
+    .object({
+      black: z.boolean().nullable(),
+      frozen: z.boolean().nullable(),
+      checkedAt: isoTimeSchema.nullable(),
+      cecPower: z.enum(['on', 'standby', 'unknown']),
+    })
+    .optional(),
   /** The kiosk browser; absent for an agent without a player. */
   player: z
     .object({
@@ -145,9 +154,32 @@ export const commandRequestSchema = z.discriminatedUnion('name', [
       .object({ durationSec: z.number().int().min(1).max(600).default(30) })
       .default({ durationSec: 30 }),
   }),
+  /** A PNG of what the screen shows, uploaded to the fleet over HTTP; the result names the upload. */
+  z.object({ ...commandBase, name: z.literal('screenshot'), args: z.object({}).default({}) }),
+  z.object({ ...commandBase, name: z.literal('reload'), args: z.object({}).default({}) }),
+  z.object({ ...commandBase, name: z.literal('restart-browser'), args: z.object({}).default({}) }),
+  z.object({
+    ...commandBase,
+    name: z.literal('reboot'),
+    args: z.object({ delaySec: z.number().int().min(0).max(600).default(5) }).default({ delaySec: 5 }),
+  }),
+  /** HDMI-CEC: switch the TV on or to standby, or read its power status (on, standby or unknown). */
+  z.object({
+    ...commandBase,
+    name: z.literal('display'),
+    args: z.object({ action: z.enum(['on', 'standby', 'status']) }),
+  }),
 ]);
 
-export const COMMAND_NAMES = ['ping', 'identify'] as const;
+export const COMMAND_NAMES = [
+  'ping',
+  'identify',
+  'screenshot',
+  'reload',
+  'restart-browser',
+  'reboot',
+  'display',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** `cmd/res`: not retained; the answer, with the request's correlation id. */

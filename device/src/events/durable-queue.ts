@@ -190,7 +190,10 @@ export class DurableEventQueue implements EventQueue {
     if (count === 0) return;
     this.dropped = 0;
     const message = `the event queue was full: the ${count} oldest events were dropped`;
-    const event = makeEvent(this.options.clock, { kind: 'error', problem: { code: 'DISK_FULL', message } });
+    const event = makeEvent(this.options.clock, {
+      kind: 'error',
+      problem: { code: 'EVENTS_DROPPED', message },
+    });
     if (await this.append({ id: event.id, payload: encodePayload('events', event) })) {
       await this.onDisk(() => this.store.writeDropped(this.dropped));
     } else this.dropped += count;

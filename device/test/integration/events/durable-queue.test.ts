@@ -129,7 +129,7 @@ describe('DurableEventQueue on a real disk', () => {
     const errors = publisher.sent.filter((event) => event.kind === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
-      problem: { code: 'DISK_FULL', message: expect.stringContaining(' 15 ') },
+      problem: { code: 'EVENTS_DROPPED', message: expect.stringContaining(' 15 ') },
     });
     await settles(async () =>
       expect(JSON.parse(await readFile(join(dir, 'dropped.json'), 'utf8'))).toEqual({ count: 0 }),
