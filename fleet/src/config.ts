@@ -10,9 +10,13 @@ export interface FleetConfig {
   mqtts: { host: string; port: number; certFile: string; keyFile: string } | null;
   /** What enrolled agents are told to connect to; `:0` is replaced by the real port at start. */
   publicMqttUrl: string;
+  /** The fleet's HTTP address for screens (agent config `fleetUrl`); `:0` is replaced by the real port at start. */
+  publicHttpUrl: string;
   logLevel: string;
   brokerLimits: Partial<BrokerLimits>;
   commandTimeoutMs: number;
+  /** GATECAST_DEMO_CONTENT=1: every screen plays the demo welcome loop (`npm start`; docs/adr/0014). */
+  demoContent: boolean;
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -29,9 +33,16 @@ const hostSchema = z
 
 const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+const flagSchema = z.enum(['0', '1'], 'must be 1 (on) or 0 (off)').transform((flag) => flag === '1');
+
 const filePathSchema = z.string().min(1, 'must be a file path');
 
 const mqttUrlSchema = agentConfigSchema.shape.mqtt.shape.url;
+
+const httpUrlSchema = z.url({
+  protocol: /^https?$/,
+  error: 'must look like http://host:8080 or https://host',
+});
 
 /** Reads one variable; empty counts as unset so `FOO=` in an env file means "use the default". */
 function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, fallback: string): T;
@@ -73,17 +84,20 @@ function readTls(env: NodeJS.ProcessEnv, host: string): FleetConfig['mqtts'] {
 export function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
   const mqttHost = read(env, 'MQTT_HOST', hostSchema, '0.0.0.0');
   const mqttPort = read(env, 'MQTT_PORT', portSchema, '1883');
+  const httpPort = read(env, 'PORT', portSchema, '8080');
   return {
     dataDir: resolve(read(env, 'GATECAST_DATA_DIR', filePathSchema, './data')),
     http: {
       host: read(env, 'HOST', hostSchema, '0.0.0.0'),
-      port: read(env, 'PORT', portSchema, '8080'),
+      port: httpPort,
     },
     mqtt: { host: mqttHost, port: mqttPort },
     mqtts: readTls(env, mqttHost),
     publicMqttUrl: read(env, 'GATECAST_PUBLIC_MQTT_URL', mqttUrlSchema, `mqtt://127.0.0.1:${mqttPort}`),
+    publicHttpUrl: read(env, 'GATECAST_PUBLIC_URL', httpUrlSchema, `http://127.0.0.1:${httpPort}`),
     logLevel: read(env, 'LOG_LEVEL', logLevelSchema, 'info'),
     brokerLimits: {},
     commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
+    demoContent: read(env, 'GATECAST_DEMO_CONTENT', flagSchema, '0'),
   };
 }

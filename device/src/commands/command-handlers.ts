@@ -1,13 +1,15 @@
 import type { CommandName, CommandRequest } from '@gatecast/protocol';
 import type { Clock } from '../lib/clock.js';
+import { createHardwareCommands, type HardwareCommandContext } from './hardware-commands.js';
 import type { Indicator } from './indicator.js';
+import { createScreenCommands, type ScreenCommandContext } from './screen-commands.js';
 
 /** One executor per command name: adding a command to the protocol without one does not compile. */
 export type CommandHandlers = {
   [N in CommandName]: (request: Extract<CommandRequest, { name: N }>) => Promise<Record<string, unknown>>;
 };
 
-export interface CommandContext {
+export interface CommandContext extends ScreenCommandContext, HardwareCommandContext {
   agentVersion: string;
   clock: Clock;
   indicator: Indicator;
@@ -30,5 +32,7 @@ export function createCommandHandlers(context: CommandContext): CommandHandlers 
       await context.indicator.identify(durationSec, until);
       return { until: until.toISOString() };
     },
+    ...createScreenCommands(context),
+    ...createHardwareCommands(context),
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import {
   COMMAND_NAMES,
+  GatecastError,
   correlationIdSchema,
   type CommandRequest,
   type CommandResult,
@@ -51,8 +52,10 @@ export function createCommandRouter(options: CommandRouterOptions): CommandRoute
       log.info({ id, name }, 'command done');
       return { id, name, at: now(), ok: true, result };
     } catch (error) {
-      log.warn({ id, name, err: (error as Error).message }, 'command failed');
-      return fail(id, name, 'COMMAND_FAILED', (error as Error).message);
+      // A catalogue code from the handler (PLAYER_UNAVAILABLE, HARDWARE_UNAVAILABLE…) is kept.
+      const code = error instanceof GatecastError ? error.code : 'COMMAND_FAILED';
+      log.warn({ id, name, code, err: (error as Error).message }, 'command failed');
+      return fail(id, name, code, (error as Error).message);
     }
   }
 

@@ -3,26 +3,36 @@ import { describe, expect, it } from 'vitest';
 import { commandRequestSchema, deviceTopic, parseMessage, type CommandRequest } from '@gatecast/protocol';
 import { createCommandHandlers } from '../../src/commands/command-handlers.js';
 import { createCommandRouter } from '../../src/commands/command-router.js';
+import { DeferredTasks } from '../../src/commands/deferred-tasks.js';
 import type { Indicator } from '../../src/commands/indicator.js';
+import { FakeDisplayPower, FakeRebooter } from '../../src/hardware/fake-hardware.js';
 
 const log = pino({ level: 'silent' });
 const now = new Date('2026-11-26T08:00:00.000Z');
 const clock = { now: () => now };
 const topic = deviceTopic('cat-bi-arr-01', 'cmd/req');
 
-function setup() {
-  const identified: Array<{ durationSec: number; until: string }> = [];
-  const indicator: Indicator = {
-    async identify(durationSec, until) {
-      identified.push({ durationSec, until: until.toISOString() });
-    },
-  };
-  const handlers = createCommandHandlers({
+function handlersWith(indicator: Indicator) {
+  return createCommandHandlers({
     agentVersion: '1.2.3',
     clock,
     indicator,
     appliedVersion: () => 7,
     uptimeSec: () => 42,
+    player: null,
+    uploader: null,
+    rebooter: new FakeRebooter(),
+    display: new FakeDisplayPower(),
+    deferred: new DeferredTasks(() => {}),
+  });
+}
+
+function setup() {
+  const identified: Array<{ durationSec: number; until: string }> = [];
+  const handlers = handlersWith({
+    async identify(durationSec, until) {
+      identified.push({ durationSec, until: until.toISOString() });
+    },
   });
   return { identified, router: createCommandRouter({ handlers, clock, log, cacheSize: 3 }) };
 }
@@ -110,12 +120,11 @@ describe('command router', () => {
   });
 
   it('answers COMMAND_FAILED when the handler throws', async () => {
-    const handlers = {
-      ping: async () => ({}),
+    const handlers = handlersWith({
       identify: async () => {
         throw new Error('no display attached');
       },
-    };
+    });
     const router = createCommandRouter({ handlers, clock, log });
     const result = await router.handle(request({ id: 'fail-0001', name: 'identify' }));
     expect(result).toMatchObject({

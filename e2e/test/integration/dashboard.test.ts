@@ -155,6 +155,12 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
     await page.click('[data-command="ping"]');
     await page.waitForSelector('.notice-success');
     expect(await textOf(page, '.notice-success')).toContain('the screen answered');
+    // The demo screens run without a player: no picture yet, and asking for one says why.
+    await page.waitForSelector('.screenshot-card p.muted');
+    expect(await textOf(page, '.screenshot-card p.muted')).toBe('No screenshot of this screen yet.');
+    await page.click('[data-command="screenshot"]');
+    await page.waitForSelector('.screenshot-card .notice-error');
+    expect(await textOf(page, '.screenshot-card .notice-error')).toContain('without a player');
     await screenshot(page, 'device');
   });
 
@@ -282,7 +288,7 @@ describe.skipIf(!hasChromium)('the dashboard in Chromium', () => {
       const commands = await lan.$$eval('[data-command]', (buttons) =>
         buttons.map((b) => b.getAttribute('data-command')),
       );
-      expect(commands).toEqual(['ping', 'identify', 'remove']);
+      expect(commands).toEqual(['ping', 'identify', 'remove', 'screenshot']);
       await lan.goto(`${demo.fleet.url}/devices/${PORT_SCREEN}`);
       await lan.waitForSelector('.notice-error');
       expect(await lan.$('.device-page h1')).toBeNull();

@@ -4,6 +4,7 @@ import { noteAudit } from '../auth/authorize.js';
 import { can, type Permission, type Principal } from '../users/permissions.js';
 import { sameToken, type Session } from '../users/sessions.js';
 import type { UserRecord } from '../users/users-repo.js';
+import { admitDevice, isDeviceRoute } from './device-auth.js';
 import { errorBody } from './error-reply.js';
 import type { HttpDeps } from './http-deps.js';
 
@@ -85,7 +86,7 @@ export function toPrincipal(user: UserRecord, via: Principal['via']): Principal 
   };
 }
 
-type AuthDeps = Pick<HttpDeps, 'tokens' | 'users' | 'sessions'> & { now: () => Date };
+type AuthDeps = Pick<HttpDeps, 'tokens' | 'users' | 'sessions' | 'deviceCredentials'> & { now: () => Date };
 
 interface Refusal {
   refuse: ErrorCode;
@@ -106,8 +107,11 @@ export function registerAuthHook(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('authSession', null);
   app.decorateRequest('presentedCredentials', false);
   app.decorateRequest('auditNote', null);
+  app.decorateRequest('deviceId', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const routeUrl = request.routeOptions.url;
+    // Screens have their own namespace and credentials; user tokens and sessions never apply there.
+    if (isDeviceRoute(routeUrl)) return admitDevice(request, reply, deps.deviceCredentials);
     if (isPublicRequest(request.method, routeUrl, request.url)) return;
     const resolved = resolve(request, deps);
     if ('refuse' in resolved) return refuse(request, reply, resolved);

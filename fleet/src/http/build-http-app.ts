@@ -9,6 +9,11 @@ import { UserAdmin } from '../users/user-admin.js';
 import { registerAuthHook, SESSION_COOKIE } from './auth-hook.js';
 import { registerErrorHandling } from './error-reply.js';
 import { registerDashboard } from './dashboard.js';
+import { screenshotRoutes } from '../screenshots/screenshot-routes.js';
+import { isDeviceRoute } from './device-auth.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import { mediaLibraryOf } from '../media/media-library.js';
+import { mediaRoutes } from '../media/media-routes.js';
 import { createFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
 import type { HttpDeps } from './http-deps.js';
 import { auditRoutes } from './routes/audit-routes.js';
@@ -87,11 +92,18 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer' },
           sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          deviceBasic: { type: 'http', scheme: 'basic', description: 'A screen: its device id and secret' },
         },
       },
       security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     },
-    transform: jsonSchemaTransform,
+    // The screens' namespace is documented with the only credentials it accepts.
+    transform: (input) =>
+      jsonSchemaTransform(
+        isDeviceRoute(input.url)
+          ? { ...input, schema: { ...input.schema, security: [{ deviceBasic: [] }] } }
+          : input,
+      ),
   });
   const startedAt = (deps.now ?? (() => new Date()))();
   app.register(systemRoutes, { deps, metrics, startedAt, openApiDocument: () => app.swagger() });
@@ -99,6 +111,9 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   app.register(devicesRoutes, { deps });
   app.register(eventsRoutes, { deps });
   app.register(commandsRoutes, { deps });
+  app.register(deviceRoutes, { deps });
+  app.register(mediaRoutes, { media: deps.media ?? mediaLibraryOf([]) });
+  app.register(screenshotRoutes, { deps });
   const passwords = deps.passwords;
   const login = new LoginService({ ...deps, now, ...(passwords ? { passwords } : {}) });
   app.register(authRoutes, { deps, login });

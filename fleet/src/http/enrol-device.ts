@@ -15,7 +15,7 @@ export interface EnrolInput {
 /** A derived id can collide with an existing one; a few fresh suffixes make that vanishingly rare. */
 const DERIVED_ID_ATTEMPTS = 3;
 
-type EnrolDeps = Pick<HttpDeps, 'devices' | 'desired' | 'publicMqttUrl'>;
+type EnrolDeps = Pick<HttpDeps, 'devices' | 'desired' | 'publicMqttUrl' | 'publicHttpUrl'>;
 
 /**
  * Creates the device and its credential, publishes its first desired document, and returns the
@@ -35,6 +35,7 @@ export async function enrolDevice(
       deviceId: device.id,
       secret,
       mqtt: { url: deps.publicMqttUrl },
+      ...(deps.publicHttpUrl ? { fleetUrl: deps.publicHttpUrl() } : {}),
     });
     await deps.desired.refresh(device.id);
     return { device, agentConfig };

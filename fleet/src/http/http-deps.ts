@@ -5,6 +5,8 @@ import type { Broker } from '../broker/broker.js';
 import type { CommandClient } from '../commands/command-client.js';
 import type { DesiredService } from '../desired/desired-service.js';
 import type { DevicesRepo } from '../devices/devices-repo.js';
+import type { ScreenshotStore } from '../screenshots/screenshot-store.js';
+import type { MediaLibrary } from '../media/media-library.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
 import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
@@ -40,6 +42,17 @@ export interface HttpDeps {
   audit: Pick<AuditLog, 'append' | 'search'>;
   /** Written into every enrolled agent's config. */
   publicMqttUrl: string;
+  /**
+   * The fleet's HTTP address for screens (agent config `fleetUrl`); left out of the config without
+   * it. A function: with PORT=0 the address is known only once the app listens.
+   */
+  publicHttpUrl?: () => string;
+  /** Device secrets for the /api/v1/device/ namespace; without it every device request is refused. */
+  deviceCredentials?: Pick<DevicesRepo, 'credential'>;
+  /** Media screens may fetch by sha256 (the demo media for now); without it every fetch is 404. */
+  media?: Pick<MediaLibrary, 'get'>;
+  /** The latest screenshots per device; without it their routes answer 503. */
+  screenshots?: Pick<ScreenshotStore, 'save' | 'latest' | 'forget'>;
   /** Used when a command request does not name its own timeout. */
   commandTimeoutMs: number;
   now?: () => Date;

@@ -22,9 +22,11 @@ describe('loadFleetConfig', () => {
       mqtt: { host: '0.0.0.0', port: 1883 },
       mqtts: null,
       publicMqttUrl: 'mqtt://127.0.0.1:1883',
+      publicHttpUrl: 'http://127.0.0.1:8080',
       logLevel: 'info',
       brokerLimits: {},
       commandTimeoutMs: 10_000,
+      demoContent: false,
     });
   });
 
@@ -52,6 +54,14 @@ describe('loadFleetConfig', () => {
     expect(config.dataDir).toBe(resolve('var/gatecast'));
     expect(config.publicMqttUrl).toBe('mqtts://fleet.catbi.example:18883');
     expect(config.logLevel).toBe('debug');
+  });
+
+  it('reads the public HTTP address for screens, defaulting to the HTTP port', () => {
+    expect(loadFleetConfig({ PORT: '9000' }).publicHttpUrl).toBe('http://127.0.0.1:9000');
+    expect(loadFleetConfig({ PORT: '0' }).publicHttpUrl).toBe('http://127.0.0.1:0');
+    const env = { GATECAST_PUBLIC_URL: 'https://fleet.catbi.example' };
+    expect(loadFleetConfig(env).publicHttpUrl).toBe('https://fleet.catbi.example');
+    expect(() => loadFleetConfig({ GATECAST_PUBLIC_URL: 'ftp://fleet' })).toThrow(/GATECAST_PUBLIC_URL/);
   });
 
   it('derives the public MQTT URL from MQTT_PORT and allows port 0 for tests', () => {

@@ -27,7 +27,14 @@ export function agentConfig(
     healthIntervalSec: 3_600,
     logLevel: 'info',
     // These tests drive the agent, not the screen: no Chromium.
-    player: { mode: 'none', headless: true, pagePort: 0, webAllowList: [], cacheQuotaMb: 64 },
+    player: {
+      mode: 'none',
+      headless: true,
+      pagePort: 0,
+      webAllowList: [],
+      cacheQuotaMb: 64,
+      displayCheckSec: 30,
+    },
   };
 }
 

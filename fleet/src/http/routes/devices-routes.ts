@@ -116,6 +116,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       if (!deps.devices.remove(deviceId)) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
       const kicked = deps.broker.kick(deviceId);
       await deps.desired.forget(deviceId);
+      await deps.screenshots?.forget(deviceId);
       request.log.info({ deviceId, kicked }, 'device removed');
       return reply.code(204).send(null);
     },

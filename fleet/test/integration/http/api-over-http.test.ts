@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicRequest } from '../../../src/http/auth-hook.js';
 import { buildHttpApp } from '../../../src/http/build-http-app.js';
+import { isDeviceRoute } from '../../../src/http/device-auth.js';
 import { fakeDeps } from '../../unit/http/fake-deps.js';
 import { concreteUrl, recordRoutes, type RouteEntry } from '../../unit/http/route-table.js';
 import { startRealFleet, type RealFleet } from '../fleet/real-fleet.js';
@@ -35,7 +36,9 @@ describe('the API over real HTTP', () => {
     const described = Object.entries(answer.body.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    const registered = routes.map((route) => `${route.method} ${route.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    const registered = routes.map(
+      (route) => `${route.method} ${route.url.replace(/:([A-Za-z0-9]+)/g, '{$1}')}`,
+    );
     expect(described.sort()).toEqual(registered.sort());
   });
 
@@ -57,12 +60,11 @@ describe('the API over real HTTP', () => {
           token,
           status: 401,
         });
-        expect(answer.body).toEqual({
-          error: {
-            code: 'UNAUTHORIZED',
-            message: 'sign in, or send a valid "Authorization: Bearer <token>" header',
-          },
-        });
+        // The screens' namespace asks for device credentials instead (docs/adr/0012).
+        const message = isDeviceRoute(route.url)
+          ? 'send the device id and secret as HTTP Basic credentials'
+          : 'sign in, or send a valid "Authorization: Bearer <token>" header';
+        expect(answer.body).toEqual({ error: { code: 'UNAUTHORIZED', message } });
       }
     }
   });

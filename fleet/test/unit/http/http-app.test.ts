@@ -3,6 +3,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPublicRequest, PUBLIC_ROUTES } from '../../../src/http/auth-hook.js';
+import { isDeviceRoute } from '../../../src/http/device-auth.js';
 import { buildHttpApp } from '../../../src/http/build-http-app.js';
 import { fakeDeps, seedGate, TOKEN, type FakeDeps } from './fake-deps.js';
 import { concreteUrl, recordRoutes, type RouteEntry } from './route-table.js';
@@ -79,7 +80,9 @@ describe('deny by default', () => {
         const response = await app.inject({ method, url: concreteUrl(route.url), headers, payload: {} });
         expect({ route, status: response.statusCode }).toEqual({ route, status: 401 });
         expect(response.json().error.code).toBe('UNAUTHORIZED');
-        expect(response.headers['www-authenticate']).toBe('Bearer');
+        // The screens' namespace asks for device credentials, everything else for a user's.
+        const scheme = isDeviceRoute(route.url) ? 'Basic realm="gatecast-device"' : 'Bearer';
+        expect(response.headers['www-authenticate']).toBe(scheme);
       }
     }
   });
@@ -169,7 +172,7 @@ describe('malformed requests', () => {
       'body.tags[1]: ',
     ],
     ['/api/v1/devices', { name: '', gateId: 'cat-bi', zoneId: 'arrivals' }, 'body.name: must not be empty'],
-    ['/api/v1/devices/cat-bi-1/commands', { name: 'reboot' }, 'body.name: '],
+    ['/api/v1/devices/cat-bi-1/commands', { name: 'self-destruct' }, 'body.name: '],
     [
       '/api/v1/devices/cat-bi-1/commands',
       { name: 'identify', args: { durationSec: 9999 } },
@@ -394,12 +397,13 @@ describe('system routes', () => {
     const document = (await app.inject({ url: '/api/v1/openapi.json' })).json();
     expect(document.openapi).toBe('3.1.0');
     for (const route of routes) {
-      const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
+      const path = route.url.replace(/:([A-Za-z0-9]+)/g, '{$1}');
       const operation = document.paths[path]?.[route.method.toLowerCase()];
       expect({ route, described: operation !== undefined }).toEqual({ route, described: true });
       const isPublic = PUBLIC_ROUTES.has(`${route.method} ${route.url}`);
       const signedIn = [{ bearerAuth: [] }, { sessionCookie: [] }];
-      expect(operation.security ?? document.security).toEqual(isPublic ? [] : signedIn);
+      const expected = isDeviceRoute(route.url) ? [{ deviceBasic: [] }] : signedIn;
+      expect(operation.security ?? document.security).toEqual(isPublic ? [] : expected);
     }
     const enrolment = document.paths['/api/v1/devices'].post;
     expect(enrolment.requestBody.content['application/json'].schema.required).toEqual([

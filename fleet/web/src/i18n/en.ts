@@ -167,6 +167,14 @@ export const en = {
   'commands.offline': 'The screen is not connected.',
   'commands.timeout': 'The screen did not answer in time.',
 
+  'screenshot.title': 'Screenshot',
+  'screenshot.take': 'Screenshot',
+  'screenshot.hint': 'Takes a picture of what the screen shows now.',
+  'screenshot.taken': 'Screenshot taken at {time}.',
+  'screenshot.failed': 'Screenshot failed: {reason}',
+  'screenshot.none': 'No screenshot of this screen yet.',
+  'screenshot.alt': 'The latest screenshot of {name}',
+
   'remove.title': 'Remove this screen?',
   'remove.body':
     '“{name}” ({id}) will be disconnected at once and its secret will stop working. This cannot be undone.',

@@ -168,6 +168,14 @@ export const vi: Record<MessageKey, string> = {
   'commands.offline': 'Màn hình không được kết nối.',
   'commands.timeout': 'Màn hình không phản hồi kịp thời.',
 
+  'screenshot.title': 'Ảnh chụp màn hình',
+  'screenshot.take': 'Chụp màn hình',
+  'screenshot.hint': 'Chụp lại nội dung màn hình đang hiển thị.',
+  'screenshot.taken': 'Đã chụp lúc {time}.',
+  'screenshot.failed': 'Chụp màn hình thất bại: {reason}',
+  'screenshot.none': 'Chưa có ảnh chụp nào của màn hình này.',
+  'screenshot.alt': 'Ảnh chụp mới nhất của {name}',
+
   'remove.title': 'Gỡ bỏ màn hình này?',
   'remove.body':
     '“{name}” ({id}) sẽ bị ngắt kết nối ngay và khóa bí mật của màn hình sẽ mất hiệu lực. Không thể hoàn tác thao tác này.',
