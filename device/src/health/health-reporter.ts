@@ -10,6 +10,13 @@ export interface HealthReporterOptions {
   clock: Clock;
   log: Logger;
   publish(sample: TelemetrySample): void;
+  /** The screen's blocks (`display`, `player`); absent for an agent without a player. */
+  screen?: ScreenTelemetry;
+}
+
+/** Adds what the screen knows to each sample; its failure leaves the blocks out, not the sample. */
+export interface ScreenTelemetry {
+  read(): Promise<Pick<TelemetrySample, 'display' | 'player'>>;
 }
 
 export interface HealthReporter {
@@ -35,10 +42,21 @@ export function createHealthReporter(options: HealthReporterOptions): HealthRepo
         uptimeSec: Math.round(process.uptime()),
       };
       const result = toTelemetry(readings, agent, options.clock.now());
-      if (result.ok) options.publish(result.sample);
+      const screen = result.ok ? await readScreen() : {};
+      if (stopped) return;
+      if (result.ok) options.publish({ ...result.sample, ...screen });
       else log.warn({ missing: result.missing }, 'health sample incomplete; not sent');
     } catch (error) {
       log.warn({ err: (error as Error).message }, 'health sample failed');
+    }
+  }
+
+  async function readScreen(): Promise<Pick<TelemetrySample, 'display' | 'player'>> {
+    try {
+      return (await options.screen?.read()) ?? {};
+    } catch (error) {
+      log.warn({ err: (error as Error).message }, 'screen telemetry failed; sent without it');
+      return {};
     }
   }
 

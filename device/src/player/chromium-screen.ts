@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { AgentConfig, DesiredDocument } from '@gatecast/protocol';
+import type { AgentConfig, DesiredDocument, TelemetrySample } from '@gatecast/protocol';
 import type { Indicator } from '../commands/indicator.js';
 import type { Clock } from '../lib/clock.js';
 import type { EventBody } from '../lib/device-event.js';
+import { motionExpected } from '../display-check/motion-expected.js';
 import type { CacheStatus, MediaCache } from '../media/media-types.js';
 import type { Screen } from '../reconcile/screen.js';
 import { evaluateSchedule, type ClockState } from '../schedule/evaluate-schedule.js';
@@ -15,7 +16,7 @@ import {
   type SupervisorStats,
 } from './chromium/chromium-supervisor.js';
 import { PackageShelf } from './package-shelf.js';
-import { buildPagePlan } from './page-plan.js';
+import { buildPagePlan, type PagePlan } from './page-plan.js';
 import { parsePageReport } from './page-report.js';
 import { PlayTracker } from './play-tracker.js';
 import { PlayerServer } from './player-server.js';
@@ -62,6 +63,7 @@ export class ChromiumScreen implements Screen, Indicator {
   private readonly timer: ScheduleTimer;
   private desired: DesiredDocument | null = null;
   private planId: string | null = null;
+  private plan: PagePlan | null = null;
   private browserLocale: string | null = null;
   private readonly sync = new SerialRunner(() => this.syncOnce());
   private cache: CacheStatus | null = null;
@@ -130,9 +132,9 @@ export class ChromiumScreen implements Screen, Indicator {
     this.listeners.push(listener);
   }
 
-  /** The `restart-browser` command. */
-  restartBrowser(): void {
-    this.supervisor.restart('reload', 'restart requested');
+  /** The `restart-browser` command, or display recovery (which says why). */
+  restartBrowser(detail = 'restart requested'): void {
+    this.supervisor.restart('reload', detail);
   }
 
   /** The `identify` command: the screen's name and id over everything, for `durationSec`. */
@@ -154,6 +156,42 @@ export class ChromiumScreen implements Screen, Indicator {
     const page = this.supervisor.current?.page;
     if (!page) return null;
     return Buffer.from(await page.screenshot({ type: 'png' }));
+  }
+
+  /** A small PNG of the page for display assurance: rendered `width` pixels wide, so it is cheap. */
+  async captureLowRes(width = 64): Promise<Buffer | null> {
+    const page = this.supervisor.current?.page;
+    if (!page) return null;
+    const cdp = await page.createCDPSession();
+    try {
+      const { cssLayoutViewport: view } = await cdp.send('Page.getLayoutMetrics');
+      const clip = { x: 0, y: 0, width: view.clientWidth, height: view.clientHeight };
+      const shot = await cdp.send('Page.captureScreenshot', {
+        format: 'png',
+        clip: { ...clip, scale: width / Math.max(1, view.clientWidth) },
+        captureBeyondViewport: false,
+      });
+      return Buffer.from(shot.data, 'base64');
+    } finally {
+      await cdp.detach().catch(() => undefined);
+    }
+  }
+
+  /** The page shows its plan: a black screen now is a fault, not a browser still starting. */
+  contentExpected(): boolean {
+    return this.desired !== null && this.supervisor.current !== null && this.tracker.state(null).playing;
+  }
+
+  /** A video or a ticker is on screen: the picture should change between captures. */
+  motionExpected(): boolean {
+    return motionExpected(this.plan, this.tracker.state(null));
+  }
+
+  /** The telemetry `player` block: the browser's health and the page's JS heap. */
+  async playerTelemetry(): Promise<NonNullable<TelemetrySample['player']>> {
+    const { up, restarts, lastCause } = this.supervisor.stats;
+    const jsHeapBytes = (await this.supervisor.current?.heapBytes().catch(() => null)) ?? null;
+    return { up, restarts, lastCause: lastCause?.slice(0, 200) ?? null, jsHeapBytes };
   }
 
   private webOrigins(): string[] {
@@ -181,6 +219,7 @@ export class ChromiumScreen implements Screen, Indicator {
     this.timer.wakeAt(schedule.nextChangeAt, clock.now);
     if (plan.id === this.planId) return;
     this.planId = plan.id;
+    this.plan = plan;
     this.server.setPlan(plan);
     this.log.info({ planId: plan.id, zones: plan.zones.map((zone) => zone.zone) }, 'new plan for the page');
     void this.pushPlan();

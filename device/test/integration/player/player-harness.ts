@@ -42,6 +42,7 @@ export function playerConfig(overrides: Partial<AgentConfig['player']> = {}): Ag
     pagePort: 0,
     webAllowList: [],
     cacheQuotaMb: 64,
+    displayCheckSec: 30,
     ...overrides,
   };
 }
