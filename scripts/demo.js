@@ -78,7 +78,13 @@ async function enrolScreen(screen) {
   const enrolled = await api('POST', '/api/v1/devices', screen);
   if (enrolled.status !== 201) throw new Error(`enrol ${screen.id}: ${JSON.stringify(enrolled.body)}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const config = { ...enrolled.body.agentConfig, dataDir: join(dir, 'state'), healthIntervalSec: 30 };
+  const config = {
+    ...enrolled.body.agentConfig,
+    dataDir: join(dir, 'state'),
+    healthIntervalSec: 30,
+    // Two kiosk windows would cover a developer's desktop: the demo screens play headless.
+    player: { headless: true, windowWidth: 1280, windowHeight: 720 },
+  };
   writeAgentConfigFile(configFile, config, { overwrite: true });
   return configFile;
 }
@@ -104,7 +110,10 @@ async function main() {
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
-  start('fleet', ['fleet/dist/cli/main.js', 'serve']);
+  // The demo's screens play the demo welcome loop (docs/adr/0014-demo-content.md); GATECAST_DEMO_CONTENT=0 turns it off.
+  start('fleet', ['fleet/dist/cli/main.js', 'serve'], {
+    GATECAST_DEMO_CONTENT: process.env.GATECAST_DEMO_CONTENT ?? '1',
+  });
   await waitFor('the fleet manager', async () => (await fetch(`${baseUrl}/healthz`)).ok);
   await seedGates();
   for (const screen of DEMO_SCREENS) {

@@ -4,8 +4,14 @@ import type { Logger } from 'pino';
 import type { AgentConfig, CommandRequest, ParsedMessage, RejectedMessage } from '@gatecast/protocol';
 import { createCommandHandlers } from './commands/command-handlers.js';
 import { createCommandRouter } from './commands/command-router.js';
+import { DeferredTasks } from './commands/deferred-tasks.js';
 import { createLoggingIndicator, type Indicator } from './commands/indicator.js';
+import type { DisplayCheckOptions } from './display-check/display-check.js';
+import { watchPlayerDisplay, withDisplayProblems } from './display-check/player-display.js';
 import { DurableEventQueue } from './events/durable-queue.js';
+import { FleetClient } from './fleet-http/fleet-client.js';
+import { createCecDisplayPower, type DisplayPower } from './hardware/display-power.js';
+import { createSystemdRebooter, type Rebooter } from './hardware/rebooter.js';
 import { createHealthReporter } from './health/health-reporter.js';
 import type { HealthSampler } from './health/readings.js';
 import { createSystemSampler } from './health/system-sampler.js';
@@ -26,6 +32,11 @@ export interface AgentOptions {
   /** Hardware and display edges; the defaults only log until the player exists. */
   screen?: Screen;
   indicator?: Indicator;
+  /** systemd and HDMI-CEC by default; tests hand in fakes. */
+  rebooter?: Rebooter;
+  displayPower?: DisplayPower;
+  /** How often the screen is captured and judged (30 s by default); tests shorten it. */
+  displayCheck?: Pick<DisplayCheckOptions, 'intervalMs' | 'settleMs' | 'policy'>;
   sampler?: HealthSampler;
   clock?: Clock;
   /** For the reconnect jitter; tests may pin it. */
@@ -57,9 +68,26 @@ export function createAgent(options: AgentOptions): Agent {
   });
   const send: MqttLink['send'] = (kind, payload) => link.send(kind, payload);
   const player = options.screen ? null : createPlayer(config, options.log, clock, send);
-  // The player's view (playing, its errors) is merged into every report the reconciler makes.
+  const displayPower = options.displayPower ?? createCecDisplayPower(options.log);
+  const display = player
+    ? watchPlayerDisplay(player.screen, {
+        intervalMs: config.player.displayCheckSec * 1000,
+        ...options.displayCheck,
+        clock,
+        log: options.log,
+        power: displayPower,
+        onEvent: (body) => send('events', makeEvent(clock, body)),
+        onChange: () => report(),
+      })
+    : null;
+  // The player's view (playing, its errors, the display's) is merged into every report the reconciler makes.
   const report = (): void =>
-    link.setReported(mergeScreenState(reconciler.reported, player?.screen.state ?? null));
+    link.setReported(
+      mergeScreenState(
+        reconciler.reported,
+        player ? withDisplayProblems(player.screen.state, display) : null,
+      ),
+    );
   player?.screen.onStateChange(report);
 
   const reconciler = createReconciler({
@@ -72,11 +100,23 @@ export function createAgent(options: AgentOptions): Agent {
     onReported: () => report(),
     onEvent: (event) => send('events', event),
   });
+  // Work that must wait for a command's answer to leave (reboot).
+  const deferred = new DeferredTasks((error) =>
+    log.error({ err: error.message }, 'deferred command work failed'),
+  );
   const router = createCommandRouter({
     handlers: createCommandHandlers({
       agentVersion,
       clock,
       indicator: options.indicator ?? player?.screen ?? createLoggingIndicator(options.log),
+      player: player?.screen ?? null,
+      uploader:
+        config.fleetUrl === undefined
+          ? null
+          : new FleetClient({ ...config, fleetUrl: config.fleetUrl, log: options.log }),
+      rebooter: options.rebooter ?? createSystemdRebooter(options.log),
+      display: displayPower,
+      deferred,
       appliedVersion: () => reconciler.appliedVersion,
       uptimeSec: () => Math.round(process.uptime()),
     }),
@@ -90,6 +130,16 @@ export function createAgent(options: AgentOptions): Agent {
     clock,
     log: options.log,
     publish: (sample) => send('telemetry', sample),
+    ...(player && display
+      ? {
+          screen: {
+            read: async () => ({
+              display: await display.telemetry(),
+              player: await player.screen.playerTelemetry(),
+            }),
+          },
+        }
+      : {}),
   });
   function route(message: ParsedMessage): void {
     if (message.kind === 'desired') void reconciler.offer(message.payload);
@@ -98,6 +148,7 @@ export function createAgent(options: AgentOptions): Agent {
 
   async function answer(request: CommandRequest): Promise<void> {
     send('cmd/res', await router.handle(request));
+    deferred.answered(request.id);
   }
 
   function answerRejected(rejected: RejectedMessage, raw: Buffer): void {
@@ -119,10 +170,13 @@ export function createAgent(options: AgentOptions): Agent {
       await reconciler.start();
       await link.start();
       health.start();
+      display?.start();
     },
     async stop() {
       log.info('agent stopping');
       await health.stop();
+      await display?.stop();
+      deferred.stop();
       await reconciler.stop();
       await player?.screen.stop();
       await player?.media.stop();
@@ -145,6 +199,7 @@ function createPlayer(
     dir: join(config.dataDir, 'media'),
     quotaBytes: config.player.cacheQuotaMb * 1024 * 1024,
     log,
+    headers: fleetCredentials(config),
   });
   const screen = new ChromiumScreen({
     player: config.player,
@@ -155,4 +210,11 @@ function createPlayer(
     onEvent: (body) => send('events', makeEvent(clock, body)),
   });
   return { screen, media };
+}
+
+/** The device's Basic credentials, for media on the fleet's own origin only (never a third party's). */
+function fleetCredentials(config: AgentConfig): (url: URL) => Record<string, string> {
+  const origin = config.fleetUrl === undefined ? null : new URL(config.fleetUrl).origin;
+  const authorization = `Basic ${Buffer.from(`${config.deviceId}:${config.secret}`).toString('base64')}`;
+  return (url): Record<string, string> => (url.origin === origin ? { authorization } : {});
 }

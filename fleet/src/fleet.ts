@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { GatecastError } from '@gatecast/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +16,9 @@ import { DevicesRepo } from './devices/devices-repo.js';
 import { FleetEvents } from './devices/fleet-events.js';
 import { DeviceEventsRepo } from './events/device-events-repo.js';
 import { GatesRepo } from './gates/gates-repo.js';
+import { DEMO_MEDIA_DIR, loadMediaLibrary } from './media/media-library.js';
 import { buildHttpApp } from './http/build-http-app.js';
+import { ScreenshotStore } from './screenshots/screenshot-store.js';
 import { DEFAULT_WEB_ROOT } from './http/dashboard.js';
 import { openDatabase, type Database } from './store/database.js';
 import { ensureFirstAdmin } from './users/first-admin.js';
@@ -89,10 +92,16 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   // Device changes for the dashboard's live stream: the inbox tells, the HTTP stream listens.
   run.events = new FleetEvents({ log });
   const { broker, commands } = wireBroker(run, config, tls, store, log);
-  const desired = new DesiredService({ ...store, broker, log });
+  const media = config.demoContent ? await loadMediaLibrary(DEMO_MEDIA_DIR, log) : undefined;
+  // The demo's media URLs name the fleet's HTTP address, known only once it listens (port 0).
+  let demoFleetUrl: string | undefined;
+  const demo = () => (media && demoFleetUrl ? { media, fleetUrl: demoFleetUrl } : undefined);
+  const desired = new DesiredService({ ...store, broker, log, demo });
   const ports = await listening('cannot start the MQTT broker', () => broker.start());
   await desired.republishAll();
 
+  // Known for certain only once the app listens (PORT=0); enrolment reads it then.
+  let publicHttpUrl = config.publicHttpUrl;
   const app = buildHttpApp({
     ...store,
     log,
@@ -100,15 +109,24 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     commands,
     broker,
     publicMqttUrl: withActualPort(config.publicMqttUrl, ports),
+    publicHttpUrl: () => publicHttpUrl,
+    deviceCredentials: store.devices,
+    screenshots: new ScreenshotStore({ dir: join(config.dataDir, 'screenshots'), log }),
     commandTimeoutMs: config.commandTimeoutMs,
     events: run.events,
     webRoot: DEFAULT_WEB_ROOT,
+    ...(media ? { media } : {}),
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>
     app.listen({ host: config.http.host, port: config.http.port }),
   );
   const httpPort = (app.server.address() as AddressInfo).port;
+  if (media) demoFleetUrl = withActualHttpPort(config.publicHttpUrl, httpPort);
+  // What the fleet composes may have changed since the last run (the demo switched on or off):
+  // every screen is composed again; an unchanged document keeps its version and is not re-sent.
+  await desired.refreshAll();
+  publicHttpUrl = withActualHttpPort(config.publicHttpUrl, httpPort);
   return {
     httpPort,
     ...ports,
@@ -230,6 +248,11 @@ async function readTls(mqtts: FleetConfig['mqtts']): Promise<{ cert: Buffer; key
 export function withActualPort(url: string, ports: { mqttPort: number; mqttsPort: number | null }): string {
   const port = url.startsWith('mqtts:') ? ports.mqttsPort : ports.mqttPort;
   return port === null ? url : url.replace(/:0(\/?)$/, `:${port}$1`);
+}
+
+/** Like withActualPort, for the HTTP address screens upload to and download from. */
+export function withActualHttpPort(url: string, httpPort: number): string {
+  return url.replace(/^(https?:\/\/[^/]+):0(\/?)$/, `$1:${httpPort}$2`);
 }
 
 function requireStarted(broker: Broker | undefined): Broker {

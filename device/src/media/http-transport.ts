@@ -41,7 +41,10 @@ export function createNodeHttpClient(): NodeHttpClient {
       if (!REDIRECTS.has(response.statusCode ?? 0) || !location) return wrapNode(response);
       response.destroy();
       if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
-      target = new URL(location, target);
+      const next = new URL(location, target);
+      // Credentials meant for one origin never follow a redirect to another.
+      if (next.origin !== target.origin) headers = withoutAuthorization(headers);
+      target = next;
     }
   };
   return {
@@ -51,6 +54,12 @@ export function createNodeHttpClient(): NodeHttpClient {
       agents.https.destroy();
     },
   };
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+  );
 }
 
 function getOnce(

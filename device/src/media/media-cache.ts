@@ -25,6 +25,18 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
 const INDEX_SAVE_DELAY_MS = 1_000;
 
+/** The transport with the configured extra headers added to each request (the cache's own win). */
+function withHeaders(
+  http: { get: HttpGet; destroy(): void },
+  extra: MediaCacheOptions['headers'],
+): { get: HttpGet; destroy(): void } {
+  if (!extra) return http;
+  return {
+    get: (url, headers, signal) => http.get(url, { ...extra(new URL(url)), ...headers }, signal),
+    destroy: () => http.destroy(),
+  };
+}
+
 /**
  * The effectful shell around the pure parts (LRU order and eviction plan, range decisions, retry
  * schedule): it owns the folder, the in-flight downloads and the record of what has been verified
@@ -53,9 +65,12 @@ class MediaCacheManager implements MediaCache {
   constructor(private readonly options: MediaCacheOptions) {
     this.layout = cacheLayout(options.dir);
     this.log = options.log.child({ mod: 'media-cache' });
-    this.http = options.fetchImpl
-      ? { get: fetchHttpGet(options.fetchImpl), destroy: () => undefined }
-      : createNodeHttpClient();
+    this.http = withHeaders(
+      options.fetchImpl
+        ? { get: fetchHttpGet(options.fetchImpl), destroy: () => undefined }
+        : createNodeHttpClient(),
+      options.headers,
+    );
     this.now = options.now ?? (() => new Date());
     this.openSink = options.openSink ?? openFileSink;
     this.slots = new DownloadSlots(Math.max(1, options.maxConcurrent ?? 2));

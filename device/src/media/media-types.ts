@@ -39,6 +39,11 @@ export interface MediaCacheOptions {
   retryMaxMs?: number;
   /** A connection silent for this long is cut and resumed (default 30 s). */
   idleTimeoutMs?: number;
+  /**
+   * Extra request headers for one URL, e.g. the device's Basic credentials for the fleet's own
+   * address only: a function, so a secret is never sent to a media URL on another origin.
+   */
+  headers?: (url: URL) => Record<string, string>;
 }
 
 export interface MediaCache {

@@ -1,6 +1,7 @@
 import type { DesiredDocument } from '@gatecast/protocol';
 import type { DeviceRecord } from '../devices/devices-repo.js';
 import type { Gate } from '../gates/gates-repo.js';
+import { demoContent, type DemoContentSource } from './demo-content.js';
 import { welcomeText } from './welcome-text.js';
 
 export const WELCOME_ITEM_ID = 'welcome';
@@ -14,6 +15,8 @@ export function composeDesired(input: {
   gate: Gate;
   version: number;
   issuedAt: string;
+  /** With GATECAST_DEMO_CONTENT=1: the demo's welcome loop, video and ticker (docs/adr/0014). */
+  demo?: DemoContentSource;
 }): DesiredDocument {
   const { device, gate } = input;
   const languages = [...gate.languages];
@@ -35,6 +38,7 @@ export function composeDesired(input: {
       defaultLoop: [],
       layout: { kind: 'full', orientation: 'landscape', transition: 'fade' },
       schedule: [],
+      ...(input.demo ? demoContent(input.demo, languages) : {}),
     },
   };
 }

@@ -6,6 +6,7 @@ import type { GatesRepo } from '../gates/gates-repo.js';
 import type { Database } from '../store/database.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { composeDesired } from './compose-desired.js';
+import type { DemoContentSource } from './demo-content.js';
 import { sameContent } from './same-content.js';
 
 export interface DesiredServiceDeps {
@@ -15,6 +16,8 @@ export interface DesiredServiceDeps {
   broker: Pick<Broker, 'publishToDevice' | 'clearRetained'>;
   log: Logger;
   now?: () => Date;
+  /** The demo content source, read at each compose (its URL may be known only once HTTP listens). */
+  demo?: () => DemoContentSource | undefined;
 }
 
 interface DocumentRow {
@@ -71,7 +74,9 @@ export class DesiredService {
     if (!gate) throw new GatecastError('NOT_FOUND', `gate ${device.gateId} does not exist`);
     const issuedAt = this.now().toISOString();
     const stored = this.latest(deviceId);
-    const composed = composeDesired({ device, gate, version: stored?.version ?? 1, issuedAt });
+    const demo = this.deps.demo?.();
+    const version = stored?.version ?? 1;
+    const composed = composeDesired({ device, gate, version, issuedAt, ...(demo ? { demo } : {}) });
     if (stored && sameContent(stored, composed)) {
       if (this.unpublished.has(deviceId)) await this.publish(stored);
       return stored;
@@ -97,6 +102,17 @@ export class DesiredService {
     }
     this.log.info({ count }, 'desired documents republished');
     return count;
+  }
+
+  /** Composes every screen again (fleet start): what the fleet composes may have changed meanwhile. */
+  async refreshAll(): Promise<void> {
+    for (const device of this.deps.devices.list()) {
+      try {
+        await this.refresh(device.id);
+      } catch (error) {
+        this.log.error({ deviceId: device.id, err: (error as Error).message }, 'refresh failed');
+      }
+    }
   }
 
   latest(deviceId: string): DesiredDocument | undefined {
