@@ -23,12 +23,13 @@ import {
   onCleanup,
   printMachine,
   runBounded,
-  sample,
+  lines,
   spawnAgent,
   spawnChild,
   startBroker,
   tempDir,
   waitForEvent,
+  watchPeak,
 } from './bench-support.js';
 
 const HEARTBEAT_SEC = 5;
@@ -224,44 +225,6 @@ async function bareSyncRound(round, url, events, media) {
   const result = { seconds: (performance.now() - started) / 1000, ...watch.stop() };
   await stopOrFail(child, 'bare');
   return result;
-}
-
-/** Peak RSS (every 100 ms) and CPU seconds of one process while something runs. */
-function watchPeak(pid) {
-  const first = sample(pid);
-  let peakKb = first.rssKb;
-  const timer = setInterval(() => (peakKb = Math.max(peakKb, sample(pid).rssKb)), 100);
-  return {
-    stop() {
-      clearInterval(timer);
-      const last = sample(pid);
-      return { rssMb: Math.max(peakKb, last.rssKb) / 1024, cpuSec: (last.ticks - first.ticks) / 100 };
-    },
-  };
-}
-
-function lines(child) {
-  let buffer = '';
-  const waiting = [];
-  child.stdout.on('data', (chunk) => {
-    buffer += chunk;
-    for (const waiter of [...waiting]) {
-      const found = waiter.words.find((word) => buffer.includes(word));
-      if (found) {
-        waiting.splice(waiting.indexOf(waiter), 1);
-        waiter.resolve(found);
-      }
-    }
-  });
-  return {
-    next: (...words) =>
-      new Promise((resolveLine, reject) => {
-        const found = words.find((word) => buffer.includes(word));
-        if (found) return resolveLine(found);
-        waiting.push({ words, resolve: resolveLine });
-        child.exited.then(() => reject(new Error(`child exited: ${child.stderrTail()}`)));
-      }),
-  };
 }
 
 function desired(deviceId, version, loop) {

@@ -209,6 +209,45 @@ export async function measure(pid, seconds, options = {}) {
   };
 }
 
+/** Peak RSS (every 100 ms) and CPU seconds of one process while something runs. */
+export function watchPeak(pid) {
+  const first = sample(pid);
+  let peakKb = first.rssKb;
+  const timer = setInterval(() => (peakKb = Math.max(peakKb, sample(pid).rssKb)), 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      const last = sample(pid);
+      return { rssMb: Math.max(peakKb, last.rssKb) / 1024, cpuSec: (last.ticks - first.ticks) / 100 };
+    },
+  };
+}
+
+/** Waits for words on a child's stdout: `await lines(child).next('ready', 'failed')`. */
+export function lines(child) {
+  let buffer = '';
+  const waiting = [];
+  child.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    for (const waiter of [...waiting]) {
+      const found = waiter.words.find((word) => buffer.includes(word));
+      if (found) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve(found);
+      }
+    }
+  });
+  return {
+    next: (...words) =>
+      new Promise((resolveLine, reject) => {
+        const found = words.find((word) => buffer.includes(word));
+        if (found) return resolveLine(found);
+        waiting.push({ words, resolve: resolveLine });
+        child.exited.then(() => reject(new Error(`child exited: ${child.stderrTail()}`)));
+      }),
+  };
+}
+
 // ---------- statistics and output ----------
 
 export function median(values) {

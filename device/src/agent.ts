@@ -10,17 +10,19 @@ import type { DisplayCheckOptions } from './display-check/display-check.js';
 import { watchPlayerDisplay, withDisplayProblems } from './display-check/player-display.js';
 import { DurableEventQueue } from './events/durable-queue.js';
 import { FleetClient } from './fleet-http/fleet-client.js';
+import { createClockSync, type ClockSync } from './hardware/clock-sync.js';
 import { createCecDisplayPower, type DisplayPower } from './hardware/display-power.js';
 import { createSystemdRebooter, type Rebooter } from './hardware/rebooter.js';
 import { createHealthReporter } from './health/health-reporter.js';
 import type { HealthSampler } from './health/readings.js';
 import { createSystemSampler } from './health/system-sampler.js';
+import { readBuildTime } from './lib/build-info.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { makeEvent } from './lib/device-event.js';
 import { readAgentVersion } from './lib/version.js';
 import { createMqttLink, type MqttLink } from './link/mqtt-link.js';
 import { createMediaCache, type MediaCache } from './media/media-cache.js';
-import { ChromiumScreen } from './player/chromium-screen.js';
+import { ChromiumScreen, type ChromiumScreenOptions } from './player/chromium-screen.js';
 import { mergeScreenState } from './player/screen-state.js';
 import { createReconciler } from './reconcile/reconciler.js';
 import { createLoggingScreen, type Screen } from './reconcile/screen.js';
@@ -39,6 +41,9 @@ export interface AgentOptions {
   displayCheck?: Pick<DisplayCheckOptions, 'intervalMs' | 'settleMs' | 'policy'>;
   sampler?: HealthSampler;
   clock?: Clock;
+  /** Clock trust inputs for the schedule: NTP state through `timedatectl`, and the agent's build time. */
+  clockSync?: ClockSync;
+  buildTime?: Date;
   /** For the reconnect jitter; tests may pin it. */
   random?: () => number;
 }
@@ -67,7 +72,14 @@ export function createAgent(options: AgentOptions): Agent {
     onConnected: () => void health.sampleNow(),
   });
   const send: MqttLink['send'] = (kind, payload) => link.send(kind, payload);
-  const player = options.screen ? null : createPlayer(config, options.log, clock, send);
+  const clockSync = options.clockSync ?? createClockSync(options.log);
+  const player = options.screen
+    ? null
+    : createPlayer(config, options.log, send, {
+        clock,
+        buildTime: options.buildTime ?? readBuildTime(),
+        clockSynchronized: () => clockSync.synchronized(),
+      });
   const displayPower = options.displayPower ?? createCecDisplayPower(options.log);
   const display = player
     ? watchPlayerDisplay(player.screen, {
@@ -166,6 +178,8 @@ export function createAgent(options: AgentOptions): Agent {
       // Before anything can emit an event: what the last run left is sent first.
       await events.start();
       await player?.media.start();
+      // The NTP state is known before the saved document is evaluated (timedatectl answers at once or fails).
+      if (player) await clockSync.refresh();
       // The saved state goes on screen first: the fleet may be out of reach for a long time.
       await reconciler.start();
       await link.start();
@@ -191,8 +205,8 @@ export function createAgent(options: AgentOptions): Agent {
 function createPlayer(
   config: AgentConfig,
   log: Logger,
-  clock: Clock,
   send: MqttLink['send'],
+  time: Pick<ChromiumScreenOptions, 'clock' | 'buildTime' | 'clockSynchronized'>,
 ): { screen: ChromiumScreen; media: MediaCache } | null {
   if (config.player.mode !== 'chromium') return null;
   const media = createMediaCache({
@@ -205,9 +219,9 @@ function createPlayer(
     player: config.player,
     dataDir: config.dataDir,
     media,
-    clock,
+    ...time,
     log,
-    onEvent: (body) => send('events', makeEvent(clock, body)),
+    onEvent: (body) => send('events', makeEvent(time.clock, body)),
   });
   return { screen, media };
 }

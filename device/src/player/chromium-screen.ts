@@ -123,6 +123,8 @@ export class ChromiumScreen implements Screen, Indicator {
   async show(desired: DesiredDocument): Promise<void> {
     if (!this.started) await this.start();
     this.desired = desired;
+    // Readiness belongs to this document: never report the previous one's cache as this one's.
+    this.cache = this.options.media.status(mediaNeeded(desired, this.clockState()));
     this.refresh();
     this.ensureBrowser(desired);
     this.sync.request();

@@ -68,9 +68,13 @@ describe.skipIf(missing !== null)('every script renders with real glyphs', () =>
       const { fonts } = (await cdp.send('CSS.getPlatformFontsForNode', { nodeId })) as {
         fonts: PlatformFont[];
       };
+      if (fonts.length === 0) {
+        // Not laid out yet (the item just came in); a text no font can draw never gets past the deadline.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
       const text = WELCOME[language]!;
       const families = fonts.map((font) => font.familyName);
-      expect(families.length, language).toBeGreaterThan(0);
       for (const family of families) expect(family, `${language} uses ${family}`).toMatch(/^Noto /);
       expect(missingGlyphs(text, families, coverage), `${language}: characters without a glyph`).toEqual([]);
       const graphemes = [...new Intl.Segmenter(language, { granularity: 'grapheme' }).segment(text)];

@@ -18,9 +18,19 @@ describe('switching the demo content on and off', () => {
   async function restartWith(demoContent: boolean): Promise<void> {
     const real = fleet as RealFleet;
     await real.fleet.stop();
-    real.config = { ...real.config, demoContent };
+    // Same ports as before: the media URLs in the documents name the HTTP port.
+    const { httpPort, mqttPort } = real.running;
+    real.config = {
+      ...real.config,
+      demoContent,
+      http: { ...real.config.http, port: httpPort },
+      mqtt: { ...real.config.mqtt, port: mqttPort },
+      publicHttpUrl: `http://127.0.0.1:${httpPort}`,
+    };
     real.fleet = createFleet(real.config, recordingLog().log);
     real.running = await real.fleet.start();
+    // fetch may still hold a kept-alive connection to the previous run; the first use of it fails.
+    await real.api('GET', '/healthz').catch(() => undefined);
   }
 
   async function desired(): Promise<DeviceAnswer['device']['desired']> {
@@ -34,7 +44,14 @@ describe('switching the demo content on and off', () => {
     expect((await fleet.api('POST', '/api/v1/gates', { id: 'cat-bi-airport', name: 'Cat Bi' })).status).toBe(
       201,
     );
-    const screen = { id: 'cat-bi-arrivals-01', name: 'Arrivals 1', gateId: 'cat-bi-airport' };
+    const zone = { id: 'arrivals-hall', name: 'Arrivals hall' };
+    expect((await fleet.api('POST', '/api/v1/gates/cat-bi-airport/zones', zone)).status).toBe(201);
+    const screen = {
+      id: 'cat-bi-arrivals-01',
+      name: 'Arrivals 1',
+      gateId: 'cat-bi-airport',
+      zoneId: zone.id,
+    };
     expect((await fleet.api('POST', '/api/v1/devices', screen)).status).toBe(201);
     const plain = await desired();
     expect(plain.content.defaultLoop).toEqual([]);
