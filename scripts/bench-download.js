@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -74,6 +74,7 @@ async function main() {
   const server = await startServer(work);
   try {
     printMachine(rounds);
+    const startLoad = loadavg();
     const results = [];
     for (const size of sizes) {
       const file = await writeRandomFile(join(work, `media-${size / MB}m.bin`), size);
@@ -84,6 +85,8 @@ async function main() {
       await rm(file.path);
     }
     printResults(results);
+    // The machine may be shared: the load says how much the figures can be trusted.
+    console.log(`load average at start ${loadAverage(startLoad)}, at end ${loadAverage(loadavg())}`);
   } finally {
     server.child.kill();
     await rm(work, { recursive: true, force: true });
@@ -202,6 +205,10 @@ async function writeRandomFile(path, size) {
 
 function label({ file, cut }) {
   return `${file.size / MB} MB${cut ? ', cut at 30 % and 70 %' : ''}`;
+}
+
+function loadAverage(load) {
+  return load.map((value) => value.toFixed(2)).join(' / ');
 }
 
 function median(values) {

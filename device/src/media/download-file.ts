@@ -10,6 +10,7 @@ import type { MediaRef } from './media-types.js';
 import { readPartial, removePartial, writeSidecar } from './partial-store.js';
 import { receiveBody, type AttemptOutcome } from './receive-body.js';
 import { planResponse, requestHeaders, validatorOf, type Validator } from './range-response.js';
+import { SlabPool } from './slab-pool.js';
 
 export interface DownloadJob {
   ref: MediaRef;
@@ -47,11 +48,13 @@ const IDLE_RETRY_MS = 300;
  */
 export async function downloadToPartial(job: DownloadJob): Promise<DownloadResult> {
   const progress = await resumeFrom(job);
+  // One pool per download: its buffers are reused from attempt to attempt and go with it.
+  const pool = new SlabPool();
   let fetched = 0;
   let idleCuts = 0;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     if (progress.have === job.ref.sizeBytes) return finish(job, progress, fetched);
-    const outcome = await attemptOnce(job, progress);
+    const outcome = await attemptOnce(job, progress, pool);
     fetched += outcome.bytes;
     // A body that arrived whole is finished even if stop() came meanwhile: the bytes are here.
     if (outcome.kind === 'complete') return finish(job, progress, fetched);
@@ -88,7 +91,7 @@ async function resumeFrom(job: DownloadJob): Promise<Progress> {
   return { have: hashed, hash, validator: partial.validator };
 }
 
-async function attemptOnce(job: DownloadJob, progress: Progress): Promise<AttemptOutcome> {
+async function attemptOnce(job: DownloadJob, progress: Progress, pool: SlabPool): Promise<AttemptOutcome> {
   const attempt = new AbortController();
   const idle = setTimeout(
     () => attempt.abort(new Error(`no data for ${job.idleTimeoutMs} ms`)),
@@ -98,7 +101,8 @@ async function attemptOnce(job: DownloadJob, progress: Progress): Promise<Attemp
   try {
     let response: HttpResponse;
     try {
-      response = await job.httpGet(job.ref.url, requestHeaders(progress.have, progress.validator), signal);
+      const headers = requestHeaders(progress.have, progress.validator);
+      response = await job.httpGet(job.ref.url, headers, signal, pool);
     } catch (error) {
       return { kind: 'cut', bytes: 0, reason: describe(error) };
     }
@@ -121,7 +125,7 @@ async function attemptOnce(job: DownloadJob, progress: Progress): Promise<Attemp
       await response.cancel();
       return { kind: 'failed', bytes: 0, failure: remembered };
     }
-    return await receiveBody({ ...job, progress, response, append: plan.action === 'append', idle });
+    return await receiveBody({ ...job, progress, response, append: plan.action === 'append', idle, pool });
   } finally {
     clearTimeout(idle);
   }

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import type { SlabPool } from './slab-pool.js';
 
 /**
  * Where downloaded bytes go. The cache writes through this small interface so a test can make
@@ -13,9 +14,13 @@ export interface MediaSink {
   close(): Promise<void>;
 }
 
-export type SinkFactory = (path: string, mode: 'append' | 'truncate') => Promise<MediaSink>;
+/**
+ * `pool`, when given, gets every chunk back once it is on disk (the transport lent it, see
+ * SlabPool); a sink that keeps chunks, or does not know the pool, simply never gives them back.
+ */
+export type SinkFactory = (path: string, mode: 'append' | 'truncate', pool?: SlabPool) => Promise<MediaSink>;
 
-/** Network chunks are small (~64 KiB); one writev per MiB keeps system calls off the hot path. */
+/** Chunks are 64 KiB (node:http) to 1 MiB (raw-http.ts); one writev per MiB keeps system calls few. */
 const BATCH_BYTES = 1 << 20;
 /**
  * Writes run while the next bytes are read; beyond this much unwritten data, reading waits. Small
@@ -34,9 +39,9 @@ const DATASYNC_EVERY_BYTES = 8 << 20;
  * queued in order on the thread pool and only a full queue makes the caller wait, so a slow
  * card slows the download instead of growing memory.
  */
-export const openFileSink: SinkFactory = async (path, mode) => {
+export const openFileSink: SinkFactory = async (path, mode, pool) => {
   const handle = await open(path, mode === 'append' ? 'a' : 'w', 0o644);
-  const queue = new WriteQueue(handle);
+  const queue = new WriteQueue(handle, pool);
   let batch: Uint8Array[] = [];
   let batchBytes = 0;
   let closed = false;
@@ -85,7 +90,10 @@ class WriteQueue {
   private syncing: Promise<void> | null = null;
   private failure: { error: unknown } | null = null;
 
-  constructor(private readonly handle: FileHandle) {}
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly pool: SlabPool | undefined,
+  ) {}
 
   push(chunks: Uint8Array[], bytes: number): void {
     this.queuedBytes += bytes;
@@ -122,6 +130,7 @@ class WriteQueue {
       this.failure = { error };
       return;
     }
+    for (const chunk of chunks) this.pool?.giveBack(chunk);
     this.unsynced += bytes;
     if (this.unsynced < DATASYNC_EVERY_BYTES || this.syncing) return;
     this.unsynced = 0;

@@ -1,10 +1,14 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import { rawHttpGet } from './raw-http.js';
+import type { SlabPool } from './slab-pool.js';
 
 /**
  * The one HTTP operation the cache needs: GET with headers, an abort signal, and a body read
- * chunk by chunk. By default it runs on node:http(s), whose streams cost markedly less CPU per
- * byte than fetch's web streams (see docs/benchmarks.md, B8); a `fetch` can be plugged in instead.
+ * chunk by chunk. By default plain HTTP runs on a lean client of its own (raw-http.ts) and HTTPS
+ * on node:https; both cost markedly less CPU per byte than fetch's web streams (see
+ * docs/benchmarks.md, B8). A `fetch` can be plugged in instead.
  */
 export interface HttpResponse {
   status: number;
@@ -15,14 +19,19 @@ export interface HttpResponse {
   cancel(): Promise<void>;
 }
 
+/** `pool`, when given, lends the body's read buffers (see SlabPool); a transport may ignore it. */
 export type HttpGet = (
   url: string,
   headers: Record<string, string>,
   signal: AbortSignal,
+  pool?: SlabPool,
 ) => Promise<HttpResponse>;
 
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const BODY_STATUSES = new Set([200, 206]);
+
+type Agents = { http: HttpAgent; https: HttpsAgent };
 
 export interface NodeHttpClient {
   get: HttpGet;
@@ -30,16 +39,20 @@ export interface NodeHttpClient {
   destroy(): void;
 }
 
-/** GET over node:http(s) with the cache's own connection pool, following up to 5 redirects. */
+/**
+ * GET with the cache's own connections, following up to 5 redirects: plain HTTP through the lean
+ * client (node:http when the body uses a transfer coding), HTTPS through node:https.
+ */
 export function createNodeHttpClient(): NodeHttpClient {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  const get: HttpGet = async (url, headers, signal) => {
+  const sockets = new Set<Socket>();
+  const get: HttpGet = async (url, headers, signal, pool) => {
     let target = new URL(url);
     for (let hop = 0; ; hop++) {
-      const response = await getOnce(target, headers, signal, agents);
-      const location = response.headers.location;
-      if (!REDIRECTS.has(response.statusCode ?? 0) || !location) return wrapNode(response);
-      response.destroy();
+      const response = await getOnce(target, headers, signal, { agents, sockets, pool });
+      const location = response.header('location');
+      if (!REDIRECTS.has(response.status) || !location) return response;
+      await response.cancel();
       if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
       const next = new URL(location, target);
       // Credentials meant for one origin never follow a redirect to another.
@@ -52,6 +65,8 @@ export function createNodeHttpClient(): NodeHttpClient {
     destroy: () => {
       agents.http.destroy();
       agents.https.destroy();
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
     },
   };
 }
@@ -62,7 +77,22 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
   );
 }
 
-function getOnce(
+async function getOnce(
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  { agents, sockets, pool }: { agents: Agents; sockets: Set<Socket>; pool: SlabPool | undefined },
+): Promise<HttpResponse> {
+  if (url.protocol === 'http:') {
+    const raw = await rawHttpGet(url, headers, signal, sockets, pool);
+    // Only a body the cache will read is worth a second request (redirects and errors are not).
+    if (raw.supported || !BODY_STATUSES.has(raw.response.status)) return raw.response;
+    await raw.response.cancel();
+  }
+  return wrapNode(await nodeGet(url, headers, signal, agents));
+}
+
+function nodeGet(
   url: URL,
   headers: Record<string, string>,
   signal: AbortSignal,

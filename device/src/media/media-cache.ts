@@ -32,7 +32,7 @@ function withHeaders(
 ): { get: HttpGet; destroy(): void } {
   if (!extra) return http;
   return {
-    get: (url, headers, signal) => http.get(url, { ...extra(new URL(url)), ...headers }, signal),
+    get: (url, headers, signal, pool) => http.get(url, { ...extra(new URL(url)), ...headers }, signal, pool),
     destroy: () => http.destroy(),
   };
 }

@@ -4,6 +4,7 @@ import { describe, mediaFailure, writeFailure, type MediaFailure } from './media
 import type { MediaRef } from './media-types.js';
 import type { Progress } from './download-file.js';
 import type { HttpResponse } from './http-transport.js';
+import type { SlabPool } from './slab-pool.js';
 
 export type AttemptOutcome =
   | { kind: 'complete'; bytes: number }
@@ -21,6 +22,8 @@ export interface BodyJob {
   append: boolean;
   /** The attempt's idle timer, pushed back by every chunk. */
   idle: NodeJS.Timeout;
+  /** The download's read buffers: the sink returns chunks to it once written. */
+  pool: SlabPool;
 }
 
 /**
@@ -31,7 +34,8 @@ export interface BodyJob {
 export async function receiveBody(job: BodyJob): Promise<AttemptOutcome> {
   let sink: MediaSink;
   try {
-    sink = await job.openSink(job.layout.partialPath(job.ref.sha256), job.append ? 'append' : 'truncate');
+    const path = job.layout.partialPath(job.ref.sha256);
+    sink = await job.openSink(path, job.append ? 'append' : 'truncate', job.pool);
   } catch (error) {
     await job.response.cancel();
     return { kind: 'failed', bytes: 0, failure: writeFailure(error) };
@@ -69,13 +73,15 @@ async function pump(job: BodyJob, sink: MediaSink, counter: { bytes: number }): 
       const message = `server sent more than the declared ${ref.sizeBytes} bytes`;
       return { kind: 'failed', bytes: counter.bytes, failure: mediaFailure('tooLarge', message) };
     }
+    // Hashed before it is handed on: once written, the sink may give the chunk's memory back for
+    // reuse. A failed write ends the download, so the hash never runs ahead of a file still in use.
+    progress.hash.update(chunk);
     try {
       await sink.write(chunk);
     } catch (error) {
       await job.response.cancel();
       return { kind: 'failed', bytes: counter.bytes, failure: writeFailure(error) };
     }
-    progress.hash.update(chunk);
     progress.have += chunk.length;
     counter.bytes += chunk.length;
   }
