@@ -1,8 +1,9 @@
 // B7 `npm run bench:agent`: the screen agent's footprint against a bare mqtt.js client doing the
 // same heartbeat, interleaved (agent, bare, agent, bare, …), median of the rounds.
-//   idle: the real agent (player mode none) connected to a real gatecast broker, telemetry every
-//         5 s; the bare client connects with the same options, subscribes to the same topics and
-//         publishes a telemetry sample every 5 s. RSS (peak) and CPU over the window.
+//   idle: the real agent (player mode none, started by its launcher as systemd does, and for
+//         comparison dist/main.js on plain Node without the launcher's V8 flags) connected to a
+//         real gatecast broker, telemetry every 5 s; the bare client connects with the same
+//         options, subscribes to the same topics and publishes a telemetry sample every 5 s. RSS (peak) and CPU over the window.
 //   sync: the agent (headless Chromium player, agent process only) syncing a 100 MB media file
 //         from a local HTTP server; the bare client downloading, hashing and fsyncing the same file.
 // Loopback only; bounded to 20 minutes.
@@ -117,11 +118,15 @@ async function main() {
   const sizeMb = Math.max(10, Number(argValue('--size-mb', 100)));
   printMachine(`; ${rounds} rounds, ${seconds} s windows, heartbeat ${HEARTBEAT_SEC} s, ${sizeMb} MB sync`);
   const { broker, events, url } = await startBroker();
-  const idle = { agent: [], bare: [] };
+  const idle = { agent: [], plain: [], bare: [] };
   for (let round = 1; round <= rounds; round++) {
     idle.agent.push(await idleRound('agent', round, url, events, seconds));
+    idle.plain.push(await idleRound('plain', round, url, events, seconds));
     idle.bare.push(await idleRound('bare', round, url, events, seconds));
-    console.log(`idle round ${round}: agent ${line(idle.agent.at(-1))} | bare ${line(idle.bare.at(-1))}`);
+    console.log(
+      `idle round ${round}: agent ${line(idle.agent.at(-1))} | agent, plain node ${line(idle.plain.at(-1))}` +
+        ` | bare ${line(idle.bare.at(-1))}`,
+    );
   }
   const media = await startMediaServer(sizeMb * MB);
   const sync = { agent: [], bare: [] };
@@ -147,7 +152,7 @@ async function idleRound(who, round, url, events, seconds) {
   const dir = await tempDir(`agent-${who}`);
   const config = agentConfigFile(dir, { deviceId, mqttUrl: url, healthIntervalSec: HEARTBEAT_SEC });
   const connected = waitForEvent(events, 'connected', (id) => id === deviceId, 30_000);
-  const child = who === 'agent' ? spawnAgent(config) : spawnBare(config);
+  const child = who === 'bare' ? spawnBare(config) : spawnAgent(config, { launcher: who === 'agent' });
   await connected;
   await sleep(3000); // past start-up: first samples, first reports
   const result = await measure(child.pid, seconds);
@@ -280,4 +285,10 @@ function report(idle, sync) {
       `| ${name} | ${fixed(agent, 2)} | ${fixed(bareValue, 2)} | ${fixed(agent / bareValue, 2)} × |`,
     );
   }
+  // What the launcher's V8 flags change: the same agent on plain Node.
+  const plainRss = med(idle.plain, 'rssMb');
+  const plainCpu = med(idle.plain, 'cpuPercent');
+  console.log(
+    `\nidle, agent on plain node (no launcher flags): RSS ${fixed(plainRss, 2)} MB, CPU ${fixed(plainCpu, 2)} %`,
+  );
 }

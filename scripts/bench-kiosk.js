@@ -9,7 +9,9 @@
 // 20 s. Memory is PSS (shared pages split among processes), the honest sum for a tree.
 // Both keep their profile between rounds (a screen restarts with its profile); one warm-up run
 // each is not counted. Loopback only; bounded to 20 minutes.
-//   node scripts/bench-kiosk.js [--rounds N] [--seconds S]
+// The agent starts through its launcher (device/bin, with its V8 flags) as systemd starts it;
+// --plain-node runs device/dist/main.js on plain Node instead, to see what the flags change.
+//   node scripts/bench-kiosk.js [--rounds N] [--seconds S] [--plain-node]
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -51,9 +53,12 @@ async function main() {
   const seconds = Math.max(10, Number(argValue('--seconds', 20)));
   const { findChromium } = await importBuilt('device/dist/player/chromium/find-chromium.js');
   const chromium = findChromium(undefined);
-  printMachine(`; ${rounds} rounds, ${seconds} s idle windows; ${chromium} headless ${WIDTH}×${HEIGHT}`);
+  const how = process.argv.includes('--plain-node') ? 'agent on plain node' : 'agent by its launcher';
+  printMachine(
+    `; ${rounds} rounds, ${seconds} s idle windows; ${chromium} headless ${WIDTH}×${HEIGHT}; ${how}`,
+  );
   const bare = await bareSetup(chromium);
-  const agent = await agentSetup();
+  const agent = await agentSetup({ launcher: !process.argv.includes('--plain-node') });
   await bare.run(null);
   await agent.run(null);
   const results = { bare: [], agent: [] };
@@ -158,7 +163,7 @@ function pictureItem() {
 }
 
 /** A real broker holding the desired document (retained), and the picture on a local server. */
-async function agentSetup() {
+async function agentSetup({ launcher }) {
   const { broker, events, url } = await startBroker();
   const server = createServer((req, res) => {
     if (req.url !== '/picture.png') return void res.writeHead(404).end();
@@ -197,7 +202,7 @@ async function agentSetup() {
         (r) => r.zones?.main?.itemId === 'bench-picture',
         60_000,
       );
-      const child = spawnAgent(config);
+      const child = spawnAgent(config, { launcher });
       await shown;
       const firstContentMs = performance.now() - started;
       const idle = seconds === null ? null : await settleAndMeasure(child.pid, seconds);

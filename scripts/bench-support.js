@@ -116,10 +116,14 @@ export async function stopChild(child, ms = 10_000) {
   }
 }
 
-export function spawnAgent(configFile) {
-  return spawnChild(process.execPath, [join(root, 'device/dist/main.js'), '--config', configFile], {
-    cwd: root,
-  });
+/**
+ * The agent as the SD image's systemd unit starts it: its launcher, with the V8 flags of its
+ * shebang. `{ launcher: false }` runs dist/main.js on plain Node, to measure what the flags change.
+ */
+export function spawnAgent(configFile, { launcher = true } = {}) {
+  const args = ['--config', configFile];
+  if (launcher) return spawnChild(join(root, 'device/bin/gatecast-agent.js'), args, { cwd: root });
+  return spawnChild(process.execPath, [join(root, 'device/dist/main.js'), ...args], { cwd: root });
 }
 
 // ---------- /proc ----------

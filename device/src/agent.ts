@@ -15,7 +15,6 @@ import { createCecDisplayPower, type DisplayPower } from './hardware/display-pow
 import { createSystemdRebooter, type Rebooter } from './hardware/rebooter.js';
 import { createHealthReporter } from './health/health-reporter.js';
 import type { HealthSampler } from './health/readings.js';
-import { createSystemSampler } from './health/system-sampler.js';
 import { readBuildTime } from './lib/build-info.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { makeEvent } from './lib/device-event.js';
@@ -136,7 +135,7 @@ export function createAgent(options: AgentOptions): Agent {
     log: options.log,
   });
   const health = createHealthReporter({
-    sampler: options.sampler ?? createSystemSampler({ dataDir: config.dataDir, log: options.log }),
+    sampler: options.sampler ?? lazySystemSampler(config.dataDir, options.log),
     intervalSec: config.healthIntervalSec,
     agentVersion,
     clock,
@@ -175,11 +174,17 @@ export function createAgent(options: AgentOptions): Agent {
       await mkdir(config.dataDir, { recursive: true, mode: 0o700 }).catch((error: Error) =>
         log.error({ dataDir: config.dataDir, err: error.message }, 'cannot create the data directory'),
       );
-      // Before anything can emit an event: what the last run left is sent first.
-      await events.start();
-      await player?.media.start();
-      // The NTP state is known before the saved document is evaluated (timedatectl answers at once or fails).
-      if (player) await clockSync.refresh();
+      // Before anything can emit an event: what the last run left is sent first. The NTP state is
+      // known before the saved document is evaluated. The player's page server starts (and its
+      // browser driver loads) meanwhile: the first picture waits on none of the rest (B10).
+      await Promise.all([
+        events.start(),
+        player?.media.start(),
+        player ? clockSync.refresh() : undefined,
+        player?.screen.start().catch((error: Error) => {
+          log.warn({ err: error.message }, 'player page server did not start; retried with the document');
+        }),
+      ]);
       // The saved state goes on screen first: the fleet may be out of reach for a long time.
       await reconciler.start();
       await link.start();
@@ -224,6 +229,20 @@ function createPlayer(
     onEvent: (body) => send('events', makeEvent(time.clock, body)),
   });
   return { screen, media };
+}
+
+/**
+ * systeminformation is loaded at the first sample, not at start-up: it is not needed to put the
+ * first picture on screen (B10, start → first content).
+ */
+function lazySystemSampler(dataDir: string, log: Logger): HealthSampler {
+  let sampler: Promise<HealthSampler> | null = null;
+  return {
+    async read() {
+      sampler ??= import('./health/system-sampler.js').then((m) => m.createSystemSampler({ dataDir, log }));
+      return (await sampler).read();
+    },
+  };
 }
 
 /** The device's Basic credentials, for media on the fleet's own origin only (never a third party's). */

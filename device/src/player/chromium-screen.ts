@@ -20,7 +20,7 @@ import { buildPagePlan, type PagePlan } from './page-plan.js';
 import { parsePageReport } from './page-report.js';
 import { PlayTracker } from './play-tracker.js';
 import { PlayerServer } from './player-server.js';
-import { launchPlayerBrowser } from './launch-player.js';
+import { launchPlayerBrowser, preloadBrowserDriver } from './launch-player.js';
 import { mediaNeeded } from './media-needs.js';
 import { ScheduleTimer } from './schedule-timer.js';
 import { SerialRunner } from './serial-runner.js';
@@ -106,7 +106,12 @@ export class ChromiumScreen implements Screen, Indicator {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.server.start();
+    preloadBrowserDriver();
+    // A port in use fails this start only: the next show() tries again and reports the error.
+    await this.server.start().catch((error: unknown) => {
+      this.started = false;
+      throw error;
+    });
     this.timer.start();
     this.log.info({ origin: this.server.origin }, 'player page server started');
   }

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 import { PACKAGE_LIMITS, safeEntryPath } from './package-paths.js';
 
 /**
@@ -65,7 +65,9 @@ async function writeEntry(zip: ZipFile, entry: Entry, file: string): Promise<voi
   await pipeline(stream, cap, createWriteStream(file));
 }
 
-function openZip(path: string): Promise<ZipFile> {
+async function openZip(path: string): Promise<ZipFile> {
+  // Loaded when a package is first unpacked, not at start-up: most screens never show one.
+  const { default: yauzl } = await import('yauzl');
   return new Promise((resolve, reject) =>
     yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: true }, (error, zip) =>
       error ? reject(error) : resolve(zip),

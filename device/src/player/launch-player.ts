@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AgentConfig } from '@gatecast/protocol';
 import { openSession, type BrowserSession, type LossCause } from './chromium/browser-session.js';
+export { preloadBrowserDriver } from './chromium/browser-session.js';
 import { prepareProfile } from './chromium/chromium-profile.js';
 import { findChromium } from './chromium/find-chromium.js';
 import { kioskFlags } from './chromium/launch-flags.js';

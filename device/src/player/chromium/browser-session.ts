@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
+import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import { withTimeout } from '../../lib/with-timeout.js';
 import { navigationVerdict } from './navigation-policy.js';
 
@@ -35,8 +35,15 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+/** Starts loading the browser driver now, so the first launch does not wait for it; idempotent. */
+export function preloadBrowserDriver(): void {
+  void import('puppeteer-core').catch(() => undefined);
+}
+
 /** Launches Chromium over a pipe (no debugging port to attack) and opens the player page. */
 export async function openSession(options: SessionOptions): Promise<BrowserSession> {
+  // Loaded on first launch only: about 30 MB and 0.3 s that an agent without a screen never needs.
+  const { default: puppeteer } = await import('puppeteer-core');
   const browser = await puppeteer.launch({
     executablePath: options.executablePath,
     pipe: true,
