@@ -2,34 +2,10 @@ import type { CommandResult, DesiredDocument, ReportedState, TelemetrySample } f
 
 // The fleet API's shapes as the dashboard reads them (see /api/v1/openapi.json).
 
-export const ROLES = [
-  'admin',
-  'operator',
-  'editor',
-  'approver',
-  'duty-officer',
-  'technician',
-  'viewer',
-] as const;
-export type Role = (typeof ROLES)[number];
-
-export const PERMISSIONS = [
-  'gates.read',
-  'gates.write',
-  'devices.read',
-  'devices.enrol',
-  'devices.remove',
-  'devices.command',
-  'users.manage',
-  'audit.read',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
-/** A role on one gate, or on all gates when gateId is null. */
-export interface Grant {
-  role: Role;
-  gateId: string | null;
-}
+// Roles and permissions are the fleet's own definitions, not a copy that could drift from them.
+export { PERMISSIONS, ROLES } from '../../../src/users/permissions.js';
+export type { Grant, Permission, Role } from '../../../src/users/permissions.js';
+import type { Grant, Permission } from '../../../src/users/permissions.js';
 
 /** 'all' gates, or the ids of the gates where the permission holds ([] = nowhere). */
 export type Scope = 'all' | string[];
