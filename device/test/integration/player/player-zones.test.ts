@@ -55,6 +55,11 @@ describe.skipIf(missing !== null)('zones, layers and plan changes in the Chromiu
         document.getElementById('announcement').contains(document.elementFromPoint(x, y)))`,
     );
     expect(covered).toEqual([true, true, true]);
+    // The page reports an item once its transition has finished, a moment after it is in the DOM.
+    await waitFor(
+      'the announcement reported as current',
+      async () => h.screen.state.currentItemId === 'gate-change',
+    );
     expect(h.screen.state.currentItemId).toBe('gate-change');
   });
 
