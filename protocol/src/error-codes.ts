@@ -39,6 +39,12 @@ export const ERROR_CODES = {
     http: 507,
     text: 'The device dropped its oldest queued events to stay within its bound.',
   },
+  CONTENT_REFUSED: {
+    http: 422,
+    text: 'The content was refused: its type, safety or playability check failed.',
+  },
+  GLYPHS_MISSING: { http: 422, text: 'The text has characters that no font on the screens can draw.' },
+  UPLOAD_OFFSET_MISMATCH: { http: 409, text: 'The upload chunk does not start where the stored part ends.' },
   HARDWARE_UNAVAILABLE: { http: 503, text: 'The hardware interface (HDMI-CEC, reboot) is not available.' },
 } as const satisfies Record<string, { http: number; text: string }>;
 

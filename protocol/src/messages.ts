@@ -3,6 +3,7 @@ import {
   correlationIdSchema,
   isoTimeSchema,
   languageTagSchema,
+  sha256Schema,
   tagSchema,
   timeZoneSchema,
 } from './common.js';
@@ -134,6 +135,20 @@ export const eventSchema = z.discriminatedUnion('kind', [
     language: languageTagSchema.nullable().default(null),
     startedAt: isoTimeSchema,
     durationMs: z.number().int().nonnegative(),
+  }),
+  /**
+   * The render receipt of an announcement: sent once per announcement entry and screen when it
+   * first becomes visible, with the sha256 of a screenshot taken then (null if the capture failed).
+   */
+  z.object({
+    ...eventBase,
+    kind: z.literal('announcement-shown'),
+    /** The schedule entry id of the announcement (layer `announcement`). */
+    entryId: z.string().min(1).max(128),
+    itemId: z.string().min(1).max(128),
+    language: languageTagSchema.nullable().default(null),
+    shownAt: isoTimeSchema,
+    screenshotSha256: sha256Schema.nullable(),
   }),
 ]);
 

@@ -7,8 +7,8 @@ import type { EventBody } from '../lib/device-event.js';
 import { motionExpected } from '../display-check/motion-expected.js';
 import type { CacheStatus, MediaCache } from '../media/media-types.js';
 import type { Screen } from '../reconcile/screen.js';
-import { evaluateSchedule, type ClockState } from '../schedule/evaluate-schedule.js';
-import { isClockTrusted } from '../schedule/clock-trust.js';
+import { evaluateSchedule, type ClockState } from '@gatecast/protocol/schedule';
+import { isClockTrusted } from '@gatecast/protocol/schedule';
 import type { BrowserSession } from './chromium/browser-session.js';
 import {
   ChromiumSupervisor,

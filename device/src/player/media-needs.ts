@@ -1,6 +1,6 @@
 import type { ContentItem, DesiredDocument } from '@gatecast/protocol';
 import type { MediaRef } from '../media/media-types.js';
-import { evaluateSchedule, type ClockState } from '../schedule/evaluate-schedule.js';
+import { evaluateSchedule, type ClockState } from '@gatecast/protocol/schedule';
 
 /** Prefetch horizon: whatever plays in the next day is downloaded and never evicted. */
 export const PREFETCH_MS = 24 * 3_600_000;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ContentItem, DesiredDocument, Layer, Layout, Zone } from '@gatecast/protocol';
-import type { SchedulePlan } from '../schedule/evaluate-schedule.js';
+import type { SchedulePlan } from '@gatecast/protocol/schedule';
 
 /** One item as the page plays it: media point at the local server, never at the network. */
 export interface PageItem {

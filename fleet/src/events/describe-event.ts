@@ -15,5 +15,7 @@ export function describeEvent(event: DeviceEvent): string {
       return `${event.problem.code} ${event.problem.message}`;
     case 'agent-started':
       return `agent ${event.agentVersion} started`;
+    case 'announcement-shown':
+      return `announcement ${event.entryId} shown at ${event.shownAt} (${event.language ?? '-'})`;
   }
 }

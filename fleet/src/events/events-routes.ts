@@ -12,6 +12,7 @@ export const EVENT_KINDS = [
   'desired-rejected',
   'error',
   'proof-of-play',
+  'announcement-shown',
 ] as const satisfies readonly EventKind[];
 
 export const eventsQuerySchema = z.strictObject({

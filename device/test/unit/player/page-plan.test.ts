@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredSchema, type DesiredDocument, type DesiredDocumentInput } from '@gatecast/protocol';
-import { evaluateSchedule } from '../../../src/schedule/evaluate-schedule.js';
+import { evaluateSchedule } from '@gatecast/protocol/schedule';
 import { buildPagePlan, PLACEHOLDER_ID, type Availability } from '../../../src/player/page-plan.js';
 import { mediaNeeded } from '../../../src/player/media-needs.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ScheduleEntry } from '@gatecast/protocol';
 import { describe, expect, it } from 'vitest';
-import { evaluateSchedule } from '../../../src/schedule/evaluate-schedule.js';
+import { evaluateSchedule } from '../../../src/evaluation/evaluate-schedule.js';
 import { desired, entry, type EntryInput } from './desired-fixture.js';
 
 /** When the player must look at the schedule again: the next instant an entry starts or stops. */

@@ -1,6 +1,6 @@
 import { LAYERS, type DesiredDocument } from '@gatecast/protocol';
 import { describe, expect, it } from 'vitest';
-import { evaluateSchedule, type SchedulePlan } from '../../../src/schedule/evaluate-schedule.js';
+import { evaluateSchedule, type SchedulePlan } from '../../../src/evaluation/evaluate-schedule.js';
 import { DEFAULT_LOOP_IDS, desired, entry, text } from './desired-fixture.js';
 
 const noon = new Date('2025-06-02T12:00+07:00'); // a Monday in Hai Phong

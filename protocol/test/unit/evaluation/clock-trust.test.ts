@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isClockTrusted } from '../../../src/schedule/clock-trust.js';
+import { isClockTrusted } from '../../../src/evaluation/clock-trust.js';
 
 const buildTime = new Date('2025-05-20T00:00:00Z');
 

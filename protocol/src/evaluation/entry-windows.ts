@@ -1,4 +1,4 @@
-import type { ScheduleEntry } from '@gatecast/protocol';
+import type { ScheduleEntry } from '../index.js';
 import type { LocalCalendar, LocalDay } from './local-calendar.js';
 
 /** Half-open [start, end) in epoch milliseconds. */

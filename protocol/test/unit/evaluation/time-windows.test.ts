@@ -2,7 +2,7 @@ import type { ScheduleEntry } from '@gatecast/protocol';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { evaluateSchedule } from '../../../src/schedule/evaluate-schedule.js';
+import { evaluateSchedule } from '../../../src/evaluation/evaluate-schedule.js';
 import { desired, entry, type EntryInput } from './desired-fixture.js';
 
 /**

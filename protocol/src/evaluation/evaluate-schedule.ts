@@ -6,7 +6,7 @@ import {
   type Layout,
   type ScheduleEntry,
   type Zone,
-} from '@gatecast/protocol';
+} from '../index.js';
 import { activeIntervals, type Interval } from './entry-windows.js';
 import { createLocalCalendar, DAY_MS } from './local-calendar.js';
 
