@@ -9,14 +9,14 @@ import { ApiTokens } from './auth/api-tokens.js';
 import { createBroker, type Broker } from './broker/broker.js';
 import { CommandClient } from './commands/command-client.js';
 import type { FleetConfig } from './config.js';
-import { DesiredService } from './desired/desired-service.js';
+import { createFleetDomains, type FleetDomains } from './fleet-domains.js';
 import { DeviceInbox } from './devices/device-inbox.js';
 import { verifySecret } from './devices/device-secrets.js';
 import { DevicesRepo } from './devices/devices-repo.js';
 import { FleetEvents } from './devices/fleet-events.js';
 import { DeviceEventsRepo } from './events/device-events-repo.js';
 import { GatesRepo } from './gates/gates-repo.js';
-import { DEMO_MEDIA_DIR, loadMediaLibrary } from './media/media-library.js';
+import { DEMO_MEDIA_DIR, loadMediaLibrary, mediaSources } from './media/media-library.js';
 import { buildHttpApp } from './http/build-http-app.js';
 import { ScreenshotStore } from './screenshots/screenshot-store.js';
 import { DEFAULT_WEB_ROOT } from './http/dashboard.js';
@@ -48,6 +48,7 @@ interface Run {
   broker?: Broker;
   app?: FastifyInstance;
   events?: FleetEvents;
+  domains?: FleetDomains;
 }
 
 /** The fleet manager: store, broker and HTTP API wired together. Creating it does no I/O. */
@@ -96,7 +97,23 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   // The demo's media URLs name the fleet's HTTP address, known only once it listens (port 0).
   let demoFleetUrl: string | undefined;
   const demo = () => (media && demoFleetUrl ? { media, fleetUrl: demoFleetUrl } : undefined);
-  const desired = new DesiredService({ ...store, broker, log, demo });
+  // Media URLs name the address screens reach, with the port actually bound (PORT=0).
+  const mediaBaseUrl = () => {
+    const address = run.app?.server.address();
+    return address && typeof address === 'object'
+      ? withActualHttpPort(config.publicHttpUrl, address.port)
+      : undefined;
+  };
+  const domains = await createFleetDomains({
+    ...store,
+    broker,
+    dataDir: config.dataDir,
+    log,
+    demo,
+    mediaBaseUrl,
+  });
+  run.domains = domains;
+  const { desired } = domains;
   const ports = await listening('cannot start the MQTT broker', () => broker.start());
   await desired.republishAll();
 
@@ -115,7 +132,13 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     commandTimeoutMs: config.commandTimeoutMs,
     events: run.events,
     webRoot: DEFAULT_WEB_ROOT,
-    ...(media ? { media } : {}),
+    library: domains.library,
+    webAllowList: store.gates,
+    afterWebAllowListChange: (gateId) => domains.refreshGate(gateId),
+    media: mediaSources(domains.library, media),
+    content: domains.content,
+    announcements: domains.announcements,
+    reports: domains.reports,
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>
@@ -202,6 +225,7 @@ async function stopRun(run: Run, log: Logger): Promise<void> {
   const steps: Array<[string, (() => unknown) | undefined]> = [
     ['http', run.app && (() => run.app?.close())],
     ['events', run.events && (() => run.events?.stop())],
+    ['content', run.domains && (() => run.domains?.stop())],
     ['broker', run.broker && (() => run.broker?.stop())],
     ['commands', run.commands && (() => run.commands?.stop())],
     ['database', run.db && (() => run.db?.close())],

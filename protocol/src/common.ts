@@ -12,13 +12,22 @@ export const timeZoneSchema = z
   .min(1)
   .refine(isKnownTimeZone, 'must be an IANA time zone such as "Asia/Ho_Chi_Minh"');
 
+/** Zones already checked: building an Intl.DateTimeFormat per check dominated composing 1k documents. */
+const timeZoneVerdicts = new Map<string, boolean>();
+
 function isKnownTimeZone(zone: string): boolean {
+  const known = timeZoneVerdicts.get(zone);
+  if (known !== undefined) return known;
+  let verdict: boolean;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    verdict = true;
   } catch {
-    return false;
+    verdict = false;
   }
+  // Bounded: time zones are few, but the text comes from payloads.
+  if (timeZoneVerdicts.size < 1000) timeZoneVerdicts.set(zone, verdict);
+  return verdict;
 }
 
 /** Text in several languages, keyed by language tag; at least one language. */

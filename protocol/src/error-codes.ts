@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   MEDIA_TOO_LARGE: { http: 413, text: 'A media file is larger than its declared size.' },
   MEDIA_QUOTA_EXCEEDED: { http: 507, text: 'The media needed does not fit the cache quota.' },
   MEDIA_UNREACHABLE: { http: 502, text: 'A media file could not be downloaded.' },
-  DISK_FULL: { http: 507, text: 'The device disk is full.' },
+  DISK_FULL: { http: 507, text: 'The disk is full, on the screen or on the fleet manager.' },
   PLAYER_UNAVAILABLE: { http: 503, text: 'Chromium cannot be found or started on the screen.' },
   ITEM_FAILED: { http: 500, text: 'A content item could not be shown; the player moved on.' },
   DISPLAY_BLACK: {

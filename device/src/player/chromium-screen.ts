@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AgentConfig, DesiredDocument, TelemetrySample } from '@gatecast/protocol';
+import { AnnouncementReceipts } from '../announcements/announcement-receipts.js';
+import { shownFromReport } from '../announcements/shown-from-report.js';
 import type { Indicator } from '../commands/indicator.js';
 import type { Clock } from '../lib/clock.js';
 import type { EventBody } from '../lib/device-event.js';
@@ -70,6 +72,7 @@ export class ChromiumScreen implements Screen, Indicator {
   private readonly tracker = new PlayTracker();
   private started = false;
   private readonly listeners: Array<(state: ScreenState) => void> = [];
+  private readonly receipts: AnnouncementReceipts;
 
   constructor(private readonly options: ChromiumScreenOptions) {
     this.log = options.log.child({ mod: 'player' });
@@ -89,6 +92,13 @@ export class ChromiumScreen implements Screen, Indicator {
       onDown: (cause, detail) => this.browserDown(cause, detail),
     });
     this.timer = new ScheduleTimer(() => this.refresh());
+    // Render receipts: the first showing of each announcement, with a hash of what was on screen.
+    this.receipts = new AnnouncementReceipts({
+      file: join(options.dataDir, 'announcements-shown.json'),
+      capture: () => this.screenshotAfterPaint(),
+      emit: (body) => options.onEvent(body),
+      log: options.log,
+    });
   }
 
   get chromium(): SupervisorStats {
@@ -163,6 +173,17 @@ export class ChromiumScreen implements Screen, Indicator {
     const page = this.supervisor.current?.page;
     if (!page) return null;
     return Buffer.from(await page.screenshot({ type: 'png' }));
+  }
+
+  /** The screenshot once the page has painted what it just started (two animation frames). */
+  private async screenshotAfterPaint(): Promise<Buffer | null> {
+    const page = this.supervisor.current?.page;
+    if (!page) return null;
+    // Bounded: a page that is not painting (hidden, hung) must not hold the receipt back.
+    const frames =
+      'new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(() => done(true))); setTimeout(() => done(false), 500); })';
+    await page.evaluate(frames).catch(() => undefined);
+    return this.screenshot();
   }
 
   /** A small PNG of the page for display assurance: rendered `width` pixels wide, so it is cheap. */
@@ -282,6 +303,8 @@ export class ChromiumScreen implements Screen, Indicator {
       this.log.warn({ zone: report.zone, itemId: report.itemId, reason: report.message }, 'item failed');
     }
     const outcome = this.tracker.onReport(report);
+    const shown = shownFromReport(report, this.plan);
+    if (shown) void this.receipts.shown(shown);
     if (outcome.proof) this.options.onEvent(outcome.proof);
     if (outcome.quiet) this.supervisor.quietMoment();
     if (outcome.changed) this.changed();

@@ -1,8 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { GatecastError } from '@gatecast/protocol';
+import { registerAnnounceCommands } from './commands/announce.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerContentCommands } from './commands/content.js';
+import { registerPlaylistCommands } from './commands/playlists.js';
+import { registerPreviewCommand } from './commands/preview.js';
+import { registerScheduleCommands } from './commands/schedules.js';
 import { registerDeviceCommands } from './commands/devices.js';
 import { registerGateCommands } from './commands/gates.js';
+import { registerMediaCommands } from './commands/media.js';
+import { registerReportCommands } from './commands/report.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommands } from './commands/tokens.js';
@@ -27,6 +34,13 @@ export function buildProgram(io: CliIo): Command {
   registerUserCommands(program, io);
   registerTokenCommands(program, io);
   registerAuditCommand(program, io);
+  registerMediaCommands(program, io);
+  registerContentCommands(program, io);
+  registerPlaylistCommands(program, io);
+  registerScheduleCommands(program, io);
+  registerPreviewCommand(program, io);
+  registerAnnounceCommands(program, io);
+  registerReportCommands(program, io);
   return program;
 }
 

@@ -1,14 +1,19 @@
-import type { DesiredDocument } from '@gatecast/protocol';
+import type { DesiredDocument, ScheduleEntry } from '@gatecast/protocol';
 import type { DeviceRecord } from '../devices/devices-repo.js';
 import type { Gate } from '../gates/gates-repo.js';
+import type { MediaCatalog } from '../library/media-catalog.js';
+import { EMPTY_CONTENT, layoutFor, scheduleEntriesFor, type ContentSnapshot } from './compose-content.js';
 import { demoContent, type DemoContentSource } from './demo-content.js';
 import { welcomeText } from './welcome-text.js';
 
 export const WELCOME_ITEM_ID = 'welcome';
 
+const NO_MEDIA: MediaCatalog = { get: () => undefined };
+
 /**
- * The whole target state of one screen, from its record and its gate. Pure: the same input
- * gives the same document, so the service can tell a real change from a no-op.
+ * The whole target state of one screen, from its record, its gate, the published content that
+ * targets it and the announcements for it. Pure: the same input gives the same document, so the
+ * service can tell a real change from a no-op.
  */
 export function composeDesired(input: {
   device: DeviceRecord;
@@ -17,9 +22,27 @@ export function composeDesired(input: {
   issuedAt: string;
   /** With GATECAST_DEMO_CONTENT=1: the demo's welcome loop, video and ticker (docs/adr/0014). */
   demo?: DemoContentSource;
+  /** Items, playlists, schedules and layouts, live or not: only published work is used. */
+  content?: ContentSnapshot;
+  /** Announcement entries for this screen (layer 'announcement'); they go first. */
+  announcements?: readonly ScheduleEntry[];
+  media?: MediaCatalog;
+  /** The fleet's HTTP address as screens reach it, for media URLs. */
+  mediaBaseUrl?: string | null;
+  /** The gate's web allow-list as a check; everything when left out (checked when the item was written). */
+  allowWeb?: (url: string) => boolean;
 }): DesiredDocument {
   const { device, gate } = input;
   const languages = [...gate.languages];
+  const demo = input.demo ? demoContent(input.demo, languages) : {};
+  const scheduled = scheduleEntriesFor({
+    device,
+    content: input.content ?? EMPTY_CONTENT,
+    media: input.media ?? NO_MEDIA,
+    mediaBaseUrl: input.mediaBaseUrl ?? null,
+    allowWeb: input.allowWeb ?? (() => true),
+  });
+  const layout = layoutFor(device, input.content?.layouts ?? []);
   return {
     version: input.version,
     deviceId: device.id,
@@ -35,10 +58,10 @@ export function composeDesired(input: {
         body: welcomeText(languages),
         durationSec: 15,
       },
-      defaultLoop: [],
-      layout: { kind: 'full', orientation: 'landscape', transition: 'fade' },
-      schedule: [],
-      ...(input.demo ? demoContent(input.demo, languages) : {}),
+      defaultLoop: demo.defaultLoop ?? [],
+      // A layout an operator set wins over the demo's ticker layout.
+      layout: layout ?? demo.layout ?? { kind: 'full', orientation: 'landscape', transition: 'fade' },
+      schedule: [...(input.announcements ?? []), ...scheduled, ...(demo.schedule ?? [])],
     },
   };
 }

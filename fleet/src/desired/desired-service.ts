@@ -1,11 +1,15 @@
 import { GatecastError, desiredSchema, type DesiredDocument } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
-import type { DevicesRepo } from '../devices/devices-repo.js';
-import type { GatesRepo } from '../gates/gates-repo.js';
+import type { AnnouncementSource } from '../announcements/announcement-source.js';
+import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
+import type { Gate, GatesRepo } from '../gates/gates-repo.js';
+import type { MediaCatalog } from '../library/media-catalog.js';
 import type { Database } from '../store/database.js';
 import { parseJsonColumn } from '../store/json-column.js';
+import type { ContentSnapshot } from './compose-content.js';
 import { composeDesired } from './compose-desired.js';
+import { StoredContentSource, type ContentSource } from './content-source.js';
 import type { DemoContentSource } from './demo-content.js';
 import { sameContent } from './same-content.js';
 
@@ -18,6 +22,26 @@ export interface DesiredServiceDeps {
   now?: () => Date;
   /** The demo content source, read at each compose (its URL may be known only once HTTP listens). */
   demo?: () => DemoContentSource | undefined;
+  /** Items, playlists, schedules and layouts; the store's own tables when left out. */
+  content?: ContentSource;
+  /** Urgent announcements per screen (announcements/); none without it. */
+  announcements?: AnnouncementSource;
+  /** The media library; without it media items are left out of documents. */
+  media?: MediaCatalog;
+  /** The fleet's HTTP address as screens reach it (media URLs); read at each compose. */
+  mediaBaseUrl?: () => string | undefined;
+  /** The gate's web allow-list as a check at compose time; everything passes without it. */
+  allowWeb?: (url: string, gate: Gate) => boolean;
+}
+
+/** Documents handed to the broker at once; bounded so a 10k refresh does not queue 10k writes. */
+const PUBLISH_BATCH = 256;
+
+/** What one compose reads once for many screens. */
+interface ComposeRound {
+  content: ContentSnapshot;
+  demo: DemoContentSource | undefined;
+  mediaBaseUrl: string | null;
 }
 
 interface DocumentRow {
@@ -33,12 +57,25 @@ export class DesiredService {
   private readonly stmts;
   /** Stored but not yet on the broker (its publish failed): the next refresh publishes again. */
   private readonly unpublished = new Set<string>();
+  private readonly content: ContentSource;
+  /**
+   * Refreshes run one after another: a round that read the content before a change must not
+   * store or publish after a round that read it after, or a screen would keep the older document.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The latest document per screen. This service is the only writer of desired_documents, so
+   * its copy stays true, and a refresh of a thousand screens does not re-read and re-validate a
+   * thousand stored documents.
+   */
+  private readonly documents = new Map<string, DesiredDocument>();
 
   constructor(deps: DesiredServiceDeps) {
     this.deps = deps;
     this.log = deps.log.child({ mod: 'desired' });
     this.now = deps.now ?? (() => new Date());
     const { db } = deps;
+    this.content = deps.content ?? new StoredContentSource(db, deps.log);
     this.stmts = {
       document: db.prepare<[string], DocumentRow>(
         'SELECT device_id, document FROM desired_documents WHERE device_id = ?',
@@ -68,23 +105,114 @@ export class DesiredService {
    * Returns the current document. NOT_FOUND for an unknown device.
    */
   async refresh(deviceId: string): Promise<DesiredDocument> {
+    return this.serially(() => this.refreshOne(deviceId, this.round()));
+  }
+
+  /**
+   * Composes and publishes the listed screens (content, a layout or an announcement changed);
+   * only those whose document changed get a new version. Unknown ids are skipped; one screen's
+   * failure is logged and does not stop the others.
+   */
+  async refreshMany(deviceIds: readonly string[]): Promise<void> {
+    await this.serially(async () => {
+      const round = this.round();
+      const changed: DesiredDocument[] = [];
+      for (const deviceId of new Set(deviceIds)) {
+        try {
+          const next = this.composeAndStore(deviceId, round);
+          if (next) changed.push(next);
+        } catch (error) {
+          if (error instanceof GatecastError && error.code === 'NOT_FOUND') continue;
+          this.log.error({ deviceId, err: (error as Error).message }, 'refresh failed');
+        }
+      }
+      // Stored first, then handed to the broker together: an announcement reaches the last
+      // screen of a gate about as soon as the first.
+      for (let start = 0; start < changed.length; start += PUBLISH_BATCH) {
+        await Promise.all(
+          changed
+            .slice(start, start + PUBLISH_BATCH)
+            .map((document) =>
+              this.publish(document).catch((error: Error) =>
+                this.log.error({ deviceId: document.deviceId, err: error.message }, 'publish failed'),
+              ),
+            ),
+        );
+      }
+    });
+  }
+
+  /** Runs `work` after every refresh queued before it, whether those succeeded or not. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The document the device would get now, without storing or publishing it (previews). */
+  compose(deviceId: string): DesiredDocument {
+    const { device, gate } = this.placement(deviceId);
+    const stored = this.latest(deviceId);
+    return this.composeFor(device, gate, stored?.version ?? 1, this.now().toISOString(), this.round());
+  }
+
+  private async refreshOne(deviceId: string, round: ComposeRound): Promise<DesiredDocument> {
+    const next = this.composeAndStore(deviceId, round);
+    if (next) await this.publish(next);
+    return this.latest(deviceId) ?? (next as DesiredDocument);
+  }
+
+  /**
+   * Composes one screen's document and stores it when its content changed. Returns what must be
+   * published: the new document, the stored one if its last publish failed, or null.
+   */
+  private composeAndStore(deviceId: string, round: ComposeRound): DesiredDocument | null {
+    const { device, gate } = this.placement(deviceId);
+    const issuedAt = this.now().toISOString();
+    const stored = this.latest(deviceId);
+    const composed = this.composeFor(device, gate, stored?.version ?? 1, issuedAt, round);
+    if (stored && sameContent(stored, composed)) return this.unpublished.has(deviceId) ? stored : null;
+    const next = this.store(composed, issuedAt);
+    this.log.info({ deviceId, version: next.version }, 'desired document changed');
+    return next;
+  }
+
+  private placement(deviceId: string): { device: DeviceRecord; gate: Gate } {
     const device = this.deps.devices.get(deviceId);
     if (!device) throw new GatecastError('NOT_FOUND', `device ${deviceId} does not exist`);
     const gate = this.deps.gates.get(device.gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `gate ${device.gateId} does not exist`);
-    const issuedAt = this.now().toISOString();
-    const stored = this.latest(deviceId);
-    const demo = this.deps.demo?.();
-    const version = stored?.version ?? 1;
-    const composed = composeDesired({ device, gate, version, issuedAt, ...(demo ? { demo } : {}) });
-    if (stored && sameContent(stored, composed)) {
-      if (this.unpublished.has(deviceId)) await this.publish(stored);
-      return stored;
-    }
-    const next = this.store(composed, issuedAt);
-    this.log.info({ deviceId, version: next.version }, 'desired document changed');
-    await this.publish(next);
-    return next;
+    return { device, gate };
+  }
+
+  private round(): ComposeRound {
+    return {
+      content: this.content.snapshot(),
+      demo: this.deps.demo?.(),
+      mediaBaseUrl: this.deps.mediaBaseUrl?.() ?? null,
+    };
+  }
+
+  private composeFor(
+    device: DeviceRecord,
+    gate: Gate,
+    version: number,
+    issuedAt: string,
+    round: ComposeRound,
+  ): DesiredDocument {
+    const { allowWeb, media, announcements } = this.deps;
+    return composeDesired({
+      device,
+      gate,
+      version,
+      issuedAt,
+      ...(round.demo ? { demo: round.demo } : {}),
+      content: round.content,
+      announcements: announcements?.entriesFor(device, this.now()) ?? [],
+      ...(media ? { media } : {}),
+      mediaBaseUrl: round.mediaBaseUrl,
+      ...(allowWeb ? { allowWeb: (url: string) => allowWeb(url, gate) } : {}),
+    });
   }
 
   /** Publishes every stored document again (fleet start). Returns how many were published. */
@@ -106,36 +234,37 @@ export class DesiredService {
 
   /** Composes every screen again (fleet start): what the fleet composes may have changed meanwhile. */
   async refreshAll(): Promise<void> {
-    for (const device of this.deps.devices.list()) {
-      try {
-        await this.refresh(device.id);
-      } catch (error) {
-        this.log.error({ deviceId: device.id, err: (error as Error).message }, 'refresh failed');
-      }
-    }
+    await this.refreshMany(this.deps.devices.list().map((device) => device.id));
   }
 
   latest(deviceId: string): DesiredDocument | undefined {
+    const cached = this.documents.get(deviceId);
+    if (cached) return cached;
     const row = this.stmts.document.get(deviceId);
-    return (row && this.parse(row)) ?? undefined;
+    const document = row ? this.parse(row) : null;
+    if (document) this.documents.set(deviceId, document);
+    return document ?? undefined;
   }
 
   /** Device removed: clears its retained messages. The version counter stays (see the schema). */
   async forget(deviceId: string): Promise<void> {
     this.stmts.removeDocument.run(deviceId);
+    this.documents.delete(deviceId);
     this.unpublished.delete(deviceId);
     await this.deps.broker.clearRetained(deviceId);
   }
 
   /** Allocates the next version and stores the document in one transaction. */
   private store(composed: DesiredDocument, issuedAt: string): DesiredDocument {
-    return this.deps.db.transaction(() => {
+    const stored = this.deps.db.transaction(() => {
       const version = (this.stmts.lastVersion.get(composed.deviceId) ?? 0) + 1;
       const document = desiredSchema.parse({ ...composed, version });
       this.stmts.saveVersion.run(document.deviceId, version);
       this.stmts.saveDocument.run(document.deviceId, version, JSON.stringify(document), issuedAt);
       return document;
     })();
+    this.documents.set(stored.deviceId, stored);
+    return stored;
   }
 
   private async publish(document: DesiredDocument): Promise<void> {

@@ -87,6 +87,8 @@ export class DeviceInbox implements BrokerHandlers {
     // Proof of play arrives for every item shown: too many for the info log.
     const level = event.kind === 'proof-of-play' ? 'debug' : 'info';
     this.log[level]({ deviceId, event }, `device event ${event.kind}`);
+    // A render receipt is news for whoever follows the announcement live.
+    if (event.kind === 'announcement-shown') this.deps.events?.deviceChanged(deviceId);
   }
 
   private presence(deviceId: string, state: 'online' | 'offline'): void {

@@ -11,6 +11,7 @@ import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/sqlite-errors.js';
+import { normaliseAllowList } from '../library/url-allow-list.js';
 
 export interface Zone {
   id: string;
@@ -48,6 +49,8 @@ const gateInputSchema = z.object({
   languages: languagesSchema.default([...DEFAULT_LANGUAGES]),
 });
 
+const allowListSchema = z.array(z.string());
+
 const zoneInputSchema = z.object({ id: slugSchema, name: nameSchema });
 
 interface GateRow {
@@ -79,6 +82,10 @@ export class GatesRepo {
       insertGate: db.prepare<[GateRow]>(
         'INSERT INTO gates (id, name, time_zone, languages, created_at) VALUES (@id, @name, @time_zone, @languages, @created_at)',
       ),
+      webAllowList: db.prepare<[string], { web_allow_list: string }>(
+        'SELECT web_allow_list FROM gates WHERE id = ?',
+      ),
+      setWebAllowList: db.prepare<[string, string]>('UPDATE gates SET web_allow_list = ? WHERE id = ?'),
       insertZone: db.prepare<[ZoneRow]>(
         'INSERT INTO zones (gate_id, id, name, created_at) VALUES (@gate_id, @id, @name, @created_at)',
       ),
@@ -141,6 +148,29 @@ export class GatesRepo {
       throw error;
     }
     return toZone(row);
+  }
+
+  /** The origins and host wildcards web items at this gate may show; NOT_FOUND for an unknown gate. */
+  webAllowList(gateId: string): string[] {
+    const row = this.stmts.webAllowList.get(gateId);
+    if (!row) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
+    return (
+      parseJsonColumn(allowListSchema, row.web_allow_list, this.log, {
+        table: 'gates',
+        column: 'web_allow_list',
+        id: gateId,
+      }) ?? []
+    );
+  }
+
+  /** Replaces the list, written canonically; BAD_REQUEST naming the first invalid entry. */
+  setWebAllowList(gateId: string, entries: readonly string[]): string[] {
+    const list = normaliseAllowList(entries);
+    if (list.length > 200)
+      throw new GatecastError('BAD_REQUEST', 'a web allow-list may have at most 200 entries');
+    const changed = this.stmts.setWebAllowList.run(JSON.stringify(list), gateId).changes;
+    if (changed === 0) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
+    return list;
   }
 
   private toGate(row: GateRow, zones: Zone[]): Gate {

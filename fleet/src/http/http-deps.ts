@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { ContentService } from '../content/content-service.js';
+import type { Announcements } from '../announcements/announcements.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ApiTokens } from '../auth/api-tokens.js';
 import type { Broker } from '../broker/broker.js';
@@ -10,6 +12,8 @@ import type { MediaLibrary } from '../media/media-library.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
 import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
+import type { LibraryService } from '../library/library-service.js';
+import type { ReportsService } from '../reports/reports-service.js';
 import type { PasswordFunctions } from '../users/login-service.js';
 import type { SessionStore } from '../users/sessions.js';
 import type { UsersRepo } from '../users/users-repo.js';
@@ -64,6 +68,18 @@ export interface HttpDeps {
   deviceEvents?: Pick<DeviceEventsRepo, 'list' | 'gateOf'>;
   /** Device changes for the live stream; without it /api/v1/stream answers 503. */
   events?: Pick<FleetEvents, 'subscribe'>;
+  /** The uploaded media library (uploads, list, thumbnails); without it its routes answer 503. */
+  library?: LibraryService;
+  /** Per-gate web allow-lists; without it their routes answer 503. */
+  webAllowList?: Pick<GatesRepo, 'webAllowList' | 'setWebAllowList'>;
+  /** Called after a gate's web allow-list changed, to recompose that gate's screens. */
+  afterWebAllowListChange?: (gateId: string) => Promise<void>;
+  /** Items, playlists, schedules, layouts and approvals; without it their routes answer 503. */
+  content?: ContentService;
+  /** Urgent announcements, templates, receipts and CAP; without it their routes answer 503. */
+  announcements?: Announcements;
+  /** Proof-of-play and yearly reports; without it their routes answer 503. */
+  reports?: ReportsService;
   /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
   webRoot?: string;
 }

@@ -78,3 +78,23 @@ async function hashFile(path: string): Promise<string> {
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+/**
+ * Screens fetch every file by sha256 from one route, whatever holds it: the uploaded library
+ * first, then the demo media. A sha256 names the same bytes wherever it is found.
+ */
+export function mediaSources(
+  ...sources: ReadonlyArray<
+    Pick<MediaLibrary, 'get'> | { file(sha256: string): MediaFile | undefined } | undefined
+  >
+): Pick<MediaLibrary, 'get'> {
+  return {
+    get: (sha256) => {
+      for (const source of sources) {
+        const file = source && ('file' in source ? source.file(sha256) : source.get(sha256));
+        if (file) return file;
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,3 +1,8 @@
+import { ANNOUNCEMENTS_MIGRATION } from '../announcements/announcements-schema.js';
+import { CONTENT_MIGRATION } from '../content/content-schema.js';
+import { LIBRARY_MIGRATION } from '../library/library-schema.js';
+import { REPORTS_MIGRATION } from '../reports/reports-schema.js';
+
 /**
  * The schema, as an append-only list: step N brings `PRAGMA user_version` from N to N + 1.
  * Never edit a released step; add a new one. Each step runs in its own transaction.
@@ -166,6 +171,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX device_events_plays_by_item ON device_events(item_id, started_at)
     WHERE kind = 'proof-of-play';
   `,
+  // 4: the media library (library/library-schema.ts).
+  LIBRARY_MIGRATION,
+  // 5: content, playlists, layouts and schedules (content/content-schema.ts).
+  CONTENT_MIGRATION,
+  // 6: announcements, templates and receipts (announcements/announcements-schema.ts).
+  ANNOUNCEMENTS_MIGRATION,
+  // 7: presence history for the yearly uptime report (reports/reports-schema.ts).
+  REPORTS_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

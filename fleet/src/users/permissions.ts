@@ -23,6 +23,19 @@ export const PERMISSIONS = [
   'devices.command',
   'users.manage',
   'audit.read',
+  // Content: the media library, items, playlists and schedules. Authors write and submit;
+  // approvers approve or reject (never their own work); publishing puts approved work on screens.
+  'content.read',
+  'content.write',
+  'content.approve',
+  'content.publish',
+  // Urgent announcements: fire a template or draft a free text; approve another's free text.
+  'announcements.read',
+  'announcements.fire',
+  'announcements.approve',
+  // Announcement templates are content: written by editors, approved by approvers.
+  'announcements.templates',
+  'reports.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,9 +55,14 @@ export interface Principal {
   mustChangePassword: boolean;
 }
 
-const READ_ONLY: readonly Permission[] = ['gates.read', 'devices.read'];
+const READ_ONLY: readonly Permission[] = [
+  'gates.read',
+  'devices.read',
+  'content.read',
+  'announcements.read',
+  'reports.read',
+];
 
-/** Content and announcement permissions for editor, approver and duty officer come with later issues. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
   operator: [
@@ -54,11 +72,16 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'devices.remove',
     'devices.command',
     'audit.read',
+    'content.read',
+    'content.publish',
+    'announcements.read',
+    'announcements.fire',
+    'reports.read',
   ],
   technician: ['gates.read', 'devices.read', 'devices.enrol', 'devices.command'],
-  editor: READ_ONLY,
-  approver: READ_ONLY,
-  'duty-officer': READ_ONLY,
+  editor: [...READ_ONLY, 'content.write', 'content.publish', 'announcements.templates'],
+  approver: [...READ_ONLY, 'content.approve', 'content.publish', 'announcements.approve', 'audit.read'],
+  'duty-officer': [...READ_ONLY, 'announcements.fire', 'announcements.approve'],
   viewer: READ_ONLY,
 };
 

@@ -60,6 +60,61 @@ export function registerGateCommands(program: Command, io: CliIo): void {
         io.stdout(`created zone ${zoneId} in ${gateId}\n`);
       },
     );
+
+  registerWebAllowCommand(gates, io);
+}
+
+interface AllowListView {
+  gateId: string;
+  allowList: string[];
+}
+
+/** `gates web-allow GATE [--add URL] [--remove URL]`: which web pages web items at a gate may show. */
+function registerWebAllowCommand(gates: Command, io: CliIo): void {
+  gates
+    .command('web-allow <gate>')
+    .description('list, add to or remove from the web pages a gate may show (origins or https://*.domain)')
+    .option(
+      '--add <url...>',
+      'allow an origin, e.g. https://www.haiphong.gov.vn or https://*.haiphong.gov.vn',
+    )
+    .option('--remove <url...>', 'no longer allow an origin')
+    .option('--json', 'print JSON')
+    .action(async (gateId: string, options: WebAllowOptions, command: Command) => {
+      const target = resolveTarget(globalsOf(command), io);
+      const path = `/api/v1/gates/${encodeURIComponent(gateId)}/web-allow-list`;
+      let view = await callApi<AllowListView>(target, 'GET', path);
+      if (options.add || options.remove) {
+        const removed = new Set((options.remove ?? []).map(canonical));
+        const allowList = [...view.allowList, ...(options.add ?? [])].filter(
+          (entry) => !removed.has(canonical(entry)),
+        );
+        view = await callApi<AllowListView>(target, 'PUT', path, { allowList });
+      }
+      if (options.json) return printJson(io, view);
+      if (view.allowList.length === 0) return io.stdout(`${gateId}: no web pages allowed\n`);
+      printTable(
+        io,
+        ['ALLOWED'],
+        view.allowList.map((entry) => [entry]),
+      );
+    });
+}
+
+/** What the fleet stores an entry as: lower case, no trailing slash, no default port. */
+function canonical(entry: string): string {
+  return entry
+    .trim()
+    .toLowerCase()
+    .replace(/\/$/, '')
+    .replace(/^(https:\/\/[^/]+):443$/, '$1')
+    .replace(/^(http:\/\/[^/]+):80$/, '$1');
+}
+
+interface WebAllowOptions {
+  add?: string[];
+  remove?: string[];
+  json?: boolean;
 }
 
 interface AddGateOptions {

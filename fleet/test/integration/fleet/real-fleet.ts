@@ -84,7 +84,8 @@ export async function startRealFleet(env: NodeJS.ProcessEnv = {}): Promise<RealF
       });
       const text = await response.text();
       const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
-      return { status: response.status, body: json ? JSON.parse(text) : undefined, text };
+      // A HEAD answer keeps its content-type but never has a body.
+      return { status: response.status, body: json && text !== '' ? JSON.parse(text) : undefined, text };
     },
     async device(agentConfig, options = {}) {
       const client = mqtt.connect(agentConfig.mqtt.url, {

@@ -52,7 +52,7 @@ describe('the API over real HTTP', () => {
         const answer = await fleet.api(
           route.method,
           concreteUrl(route.url),
-          route.method === 'GET' ? undefined : {},
+          route.method === 'GET' || route.method === 'HEAD' ? undefined : {},
           token,
         );
         expect({ route: `${route.method} ${route.url}`, token, status: answer.status }).toEqual({
@@ -64,7 +64,9 @@ describe('the API over real HTTP', () => {
         const message = isDeviceRoute(route.url)
           ? 'send the device id and secret as HTTP Basic credentials'
           : 'sign in, or send a valid "Authorization: Bearer <token>" header';
-        expect(answer.body).toEqual({ error: { code: 'UNAUTHORIZED', message } });
+        // A HEAD answer (the upload offset probe) never carries a body.
+        if (route.method !== 'HEAD')
+          expect(answer.body).toEqual({ error: { code: 'UNAUTHORIZED', message } });
       }
     }
   });

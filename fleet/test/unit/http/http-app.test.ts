@@ -79,7 +79,8 @@ describe('deny by default', () => {
         const method = route.method as InjectOptions['method'];
         const response = await app.inject({ method, url: concreteUrl(route.url), headers, payload: {} });
         expect({ route, status: response.statusCode }).toEqual({ route, status: 401 });
-        expect(response.json().error.code).toBe('UNAUTHORIZED');
+        // A HEAD answer (the upload offset probe) never carries a body.
+        if (route.method !== 'HEAD') expect(response.json().error.code).toBe('UNAUTHORIZED');
         // The screens' namespace asks for device credentials, everything else for a user's.
         const scheme = isDeviceRoute(route.url) ? 'Basic realm="gatecast-device"' : 'Bearer';
         expect(response.headers['www-authenticate']).toBe(scheme);

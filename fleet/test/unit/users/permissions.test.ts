@@ -22,14 +22,15 @@ const principal = (...grants: Grant[]): Principal => ({
 
 /** The specification, one row per role: ✓ = the role holds the permission. */
 const SPEC: Record<Role, Record<Permission, boolean>> = {
-  //            gates.read gates.write devices.read devices.enrol devices.remove devices.command users.manage audit.read
-  admin: row(1, 1, 1, 1, 1, 1, 1, 1),
-  operator: row(1, 0, 1, 1, 1, 1, 0, 1),
-  technician: row(1, 0, 1, 1, 0, 1, 0, 0),
-  editor: row(1, 0, 1, 0, 0, 0, 0, 0),
-  approver: row(1, 0, 1, 0, 0, 0, 0, 0),
-  'duty-officer': row(1, 0, 1, 0, 0, 0, 0, 0),
-  viewer: row(1, 0, 1, 0, 0, 0, 0, 0),
+  // gates r/w, devices read/enrol/remove/command, users.manage, audit.read,
+  // content read/write/approve/publish, announcements read/fire/approve/templates, reports.read
+  admin: row(1, 1, 1, 1, 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1),
+  operator: row(1, 0, 1, 1, 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, 1, 0, 0, /**/ 1),
+  technician: row(1, 0, 1, 1, 0, 1, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, 0, 0, 0, /**/ 0),
+  editor: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1),
+  approver: row(1, 0, 1, 0, 0, 0, 0, 1, /**/ 1, 0, 1, 1, /**/ 1, 0, 1, 0, /**/ 1),
+  'duty-officer': row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 1, 1, 0, /**/ 1),
+  viewer: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1),
 };
 
 function row(...flags: number[]): Record<Permission, boolean> {
@@ -123,6 +124,15 @@ describe('scopeOf', () => {
       'devices.command': ['cat-bi-airport'],
       'users.manage': [],
       'audit.read': ['cat-bi-airport'],
+      'content.read': ['cat-bi-airport'],
+      'content.write': [],
+      'content.approve': [],
+      'content.publish': ['cat-bi-airport'],
+      'announcements.read': ['cat-bi-airport'],
+      'announcements.fire': ['cat-bi-airport'],
+      'announcements.approve': [],
+      'announcements.templates': [],
+      'reports.read': ['cat-bi-airport'],
     });
   });
 });

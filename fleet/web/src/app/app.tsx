@@ -1,12 +1,19 @@
 import { useI18n } from '../i18n/i18n.js';
 import { AccountPage } from '../pages/account-page.js';
+import { AnnouncementDetailPage } from '../pages/announcements-detail-page.js';
+import { AnnouncementsPage } from '../pages/announcements-page.js';
 import { AuditPage } from '../pages/audit-page.js';
+import { ApprovalsPage } from '../pages/content-approvals-page.js';
+import { ContentPage } from '../pages/content-page.js';
+import { PreviewPage } from '../pages/content-preview-page.js';
 import { DevicePage } from '../pages/device-page.js';
 import { ForcedPasswordPage } from '../pages/forced-password-page.js';
 import { LoginPage } from '../pages/login-page.js';
 import { NotFoundPage } from '../pages/not-found-page.js';
 import { OverviewPage } from '../pages/overview-page.js';
+import { ReportsPage } from '../pages/reports-page.js';
 import { UsersPage } from '../pages/users-page.js';
+import { LibraryPage } from '../pages/library-page.js';
 import { FleetDataProvider } from './fleet-data.js';
 import { Layout } from './layout.js';
 import { useRouter } from './router.js';
@@ -41,6 +48,20 @@ function CurrentPage() {
       return <AuditPage />;
     case 'account':
       return <AccountPage />;
+    case 'library':
+      return <LibraryPage />;
+    case 'content':
+      return <ContentPage />;
+    case 'approvals':
+      return <ApprovalsPage />;
+    case 'preview':
+      return <PreviewPage key={route.deviceId} deviceId={route.deviceId} />;
+    case 'announcements':
+      return <AnnouncementsPage />;
+    case 'announcement':
+      return <AnnouncementDetailPage key={route.announcementId} announcementId={route.announcementId} />;
+    case 'reports':
+      return <ReportsPage />;
     case 'not-found':
       return <NotFoundPage />;
   }

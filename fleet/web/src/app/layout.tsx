@@ -11,8 +11,32 @@ export function Layout({ children }: { children: ReactNode }) {
   const me = useMe();
   const { signOut } = useSession();
   const { route } = useRouter();
+  // Urgent work first: a duty officer looks for announcements, an editor for content.
   const pages = [
     { path: '/', label: t('nav.overview'), current: route.page === 'overview' || route.page === 'device' },
+    ...(allowsSomewhere(me, 'announcements.read')
+      ? [
+          {
+            path: '/announcements',
+            label: t('nav.announcements'),
+            current: route.page === 'announcements' || route.page === 'announcement',
+          },
+        ]
+      : []),
+    ...(allowsSomewhere(me, 'content.read')
+      ? [
+          {
+            path: '/content',
+            label: t('nav.content'),
+            current: route.page === 'content' || route.page === 'preview',
+          },
+          { path: '/approvals', label: t('nav.approvals'), current: route.page === 'approvals' },
+          { path: '/media', label: t('nav.library'), current: route.page === 'library' },
+        ]
+      : []),
+    ...(allowsSomewhere(me, 'reports.read')
+      ? [{ path: '/reports', label: t('nav.reports'), current: route.page === 'reports' }]
+      : []),
     ...(allows(me, 'users.manage', null)
       ? [{ path: '/users', label: t('nav.users'), current: route.page === 'users' }]
       : []),

@@ -1,3 +1,8 @@
+import { libraryEn } from './domains/library.en.js';
+import { contentEn } from './domains/content.en.js';
+import { announcementsEn } from './domains/announcements.en.js';
+import { reportsEn } from './domains/reports.en.js';
+
 // Every string the dashboard shows. vi.ts must have exactly these keys (a unit test checks it);
 // `{name}` placeholders are filled in by translate().
 export const en = {
@@ -264,6 +269,10 @@ export const en = {
 
   'notFound.title': 'Page not found',
   'notFound.body': 'There is nothing at this address.',
+  ...libraryEn,
+  ...contentEn,
+  ...announcementsEn,
+  ...reportsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

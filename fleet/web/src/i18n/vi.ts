@@ -1,4 +1,8 @@
 import type { MessageKey } from './en.js';
+import { libraryVi } from './domains/library.vi.js';
+import { contentVi } from './domains/content.vi.js';
+import { announcementsVi } from './domains/announcements.vi.js';
+import { reportsVi } from './domains/reports.vi.js';
 
 // Tiếng Việt. Same keys and placeholders as en.ts; a unit test checks both.
 export const vi: Record<MessageKey, string> = {
@@ -266,4 +270,8 @@ export const vi: Record<MessageKey, string> = {
 
   'notFound.title': 'Không tìm thấy trang',
   'notFound.body': 'Không có nội dung nào tại địa chỉ này.',
+  ...libraryVi,
+  ...contentVi,
+  ...announcementsVi,
+  ...reportsVi,
 };

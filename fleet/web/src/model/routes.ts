@@ -5,6 +5,13 @@ export type Route =
   | { page: 'users' }
   | { page: 'audit' }
   | { page: 'account' }
+  | { page: 'library' }
+  | { page: 'content' }
+  | { page: 'approvals' }
+  | { page: 'preview'; deviceId: string }
+  | { page: 'announcements' }
+  | { page: 'announcement'; announcementId: string }
+  | { page: 'reports' }
   | { page: 'not-found' };
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -15,6 +22,16 @@ export function parseRoute(pathname: string): Route {
   if (path === '/users') return { page: 'users' };
   if (path === '/audit') return { page: 'audit' };
   if (path === '/account') return { page: 'account' };
+  if (path === '/media') return { page: 'library' };
+  if (path === '/content') return { page: 'content' };
+  if (path === '/approvals') return { page: 'approvals' };
+  const preview = /^\/devices\/([^/]+)\/preview$/.exec(path);
+  if (preview?.[1] !== undefined && DEVICE_ID.test(preview[1]))
+    return { page: 'preview', deviceId: preview[1] };
+  if (path === '/announcements') return { page: 'announcements' };
+  const announcement = /^\/announcements\/([a-f0-9]{12})$/.exec(path);
+  if (announcement?.[1] !== undefined) return { page: 'announcement', announcementId: announcement[1] };
+  if (path === '/reports') return { page: 'reports' };
   const device = /^\/devices\/([^/]+)$/.exec(path);
   if (device?.[1] !== undefined && DEVICE_ID.test(device[1])) return { page: 'device', deviceId: device[1] };
   return { page: 'not-found' };
@@ -27,6 +44,12 @@ export function routePath(route: Route): string {
       return '/';
     case 'device':
       return `/devices/${encodeURIComponent(route.deviceId)}`;
+    case 'library':
+      return '/media';
+    case 'preview':
+      return `/devices/${encodeURIComponent(route.deviceId)}/preview`;
+    case 'announcement':
+      return `/announcements/${encodeURIComponent(route.announcementId)}`;
     default:
       return `/${route.page}`;
   }

@@ -1,0 +1,66 @@
+import type { ScheduleEntry } from '@gatecast/protocol';
+import type { DeviceRecord } from '../devices/devices-repo.js';
+import { entryIdOf, targetsScreen, type Announcement } from './announcement-model.js';
+import type { AnnouncementsRepo } from './announcements-repo.js';
+
+/**
+ * The announcements that target a screen, as schedule entries of layer `announcement` with
+ * `notBefore`/`notAfter`: live or still to start, not yet expired or cancelled. The composer
+ * puts them into the screen's desired document; the screen shows them over everything else.
+ */
+export interface AnnouncementSource {
+  entriesFor(device: DeviceRecord, now: Date): ScheduleEntry[];
+}
+
+/** One item shows title and body; the player rotates through the gate's languages. */
+const ITEM_SECONDS = 60;
+
+/** The entry a screen gets for one announcement: full screen (zone main), between its start and expiry. */
+export function entryOf(announcement: Announcement): ScheduleEntry {
+  const id = entryIdOf(announcement.id);
+  const hasTitle = Object.keys(announcement.title).length > 0;
+  return {
+    id,
+    layer: 'announcement',
+    zone: 'main',
+    ...(announcement.startsAt ? { notBefore: announcement.startsAt } : {}),
+    ...(announcement.expiresAt ? { notAfter: announcement.expiresAt } : {}),
+    items: [
+      {
+        kind: 'text',
+        id,
+        ...(hasTitle ? { title: announcement.title } : {}),
+        body: announcement.body,
+        durationSec: ITEM_SECONDS,
+      },
+    ],
+  };
+}
+
+/**
+ * Reads the store once per change rather than once per screen: recomposing a thousand screens
+ * after a fire asks for the same few rows a thousand times.
+ */
+export class StoredAnnouncementSource implements AnnouncementSource {
+  private cache: { generation: number; at: number; rows: Announcement[] } | null = null;
+
+  constructor(private readonly repo: Pick<AnnouncementsRepo, 'current' | 'generation'>) {}
+
+  entriesFor(device: DeviceRecord, now: Date): ScheduleEntry[] {
+    return this.current(now)
+      .filter((announcement) => targetsScreen(announcement.targets, device))
+      .map(entryOf);
+  }
+
+  private current(now: Date): Announcement[] {
+    const at = now.getTime();
+    const cache = this.cache;
+    // Without a write, the set only shrinks as time passes: filtering the cached rows is exact.
+    if (cache && cache.generation === this.repo.generation && at >= cache.at) {
+      return cache.rows.filter((row) => row.expiresAt !== null && Date.parse(row.expiresAt) > at);
+    }
+    const rows = this.repo.current(now);
+    this.cache = { generation: this.repo.generation, at, rows };
+    return rows;
+  }
+}

@@ -1,0 +1,273 @@
+import { GatecastError, slugSchema } from '@gatecast/protocol';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { APPROVAL_STATES, type ApprovalAction } from '../approval/approval-workflow.js';
+import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
+import { errorResponses } from '../http/api-schemas.js';
+import type { HttpDeps } from '../http/http-deps.js';
+import { can, scopeOf, type Permission, type Principal } from '../users/permissions.js';
+import type { ContentService } from './content-service.js';
+import { workIdSchema, type Work, type WorkType } from './content-specs.js';
+
+/** A piece of work as the API shows it: the stored record plus its author's and reviewer's names. */
+const workViewSchema = z.object({
+  id: z.string(),
+  type: z.enum(['item', 'playlist', 'schedule']),
+  gateId: z.string().nullable(),
+  name: z.string(),
+  spec: z.record(z.string(), z.unknown()),
+  state: z.enum(APPROVAL_STATES),
+  revision: z.number(),
+  authorId: z.string(),
+  authorName: z.string().nullable(),
+  reviewerId: z.string().nullable(),
+  reviewerName: z.string().nullable(),
+  reviewComment: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const createBodySchema = z.strictObject({
+  id: workIdSchema
+    // These name the lists under /api/v1/content/.
+    .refine((id) => !['items', 'playlists', 'schedules'].includes(id), 'is a reserved name')
+    .optional()
+    .describe('own id; generated (i-…, p-…, s-…) when left out'),
+  gateId: slugSchema.nullable().describe('owner gate; null for fleet-wide work'),
+  name: z.string().trim().min(1).max(120),
+  spec: z.record(z.string(), z.unknown()),
+});
+
+const editBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(120).optional(),
+  spec: z.record(z.string(), z.unknown()).optional(),
+});
+
+const stepBodySchema = z.strictObject({ comment: z.string().max(2000).optional() }).default({});
+
+const listQuerySchema = z.strictObject({
+  state: z.enum(APPROVAL_STATES).optional(),
+  gate: slugSchema.optional().describe('owner gate; "fleet" for fleet-wide work'),
+});
+
+const idParamsSchema = z.object({ id: workIdSchema });
+
+const PLURAL: Record<WorkType, string> = { item: 'items', playlist: 'playlists', schedule: 'schedules' };
+
+/** Which permission each workflow step needs, at the work's owner gate. */
+const STEP_PERMISSION: Record<Exclude<ApprovalAction, 'edit'>, Permission> = {
+  submit: 'content.write',
+  approve: 'content.approve',
+  reject: 'content.approve',
+  publish: 'content.publish',
+  unpublish: 'content.publish',
+};
+
+/**
+ * Content items, playlists and schedules under approval, and the approval queue. Every change is
+ * audited with the work's gate, state and revision before and after.
+ */
+export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app, { deps }) => {
+  const service = (): ContentService => {
+    if (!deps.content) throw new GatecastError('UNAVAILABLE', 'this fleet manager has no content service');
+    return deps.content;
+  };
+  const nameOf = (userId: string | null) => (userId ? (deps.users.getById(userId)?.username ?? null) : null);
+  const view = (work: Work) => ({
+    ...work,
+    spec: work.spec as Record<string, unknown>,
+    authorName: nameOf(work.authorId),
+    reviewerName: nameOf(work.reviewerId),
+  });
+  const stateOf = (work: Work) => ({ state: work.state, revision: work.revision });
+
+  /** The work, if the caller holds the permission at its owner gate (fleet-wide work: on all gates). */
+  const mustGet = (request: FastifyRequest, id: string, permission: Permission): Work => {
+    const work = service().get(id);
+    noteAudit(request, { objectType: work.type, objectId: work.id, gateId: work.gateId });
+    authorize(request, permission, work.gateId);
+    return work;
+  };
+
+  for (const type of ['item', 'playlist', 'schedule'] as const) {
+    app.get(
+      `/api/v1/content/${PLURAL[type]}`,
+      {
+        schema: {
+          summary: `List the ${PLURAL[type]} the caller may read`,
+          tags: ['content'],
+          querystring: listQuerySchema,
+          response: { 200: z.object({ [PLURAL[type]]: z.array(workViewSchema) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const { state, gate } = request.query;
+        const list = (service().list(type) as Work[])
+          .filter((work) => readable(principal, work))
+          .filter((work) => state === undefined || work.state === state)
+          .filter((work) => gate === undefined || (work.gateId ?? 'fleet') === gate);
+        return { [PLURAL[type]]: list.map(view) };
+      },
+    );
+
+    app.post(
+      `/api/v1/content/${PLURAL[type]}`,
+      {
+        schema: {
+          summary: `Write a new ${type} as a draft (content.write at its gate)`,
+          tags: ['content'],
+          body: createBodySchema,
+          response: { 201: z.object({ work: workViewSchema }), ...errorResponses },
+        },
+        config: { audit: { action: `content.${type}-create`, objectType: type } },
+      },
+      async (request, reply) => {
+        const { gateId, name, spec, id } = request.body;
+        noteAudit(request, { gateId, objectId: id ?? null });
+        const principal = authorize(request, 'content.write', gateId);
+        const work = service().create({ type, gateId, name, spec, id }, principal.userId) as Work;
+        noteAudit(request, { objectId: work.id, after: { name, spec: work.spec, ...stateOf(work) } });
+        request.log.info({ id: work.id, type, gateId }, 'content written');
+        return reply.code(201).send({ work: view(work) });
+      },
+    );
+  }
+
+  app.get(
+    '/api/v1/content/:id',
+    {
+      schema: {
+        summary: 'One item, playlist or schedule, with what uses it',
+        tags: ['content'],
+        params: idParamsSchema,
+        response: { 200: z.object({ work: workViewSchema }), ...errorResponses },
+      },
+      config: { audit: { action: 'content.read', objectParam: 'id' } },
+    },
+    async (request) => {
+      const work = service().get(request.params.id);
+      if (!readable(principalOf(request), work)) {
+        noteAudit(request, { objectType: work.type, gateId: work.gateId });
+        authorize(request, 'content.read', work.gateId);
+      }
+      return { work: view(work) };
+    },
+  );
+
+  app.patch(
+    '/api/v1/content/:id',
+    {
+      schema: {
+        summary: 'Change work: a new draft revision, off the screens until approved and published again',
+        tags: ['content'],
+        params: idParamsSchema,
+        body: editBodySchema,
+        response: { 200: z.object({ work: workViewSchema }), ...errorResponses },
+      },
+      config: { audit: { action: 'content.edit', objectParam: 'id' } },
+    },
+    async (request) => {
+      const before = mustGet(request, request.params.id, 'content.write');
+      // Withdrawing published work from the screens is publishing too.
+      if (before.state === 'published') authorize(request, 'content.publish', before.gateId);
+      const principal = principalOf(request);
+      const after = await service().edit(before.id, request.body, principal.userId);
+      noteAudit(request, {
+        before: { name: before.name, spec: before.spec, ...stateOf(before) },
+        after: { name: after.name, spec: after.spec, ...stateOf(after) },
+      });
+      return { work: view(after) };
+    },
+  );
+
+  for (const action of ['submit', 'approve', 'reject', 'publish', 'unpublish'] as const) {
+    app.post(
+      `/api/v1/content/:id/${action}`,
+      {
+        schema: {
+          summary: `${action[0]?.toUpperCase()}${action.slice(1)} work (${STEP_PERMISSION[action]} at its gate${
+            action === 'approve' || action === 'reject' ? '; not the author; a comment is required' : ''
+          })`,
+          tags: ['content'],
+          params: idParamsSchema,
+          body: stepBodySchema,
+          response: { 200: z.object({ work: workViewSchema }), ...errorResponses },
+        },
+        config: { audit: { action: `content.${action}`, objectParam: 'id' } },
+      },
+      async (request) => {
+        const before = mustGet(request, request.params.id, STEP_PERMISSION[action]);
+        const { userId } = principalOf(request);
+        const comment = request.body?.comment;
+        noteAudit(request, { before: stateOf(before) });
+        try {
+          const after = await service().step(before.id, action, userId, comment);
+          noteAudit(request, { after: { ...stateOf(after), ...(comment ? { comment } : {}) } });
+          return { work: view(after) };
+        } catch (error) {
+          // The author approving their own work is a refusal: the audit log says denied.
+          if (error instanceof GatecastError && error.code === 'FORBIDDEN')
+            noteAudit(request, { outcome: 'denied' });
+          throw error;
+        }
+      },
+    );
+  }
+
+  app.delete(
+    '/api/v1/content/:id',
+    {
+      schema: {
+        summary: 'Delete work nothing else uses (published work also needs content.publish)',
+        tags: ['content'],
+        params: idParamsSchema,
+        response: { 204: z.null().describe('Deleted'), ...errorResponses },
+      },
+      config: { audit: { action: 'content.remove', objectParam: 'id' } },
+    },
+    async (request, reply) => {
+      const work = mustGet(request, request.params.id, 'content.write');
+      if (work.state === 'published') authorize(request, 'content.publish', work.gateId);
+      noteAudit(request, { before: { name: work.name, spec: work.spec, ...stateOf(work) } });
+      await service().remove(work.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/approvals',
+    {
+      schema: {
+        summary: 'What waits for the caller: work to approve or reject (not their own), work to publish',
+        tags: ['content'],
+        response: {
+          200: z.object({ toReview: z.array(workViewSchema), toPublish: z.array(workViewSchema) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const all = service().all();
+      const toReview = all.filter(
+        (work) =>
+          work.state === 'submitted' &&
+          work.authorId !== principal.userId &&
+          can(principal, 'content.approve', work.gateId),
+      );
+      const toPublish = all.filter(
+        (work) => work.state === 'approved' && can(principal, 'content.publish', work.gateId),
+      );
+      return { toReview: toReview.map(view), toPublish: toPublish.map(view) };
+    },
+  );
+};
+
+/** Gate work needs content.read at its gate; fleet-wide work is readable with content.read anywhere. */
+function readable(principal: Principal, work: Work): boolean {
+  const scope = scopeOf(principal, 'content.read');
+  if (scope === 'all') return true;
+  return work.gateId === null ? scope.length > 0 : scope.includes(work.gateId);
+}

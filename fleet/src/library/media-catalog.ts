@@ -1,0 +1,30 @@
+/** What a probe learnt of an uploaded file (ffprobe); null fields were not found. */
+export interface MediaProbe {
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  frameRate: number | null;
+  bitRate: number | null;
+}
+
+export type LibraryMediaKind = 'image' | 'video' | 'html-package';
+
+/** One verified file in the media library, addressed by its sha256. */
+export interface LibraryMedia {
+  sha256: string;
+  name: string;
+  kind: LibraryMediaKind;
+  contentType: string;
+  sizeBytes: number;
+  probe: MediaProbe | null;
+  /** Playability warnings per device profile, e.g. "4K HEVC will not play smoothly on a Pi 3". */
+  warnings: string[];
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+/** How other domains (content, announcements) look media up; the library implements it. */
+export interface MediaCatalog {
+  get(sha256: string): LibraryMedia | undefined;
+}

@@ -1,0 +1,55 @@
+import { GatecastError } from '@gatecast/protocol';
+import type { GatesRepo } from '../gates/gates-repo.js';
+import type { Database } from '../store/database.js';
+import { queryPlays, type PlayDimension, type PlaysReport } from './plays-report.js';
+import { parsePeriod, yearPeriod } from './report-period.js';
+import { buildYearlyReport, type YearlyReport } from './yearly-report.js';
+
+/** Used for a report over several gates that do not share one time zone. */
+const FALLBACK_TIME_ZONE = 'UTC';
+
+export interface PlaysRequest {
+  gates: 'all' | string[];
+  gate?: string | undefined;
+  zone?: string | undefined;
+  device?: string | undefined;
+  item?: string | undefined;
+  language?: string | undefined;
+  from: string;
+  to: string;
+  by: readonly PlayDimension[];
+}
+
+/** Reads for the reports: proof of play over a period, and the yearly report per gate. */
+export class ReportsService {
+  constructor(
+    private readonly db: Database,
+    private readonly gates: Pick<GatesRepo, 'get' | 'list'>,
+  ) {}
+
+  plays(request: PlaysRequest): PlaysReport {
+    const period = parsePeriod(request.from, request.to, this.timeZoneFor(request.gate));
+    return queryPlays(this.db, { ...request, from: period.from, to: period.to });
+  }
+
+  yearly(gateId: string, year: number, now: Date): YearlyReport {
+    const gate = this.gates.get(gateId);
+    if (!gate) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
+    // The year at the gate: on 31 December evening UTC it is already 1 January in Hai Phong.
+    if (yearPeriod(year, gate.timeZone).from.getTime() > now.getTime()) {
+      throw new GatecastError('BAD_REQUEST', `${year} has not begun yet at ${gate.id}`);
+    }
+    return buildYearlyReport(this.db, { id: gate.id, name: gate.name, timeZone: gate.timeZone }, year, now);
+  }
+
+  /** Dates are days at the gate; several gates share a zone in practice (all of Hai Phong's do). */
+  private timeZoneFor(gateId: string | undefined): string {
+    if (gateId !== undefined) {
+      const gate = this.gates.get(gateId);
+      if (!gate) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
+      return gate.timeZone;
+    }
+    const zones = new Set(this.gates.list().map((gate) => gate.timeZone));
+    return zones.size === 1 ? ([...zones][0] ?? FALLBACK_TIME_ZONE) : FALLBACK_TIME_ZONE;
+  }
+}

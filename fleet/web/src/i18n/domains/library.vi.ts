@@ -1,0 +1,31 @@
+import type { libraryEn } from './library.en.js';
+
+export const libraryVi: Record<keyof typeof libraryEn, string> = {
+  'nav.library': 'Thư viện',
+  'library.title': 'Thư viện nội dung',
+  'library.intro':
+    'Hình ảnh, video và gói HTML cho các màn hình. Mỗi tệp được kiểm tra, phân tích và chỉ lưu một lần theo nội dung.',
+  'library.upload.title': 'Tải tệp lên',
+  'library.upload.file': 'Tệp',
+  'library.upload.start': 'Tải lên',
+  'library.upload.progress': 'Đã gửi {percent}% của {total}',
+  'library.upload.reconnecting': 'Mất kết nối; đang tiếp tục từ chỗ đã dừng…',
+  'library.upload.done': '{name} đã có trong thư viện.',
+  'library.upload.refused': 'Không được lưu: {reason}',
+  'library.list.title': 'Tệp',
+  'library.list.none': 'Thư viện đang trống.',
+  'library.column.preview': 'Xem trước',
+  'library.column.name': 'Tên',
+  'library.column.kind': 'Loại',
+  'library.column.size': 'Dung lượng',
+  'library.column.duration': 'Thời lượng',
+  'library.column.resolution': 'Độ phân giải',
+  'library.column.warnings': 'Cảnh báo',
+  'library.column.actions': 'Thao tác',
+  'library.kind.image': 'Hình ảnh',
+  'library.kind.video': 'Tệp video',
+  'library.kind.html-package': 'Gói HTML',
+  'library.noWarnings': 'Không có',
+  'library.delete': 'Xóa',
+  'library.deleted': 'Đã xóa {name}.',
+};

@@ -1,0 +1,105 @@
+// The multi-process screen simulator: splits the screens over worker processes (each at most
+// 10k MQTT.js connections), starts them, relays their receipts, and stops them all. Used by
+// `npm run sim` (sim.js) and by the benchmarks (bench-announce.js).
+import { fork } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { assertLoopbackUrl } from './loopback.js';
+
+const WORKER = join(import.meta.dirname, 'sim-worker.js');
+export const MAX_SCREENS_PER_WORKER = 10_000;
+export const MAX_SCREENS = 50_000;
+
+/**
+ * `screens`: [{ id, secret }]. Emits 'receipt' ({ deviceId, entryId, at }) when `reportReceipts`
+ * is set, 'error' (message) when a worker fails. `start()` resolves once every screen has tried
+ * its first connect; `stop()` says goodbye on every link and waits for the workers to exit.
+ */
+export class Simulator extends EventEmitter {
+  constructor({
+    mqttUrl,
+    screens,
+    workers,
+    heartbeatSec = 30,
+    keepaliveSec = 30,
+    reportReceipts = false,
+    deadlineMs,
+  }) {
+    super();
+    assertLoopbackUrl(mqttUrl);
+    if (screens.length < 1 || screens.length > MAX_SCREENS) {
+      throw new Error(`--screens must be between 1 and ${MAX_SCREENS}`);
+    }
+    const needed = Math.ceil(screens.length / MAX_SCREENS_PER_WORKER);
+    this.workerCount = Math.min(screens.length, Math.max(needed, workers ?? needed));
+    this.options = { mqttUrl, heartbeatSec, keepaliveSec, reportReceipts, deadlineMs };
+    this.screens = screens;
+    this.children = [];
+  }
+
+  async start() {
+    const per = Math.ceil(this.screens.length / this.workerCount);
+    const ready = [];
+    for (let index = 0; index < this.workerCount; index++) {
+      const slice = this.screens.slice(index * per, (index + 1) * per);
+      if (slice.length === 0) continue;
+      const child = fork(WORKER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      child.exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+      this.children.push(child);
+      ready.push(
+        new Promise((resolveReady, reject) => {
+          child.on('message', (message) => {
+            if (message.type === 'ready') resolveReady(message.connected);
+            else if (message.type === 'receipt') this.emit('receipt', message);
+            else if (message.type === 'stats') this.emit('stats', message);
+            else if (message.type === 'error') {
+              this.emit('worker-error', message.message);
+              reject(new Error(`simulator worker: ${message.message}`));
+            }
+          });
+          child.once('exit', (code) =>
+            reject(new Error(`simulator worker exited (${code}) before it was ready`)),
+          );
+        }),
+      );
+      child.send({ type: 'start', ...this.options, screens: slice });
+    }
+    const connected = await Promise.all(ready);
+    return connected.reduce((sum, count) => sum + count, 0);
+  }
+
+  /** Sums the workers' counters (connected, desired, receipts, telemetry, commands, errors). */
+  async stats() {
+    const answers = this.children
+      .filter((child) => child.connected)
+      .map(
+        (child) =>
+          new Promise((resolveStats) => {
+            const listener = (message) => {
+              if (message.type !== 'stats') return;
+              child.off('message', listener);
+              resolveStats(message);
+            };
+            child.on('message', listener);
+            child.send({ type: 'stats' });
+          }),
+      );
+    const all = await Promise.all(answers);
+    const sum = {};
+    for (const stats of all) {
+      for (const [key, value] of Object.entries(stats))
+        if (typeof value === 'number') sum[key] = (sum[key] ?? 0) + value;
+    }
+    return sum;
+  }
+
+  async stop() {
+    for (const child of this.children) if (child.connected) child.send({ type: 'stop' });
+    const killer = setTimeout(() => {
+      for (const child of this.children) if (child.exitCode === null) child.kill('SIGKILL');
+    }, 15_000);
+    await Promise.all(this.children.map((child) => (child.exitCode === null ? child.exited : undefined)));
+    clearTimeout(killer);
+    this.children = [];
+  }
+}
