@@ -422,4 +422,50 @@ describe.skipIf(!hasChromium)('content approval through the CLI and the dashboar
     });
     expect(watch.errors).toEqual([]);
   });
+
+  it('lets an editor put an item in a playlist and schedule it overnight in the dashboard', async () => {
+    /** The id of the draft row with this name, once the page lists it. */
+    const draftNamed = async (name: string): Promise<string> => {
+      const named = `[...document.querySelectorAll('tr[data-state="draft"]')].find((row) => row.textContent.includes(${JSON.stringify(name)}))`;
+      await page.waitForFunction(`Boolean(${named})`);
+      return (await page.evaluate(`${named}.getAttribute('data-work-id')`)) as string;
+    };
+    await page.goto(`${fleet.url}/content`);
+    const playlistForm = 'form[data-form="playlist"]';
+    await page.waitForSelector(`${playlistForm} input[name="item"][value="${ids.item}"]`);
+    await typeInto(page, `${playlistForm} input[name="name"]`, 'Arrivals overnight');
+    await page.click(`${playlistForm} input[name="item"][value="${ids.item}"]`);
+    await page.click(`${playlistForm} button[type="submit"]`);
+    const playlistId = await draftNamed('Arrivals overnight');
+    expect(json(await gatecast(['playlists', 'show', playlistId, '--json'], editor))).toMatchObject({
+      type: 'playlist',
+      gateId: 'cat-bi-airport',
+      authorName: 'lan.editor',
+      spec: { entries: [{ itemId: ids.item }] },
+    });
+
+    const scheduleForm = 'form[data-form="schedule"]';
+    await page.waitForSelector(`${scheduleForm} select[name="playlist"] option[value="${playlistId}"]`);
+    await typeInto(page, `${scheduleForm} input[name="name"]`, 'Overnight arrivals');
+    await page.select(`${scheduleForm} select[name="playlist"]`, playlistId);
+    await page.select(`${scheduleForm} select[name="layer"]`, 'official');
+    await typeInto(page, `${scheduleForm} input[name="windows"]`, '22:00-06:00');
+    const weekdays = await page.$$(`${scheduleForm} fieldset.content-inline input[type="checkbox"]`);
+    await weekdays[5]!.click();
+    await weekdays[4]!.click();
+    await page.click(`${scheduleForm} button[type="submit"]`);
+    const scheduleId = await draftNamed('Overnight arrivals');
+    expect(json(await gatecast(['schedules', 'show', scheduleId, '--json'], editor))).toMatchObject({
+      type: 'schedule',
+      gateId: 'cat-bi-airport',
+      spec: {
+        playlistId,
+        zone: 'main',
+        layer: 'official',
+        weekdays: [5, 6],
+        windows: [{ from: '22:00', to: '06:00' }],
+      },
+    });
+    expect(watch.errors).toEqual([]);
+  });
 });

@@ -150,3 +150,9 @@ export const capResultSchema = z.object({
   outcome: z.enum(['fired', 'awaiting-approval', 'cancelled', 'already-received']),
   announcements: z.array(announcementViewSchema),
 });
+
+/** The answers as the dashboard and the CLI read them: inferred here, so no client keeps a copy. */
+export type AnnouncementView = z.infer<typeof announcementViewSchema>;
+export type ScreenReceiptView = z.infer<typeof screenReceiptSchema>;
+export type ReceiptsViewAnswer = z.infer<typeof receiptsViewSchema>;
+export type TemplateView = z.infer<typeof templateSchema>;

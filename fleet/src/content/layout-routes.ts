@@ -2,7 +2,7 @@ import { GatecastError, deviceIdSchema, isoTimeSchema, layoutSchema, slugSchema 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
-import { MAX_PREVIEW_HOURS, previewTimeline } from '../desired/preview-timeline.js';
+import { MAX_PREVIEW_HOURS, previewTimeline, type DevicePreview } from '../desired/preview-timeline.js';
 import { deviceParamsSchema, errorResponses } from '../http/api-schemas.js';
 import type { HttpDeps } from '../http/http-deps.js';
 import { inScope, scopeOf } from '../users/permissions.js';
@@ -144,7 +144,7 @@ export const layoutRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
       },
       config: { audit: { action: 'device.preview', objectType: 'device', objectParam: 'deviceId' } },
     },
-    async (request) => {
+    async (request): Promise<DevicePreview> => {
       const device = deps.devices.get(request.params.deviceId);
       if (!device) throw new GatecastError('NOT_FOUND', `no device ${request.params.deviceId}`);
       noteAudit(request, { gateId: device.gateId });

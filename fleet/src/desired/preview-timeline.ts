@@ -1,4 +1,4 @@
-import type { ContentItem, DesiredDocument, Layer, Zone } from '@gatecast/protocol';
+import type { ContentItem, DesiredDocument, Layer, Layout, Zone } from '@gatecast/protocol';
 import { evaluateSchedule, type ZonePlan } from '@gatecast/protocol/schedule';
 
 /** One item on one zone for a stretch of time. */
@@ -25,6 +25,11 @@ export interface PreviewTimeline {
   segments: PreviewSegment[];
   /** True when the item list was cut at MAX_SEGMENTS. */
   truncated: boolean;
+}
+
+/** The preview API's answer: the timeline and the screen's layout (the dashboard and the CLI read this type). */
+export interface DevicePreview extends PreviewTimeline {
+  layout: Layout;
 }
 
 export const MAX_PREVIEW_HOURS = 7 * 24;

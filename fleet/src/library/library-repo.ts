@@ -51,7 +51,8 @@ interface UploadRow {
   expires_at: string;
 }
 
-const probeSchema = z.object({
+/** A stored probe (MediaProbe); the API answers with the same shape. */
+export const mediaProbeSchema = z.object({
   durationSec: z.number().nullable(),
   width: z.number().nullable(),
   height: z.number().nullable(),
@@ -176,7 +177,7 @@ export class LibraryRepo {
       kind: row.kind as LibraryMediaKind,
       contentType: row.content_type,
       sizeBytes: row.size_bytes,
-      probe: parseJsonColumn(probeSchema, row.probe, this.log, {
+      probe: parseJsonColumn(mediaProbeSchema, row.probe, this.log, {
         ...where,
         column: 'probe',
       }) as MediaProbe | null,

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
 import { errorResponses } from '../http/api-schemas.js';
 import { scopeOf, type Permission } from '../users/permissions.js';
-import type { StoredMedia } from './library-repo.js';
+import { mediaProbeSchema, type StoredMedia } from './library-repo.js';
+import type { LibraryMediaView } from './media-catalog.js';
 import type { LibraryActor, LibraryService, UploadStatus } from './library-service.js';
 import { parseUploadMetadata } from './upload-metadata.js';
 
@@ -15,24 +16,13 @@ export const MEDIA_ROUTE = '/api/v1/library/media';
 const TUS_VERSION = '1.0.0';
 const OFFSET_TYPE = 'application/offset+octet-stream';
 
-const probeSchema = z
-  .object({
-    durationSec: z.number().nullable(),
-    width: z.number().nullable(),
-    height: z.number().nullable(),
-    codec: z.string().nullable(),
-    frameRate: z.number().nullable(),
-    bitRate: z.number().nullable(),
-  })
-  .nullable();
-
 export const libraryMediaViewSchema = z.object({
   sha256: z.string(),
   name: z.string(),
   kind: z.enum(['image', 'video', 'html-package']),
   contentType: z.string(),
   sizeBytes: z.number(),
-  probe: probeSchema,
+  probe: mediaProbeSchema.nullable(),
   warnings: z.array(z.string()),
   uploadedBy: z.string(),
   uploadedAt: z.string(),
@@ -54,7 +44,7 @@ const uploadStatusSchema = z.object({
 const uploadParams = z.object({ uploadId: z.string().max(64) });
 const mediaParams = z.object({ sha256: sha256Schema });
 
-export function mediaView(media: StoredMedia) {
+export function mediaView(media: StoredMedia): LibraryMediaView {
   const { thumbnailType, ...plain } = media;
   return { ...plain, thumbnailUrl: thumbnailType ? `${MEDIA_ROUTE}/${media.sha256}/thumbnail` : null };
 }

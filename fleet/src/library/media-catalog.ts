@@ -24,6 +24,12 @@ export interface LibraryMedia {
   uploadedAt: string;
 }
 
+/** A library file as the API shows it (the dashboard and the CLI read this type, not a copy). */
+export interface LibraryMediaView extends LibraryMedia {
+  /** For the dashboard, with the caller's credentials; null for a package. */
+  thumbnailUrl: string | null;
+}
+
 /** How other domains (content, announcements) look media up; the library implements it. */
 export interface MediaCatalog {
   get(sha256: string): LibraryMedia | undefined;

@@ -1,8 +1,5 @@
 import type { Database } from '../store/database.js';
-
-/** What plays can be grouped by. `zone` is the screen's zone at its gate (hall, terminal), not the layout zone. */
-export const PLAY_DIMENSIONS = ['gate', 'zone', 'device', 'item', 'language'] as const;
-export type PlayDimension = (typeof PLAY_DIMENSIONS)[number];
+import { PLAY_DIMENSIONS, type PlayDimension, type PlaysReport, type PlaysRow } from './plays-view.js';
 
 export interface PlaysFilter {
   /** Gates the caller may read; 'all' for a fleet-wide reader. */
@@ -18,28 +15,6 @@ export interface PlaysFilter {
   /** Exclusive. */
   to: Date;
   by: readonly PlayDimension[];
-}
-
-export interface PlaysRow {
-  gate?: string;
-  zone?: string;
-  device?: string;
-  item?: string;
-  /** null: played without a language. */
-  language?: string | null;
-  plays: number;
-  totalSeconds: number;
-  averageSeconds: number;
-  firstAt: string;
-  lastAt: string;
-}
-
-export interface PlaysReport {
-  from: string;
-  to: string;
-  by: PlayDimension[];
-  rows: PlaysRow[];
-  total: { plays: number; totalSeconds: number };
 }
 
 /** SQL for each dimension over the `plays` CTE below; fixed strings, never user input. */

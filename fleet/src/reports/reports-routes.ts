@@ -6,7 +6,8 @@ import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
 import type { HttpDeps } from '../http/http-deps.js';
 import { scopeOf } from '../users/permissions.js';
 import { toCsv } from './csv.js';
-import { PLAY_DIMENSIONS, playsCsvTable, type PlayDimension } from './plays-report.js';
+import { playsCsvTable } from './plays-report.js';
+import { PLAY_DIMENSIONS, type PlayDimension } from './plays-view.js';
 import type { ReportsService } from './reports-service.js';
 import { renderYearlyHtml } from './yearly-html.js';
 

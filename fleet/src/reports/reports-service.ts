@@ -1,24 +1,16 @@
 import { GatecastError } from '@gatecast/protocol';
 import type { GatesRepo } from '../gates/gates-repo.js';
 import type { Database } from '../store/database.js';
-import { queryPlays, type PlayDimension, type PlaysReport } from './plays-report.js';
+import { queryPlays, type PlaysFilter } from './plays-report.js';
+import type { PlaysReport } from './plays-view.js';
 import { parsePeriod, yearPeriod } from './report-period.js';
 import { buildYearlyReport, type YearlyReport } from './yearly-report.js';
 
 /** Used for a report over several gates that do not share one time zone. */
 const FALLBACK_TIME_ZONE = 'UTC';
 
-export interface PlaysRequest {
-  gates: 'all' | string[];
-  gate?: string | undefined;
-  zone?: string | undefined;
-  device?: string | undefined;
-  item?: string | undefined;
-  language?: string | undefined;
-  from: string;
-  to: string;
-  by: readonly PlayDimension[];
-}
+/** The filter as the API takes it: the period as written, read in the gate's time zone here. */
+export type PlaysRequest = Omit<PlaysFilter, 'from' | 'to'> & { from: string; to: string };
 
 /** Reads for the reports: proof of play over a period, and the yearly report per gate. */
 export class ReportsService {

@@ -1,6 +1,7 @@
 import { stateOf, type AnnouncementState, type StoredStatus } from '../announcements/announcement-model.js';
 import type { Database } from '../store/database.js';
-import { queryPlays, type PlaysRow } from './plays-report.js';
+import { queryPlays } from './plays-report.js';
+import type { PlaysRow } from './plays-view.js';
 import { yearPeriod } from './report-period.js';
 import { percentOf, uptimeIn, type PresenceChange } from './uptime.js';
 

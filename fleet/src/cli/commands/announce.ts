@@ -5,57 +5,12 @@ import { callApi, resolveTarget, type ApiTarget } from '../api-client.js';
 import { CliError, type CliIo } from '../io.js';
 import { printJson, printTable } from '../output.js';
 import { globalsOf } from './options.js';
-
-interface Targets {
-  all?: boolean;
-  gates?: string[];
-  zones?: Array<{ gateId: string; zoneId: string }>;
-}
-
-interface AnnouncementView {
-  id: string;
-  state: string;
-  templateId: string | null;
-  title: Record<string, string>;
-  body: Record<string, string>;
-  targets: Targets;
-  createdByName: string;
-  approvedByName: string | null;
-  startsAt: string | null;
-  expiresAt: string | null;
-  targeted: number;
-  shown: number;
-}
-
-interface ScreenReceipt {
-  deviceId: string;
-  deviceName: string;
-  gateId: string;
-  zoneId: string;
-  shown: boolean;
-  shownAt: string | null;
-  screenshotSha256: string | null;
-  language: string | null;
-  secondsFromFire: number | null;
-}
-
-interface ReceiptsView {
-  announcementId: string;
-  state: string;
-  targeted: number;
-  shown: number;
-  screens: ScreenReceipt[];
-}
-
-interface TemplateView {
-  id: string;
-  name: string;
-  gateId: string | null;
-  state: string;
-  revision: number;
-  autoFire: boolean;
-  body: Record<string, string>;
-}
+import type { AnnouncementTargets as Targets } from '../../announcements/announcement-model.js';
+import type {
+  AnnouncementView,
+  ReceiptsViewAnswer as ReceiptsView,
+  TemplateView,
+} from '../../announcements/announcements-schemas.js';
 
 interface TargetOptions {
   gate?: string[];

@@ -6,43 +6,14 @@ import { callApi, resolveTarget, sendRequest } from '../api-client.js';
 import { CliError, type CliIo } from '../io.js';
 import { printJson, printTable } from '../output.js';
 import { globalsOf } from './options.js';
+import { formatBytes } from '../../library/format-bytes.js';
+import type { LibraryMediaView as MediaView } from '../../library/media-catalog.js';
 import { uploadFile, UploadRefused, type UploadProgress } from '../../library/upload-client.js';
-
-/** The media view the fleet answers with (fleet/src/library/library-routes.ts). */
-interface MediaView {
-  sha256: string;
-  name: string;
-  kind: string;
-  contentType: string;
-  sizeBytes: number;
-  probe: {
-    durationSec: number | null;
-    width: number | null;
-    height: number | null;
-    codec: string | null;
-    frameRate: number | null;
-  } | null;
-  warnings: string[];
-  uploadedBy: string;
-  uploadedAt: string;
-  thumbnailUrl: string | null;
-}
 
 /** Unfinished uploads, so `media upload` of the same file resumes a run that was cut. */
 export function uploadStatePath(io: CliIo): string {
   const base = io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state');
   return join(base, 'gatecast', 'uploads.json');
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 function describeMedia(media: MediaView): { resolution: string; duration: string } {

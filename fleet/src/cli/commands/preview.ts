@@ -3,29 +3,7 @@ import { callApi, resolveTarget } from '../api-client.js';
 import { CliError, type CliIo } from '../io.js';
 import { printJson, printTable } from '../output.js';
 import { globalsOf } from './options.js';
-
-interface PreviewSegment {
-  zone: string;
-  from: string;
-  to: string;
-  itemId: string;
-  kind: string;
-  label: string;
-  layer: string | null;
-  entryId: string | null;
-  source: 'schedule' | 'default';
-}
-
-interface Preview {
-  deviceId: string;
-  version: number;
-  from: string;
-  to: string;
-  timeZone: string;
-  layout: { kind: string };
-  segments: PreviewSegment[];
-  truncated: boolean;
-}
+import type { DevicePreview as Preview, PreviewSegment } from '../../desired/preview-timeline.js';
 
 /** `gatecast preview DEVICE --at T --hours N`: what a screen shows, zone by zone, over a period. */
 export function registerPreviewCommand(program: Command, io: CliIo): void {

@@ -5,27 +5,7 @@ import { callApi, resolveTarget, sendRequest, type ApiTarget } from '../api-clie
 import { CliError, type CliIo } from '../io.js';
 import { printJson, printTable } from '../output.js';
 import { globalsOf } from './options.js';
-
-interface PlaysRow {
-  gate?: string;
-  zone?: string;
-  device?: string;
-  item?: string;
-  language?: string | null;
-  plays: number;
-  totalSeconds: number;
-  averageSeconds: number;
-  firstAt: string;
-  lastAt: string;
-}
-
-interface PlaysReport {
-  from: string;
-  to: string;
-  by: Array<'gate' | 'zone' | 'device' | 'item' | 'language'>;
-  rows: PlaysRow[];
-  total: { plays: number; totalSeconds: number };
-}
+import type { PlaysReport } from '../../reports/plays-view.js';
 
 interface PlaysOptions {
   gate?: string;

@@ -1,19 +1,13 @@
 import type { DesiredDocument } from '@gatecast/protocol';
 import type { FastifyInstance } from 'fastify';
 import { createAnnouncements, type Announcements } from '../../../src/announcements/announcements.js';
-import { AuditLog } from '../../../src/audit/audit-log.js';
-import { ApiTokens } from '../../../src/auth/api-tokens.js';
+import type { AuditLog } from '../../../src/audit/audit-log.js';
 import { DesiredService } from '../../../src/desired/desired-service.js';
-import { DevicesRepo } from '../../../src/devices/devices-repo.js';
-import { DeviceEventsRepo } from '../../../src/events/device-events-repo.js';
-import { GatesRepo } from '../../../src/gates/gates-repo.js';
+import type { DeviceEventsRepo } from '../../../src/events/device-events-repo.js';
 import { buildHttpApp } from '../../../src/http/build-http-app.js';
 import type { Grant } from '../../../src/users/permissions.js';
-import { SessionStore } from '../../../src/users/sessions.js';
-import { UserAdmin } from '../../../src/users/user-admin.js';
-import { UsersRepo } from '../../../src/users/users-repo.js';
 import { enrol, seedGates } from '../store/fixtures.js';
-import { openTempStore, silentLogger } from '../store/temp-store.js';
+import { apiDeps, openApiCore } from '../support/api-app.js';
 
 /** Screens: two in Cat Bi's arrivals hall, one in its departures hall, one at the port. */
 export const SCREENS = {
@@ -47,62 +41,19 @@ export interface AnnouncementsApp {
 }
 
 export async function startAnnouncementsApp(): Promise<AnnouncementsApp> {
-  const log = silentLogger();
-  const store = openTempStore(log);
-  const { db } = store;
-  const clock = { now: new Date('2026-11-26T02:00:00.000Z') };
-  const now = () => new Date(clock.now.getTime());
-  const gates = new GatesRepo(db, log);
-  const devices = new DevicesRepo(db, log);
-  const deviceEvents = new DeviceEventsRepo(db, log);
-  const users = new UsersRepo(db);
-  const tokens = new ApiTokens(db);
-  const sessions = new SessionStore(db);
-  const audit = new AuditLog(db);
   const published = new Map<string, DesiredDocument[]>();
-  const broker = {
-    publishToDevice: async (deviceId: string, _kind: string, payload: unknown) => {
+  const core = openApiCore({
+    onPublish: (deviceId, _kind, payload) => {
       published.set(deviceId, [...(published.get(deviceId) ?? []), payload as DesiredDocument]);
     },
-    clearRetained: async () => undefined,
-    kick: () => false,
-    isConnected: () => false,
-    stats: () => ({
-      connectedDevices: 0,
-      rejectedConnects: 0,
-      rejectedPublishes: 0,
-      droppedMessages: 0,
-      guardClosures: 0,
-    }),
-  };
+  });
+  const { db, gates, devices, deviceEvents, audit, log } = core;
+  const clock = { now: new Date('2026-11-26T02:00:00.000Z') };
+  const now = () => new Date(clock.now.getTime());
   // Wired as fleet.ts does: the source goes into the desired service, which the service refreshes.
   const announcements = createAnnouncements({ db, devices, gates, log, now, desired: () => desired });
-  const desired = new DesiredService({
-    db,
-    devices,
-    gates,
-    broker,
-    log,
-    now,
-    announcements: announcements.source,
-  });
-  const app = buildHttpApp({
-    log,
-    gates,
-    devices,
-    deviceEvents,
-    desired,
-    broker,
-    tokens,
-    users,
-    sessions,
-    audit,
-    now,
-    announcements,
-    commands: { send: async () => Promise.reject(new Error('no commands here')) },
-    publicMqttUrl: 'mqtt://fleet.example:1883',
-    commandTimeoutMs: 1_000,
-  });
+  const desired = new DesiredService({ ...core.desiredDeps, now, announcements: announcements.source });
+  const app = buildHttpApp(apiDeps(core, desired, { deviceEvents, now, announcements }));
   await app.ready();
   seedGates(gates);
   enrol(devices, SCREENS.arrivals1);
@@ -110,7 +61,6 @@ export async function startAnnouncementsApp(): Promise<AnnouncementsApp> {
   enrol(devices, SCREENS.departures, { zoneId: 'departures' });
   enrol(devices, SCREENS.port, { gateId: 'hai-phong-port', zoneId: 'terminal' });
   await desired.refreshAll();
-  const admin = new UserAdmin({ users, sessions });
   return {
     app,
     announcements,
@@ -119,15 +69,7 @@ export async function startAnnouncementsApp(): Promise<AnnouncementsApp> {
     audit,
     clock,
     published,
-    async addUser(username, grants) {
-      const { user } = await admin.create({
-        username,
-        displayName: username,
-        grants,
-        password: 'correct horse battery staple',
-      });
-      return tokens.create(`${username} cli`, user.id).token;
-    },
+    addUser: async (username, grants) => (await core.addUser(username, grants)).token,
     async call(token, method, url, body, contentType) {
       const response = await app.inject({
         method: method as 'GET',
@@ -150,10 +92,7 @@ export async function startAnnouncementsApp(): Promise<AnnouncementsApp> {
         .filter((entry) => entry.layer === 'announcement')
         .map((entry) => entry.id);
     },
-    async close() {
-      await app.close();
-      store.close();
-    },
+    close: () => core.close(app),
   };
 }
 

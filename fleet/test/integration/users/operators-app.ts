@@ -1,16 +1,17 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { AuditLog } from '../../../src/audit/audit-log.js';
-import { ApiTokens } from '../../../src/auth/api-tokens.js';
+import type { AuditLog } from '../../../src/audit/audit-log.js';
+import type { ApiTokens } from '../../../src/auth/api-tokens.js';
 import { DesiredService } from '../../../src/desired/desired-service.js';
-import { DevicesRepo } from '../../../src/devices/devices-repo.js';
-import { GatesRepo } from '../../../src/gates/gates-repo.js';
+import type { DevicesRepo } from '../../../src/devices/devices-repo.js';
+import type { GatesRepo } from '../../../src/gates/gates-repo.js';
 import { buildHttpApp } from '../../../src/http/build-http-app.js';
-import type { HttpDeps } from '../../../src/http/http-deps.js';
 import type { Grant } from '../../../src/users/permissions.js';
-import { SessionStore } from '../../../src/users/sessions.js';
-import { UserAdmin } from '../../../src/users/user-admin.js';
-import { UsersRepo } from '../../../src/users/users-repo.js';
-import { openTempStore, recordingLogger } from '../store/temp-store.js';
+import type { SessionStore } from '../../../src/users/sessions.js';
+import type { UsersRepo } from '../../../src/users/users-repo.js';
+import { recordingLogger } from '../store/temp-store.js';
+import { apiDeps, openApiCore, type ApiCore } from '../support/api-app.js';
+
+export { PASSWORD } from '../support/api-app.js';
 
 // Answers are JSON whose shape each test asserts with expect(); `any` keeps those reads short.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,7 +38,7 @@ export interface BrowserSession {
  */
 export interface OperatorsApp {
   app: FastifyInstance;
-  store: ReturnType<typeof openTempStore>;
+  store: ApiCore['store'];
   users: UsersRepo;
   tokens: ApiTokens;
   sessions: SessionStore;
@@ -66,18 +67,10 @@ export interface OperatorsApp {
   close(): Promise<void>;
 }
 
-export const PASSWORD = 'correct horse battery staple';
-
 export async function startOperatorsApp(): Promise<OperatorsApp> {
   const { log, lines } = recordingLogger();
-  const store = openTempStore(log);
-  const db = store.db;
-  const gates = new GatesRepo(db, log);
-  const devices = new DevicesRepo(db, log);
-  const users = new UsersRepo(db);
-  const tokens = new ApiTokens(db);
-  const sessions = new SessionStore(db);
-  const audit = new AuditLog(db);
+  const core = openApiCore({ log });
+  const { store, users, tokens, sessions, audit, gates, devices } = core;
   const sleeps: number[] = [];
   const clock = {
     now: new Date('2025-03-01T08:00:00.000Z'),
@@ -85,47 +78,22 @@ export async function startOperatorsApp(): Promise<OperatorsApp> {
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
-  const broker = {
-    publishToDevice: async () => undefined,
-    clearRetained: async () => undefined,
-    kick: () => false,
-    isConnected: () => false,
-    stats: () => ({
-      connectedDevices: 0,
-      rejectedConnects: 0,
-      rejectedPublishes: 0,
-      droppedMessages: 0,
-      guardClosures: 0,
+  const app = buildHttpApp(
+    apiDeps(core, new DesiredService(core.desiredDeps), {
+      commands: {
+        send: async (_deviceId, name) => ({
+          id: 'correlation-1',
+          name,
+          at: clock.now.toISOString(),
+          ok: true,
+          result: {},
+        }),
+      },
+      now: () => clock.now,
+      sleep: async (ms) => void sleeps.push(ms),
     }),
-  };
-  const desired = new DesiredService({ db, devices, gates, broker, log });
-  const deps: HttpDeps = {
-    log,
-    gates,
-    devices,
-    desired,
-    broker,
-    tokens,
-    users,
-    sessions,
-    audit,
-    commands: {
-      send: async (_deviceId, name) => ({
-        id: 'correlation-1',
-        name,
-        at: clock.now.toISOString(),
-        ok: true,
-        result: {},
-      }),
-    },
-    publicMqttUrl: 'mqtt://fleet.example:1883',
-    commandTimeoutMs: 1_000,
-    now: () => clock.now,
-    sleep: async (ms) => void sleeps.push(ms),
-  };
-  const app = buildHttpApp(deps);
+  );
   await app.ready();
-  const userAdmin = new UserAdmin({ users, sessions });
 
   const request = async (options: InjectOptions): Promise<Answer> => {
     const response = await app.inject(options);
@@ -155,10 +123,7 @@ export async function startOperatorsApp(): Promise<OperatorsApp> {
     request,
     as: (token, method, url, payload) =>
       request({ method, url, headers: { authorization: `Bearer ${token}` }, ...withBody(payload) }),
-    async addUser(username, grants, password = PASSWORD) {
-      const { user } = await userAdmin.create({ username, displayName: username, grants, password });
-      return { id: user.id, token: tokens.create(`${username} cli`, user.id).token };
-    },
+    addUser: (username, grants, password) => core.addUser(username, grants, password),
     login: (username, password, remoteAddress = '127.0.0.1') =>
       request({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress }),
     async browser(username, password) {
@@ -177,10 +142,7 @@ export async function startOperatorsApp(): Promise<OperatorsApp> {
       if (csrf !== false) headers['x-csrf-token'] = csrf === true ? session.csrfToken : csrf;
       return request({ method, url, headers, ...withBody(payload) });
     },
-    async close() {
-      await app.close();
-      store.close();
-    },
+    close: () => core.close(app),
   };
   return self;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, progressLine } from '../../../src/cli/commands/media.js';
+import { progressLine } from '../../../src/cli/commands/media.js';
+import { formatBytes } from '../../../src/library/format-bytes.js';
 import { uploadStateKey } from '../../../src/library/upload-client.js';
 import { parseRoute, routePath } from '../../../web/src/model/routes.js';
 

@@ -1,71 +1,22 @@
+import type { AnnouncementTargets } from '../../../src/announcements/announcement-model.js';
+import type {
+  AnnouncementView,
+  ReceiptsViewAnswer as ReceiptsView,
+  TemplateView,
+} from '../../../src/announcements/announcements-schemas.js';
 import type { ApiClient } from './client.js';
 
-/** Urgent announcements, as the fleet shows them (fleet/src/announcements/announcements-schemas.ts). */
-export type AnnouncementState =
-  'awaiting-approval' | 'rejected' | 'scheduled' | 'live' | 'expired' | 'cancelled';
-
-export interface AnnouncementTargets {
-  all?: boolean;
-  gates?: string[];
-  zones?: Array<{ gateId: string; zoneId: string }>;
-}
-
-export interface AnnouncementView {
-  id: string;
-  entryId: string;
-  state: AnnouncementState;
-  templateId: string | null;
-  title: Record<string, string>;
-  body: Record<string, string>;
-  targets: AnnouncementTargets;
-  createdBy: string;
-  createdByName: string;
-  createdAt: string;
-  approvedByName: string | null;
-  reviewComment: string | null;
-  startsAt: string | null;
-  expiresAt: string | null;
-  firedAt: string | null;
-  cancelledAt: string | null;
-  capIdentifier: string | null;
-  targeted: number;
-  shown: number;
-}
-
-export interface ScreenReceipt {
-  deviceId: string;
-  deviceName: string;
-  gateId: string;
-  zoneId: string;
-  shown: boolean;
-  shownAt: string | null;
-  screenshotSha256: string | null;
-  language: string | null;
-  receivedAt: string | null;
-  secondsFromFire: number | null;
-}
-
-export interface ReceiptsView {
-  announcementId: string;
-  state: AnnouncementState;
-  firedAt: string | null;
-  startsAt: string | null;
-  expiresAt: string | null;
-  targeted: number;
-  shown: number;
-  screens: ScreenReceipt[];
-}
-
-export interface TemplateView {
-  id: string;
-  name: string;
-  gateId: string | null;
-  title: Record<string, string>;
-  body: Record<string, string>;
-  autoFire: boolean;
-  state: 'draft' | 'submitted' | 'approved' | 'rejected' | 'published';
-  revision: number;
-}
+/** Urgent announcements, as the fleet shows them: the types come from its response schemas. */
+export type {
+  AnnouncementState,
+  AnnouncementTargets,
+} from '../../../src/announcements/announcement-model.js';
+export type {
+  AnnouncementView,
+  ReceiptsViewAnswer as ReceiptsView,
+  ScreenReceiptView as ScreenReceipt,
+  TemplateView,
+} from '../../../src/announcements/announcements-schemas.js';
 
 export interface Timing {
   startAt?: string;

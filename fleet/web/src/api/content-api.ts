@@ -1,3 +1,5 @@
+import type { LibraryMediaView } from '../../../src/library/media-catalog.js';
+import type { DevicePreview as Preview } from '../../../src/desired/preview-timeline.js';
 import type { ApiClient } from './client.js';
 
 export type WorkType = 'item' | 'playlist' | 'schedule';
@@ -27,38 +29,11 @@ export interface ApprovalQueue {
   toPublish: WorkView[];
 }
 
-export interface PreviewSegment {
-  zone: 'main' | 'side' | 'ticker';
-  from: string;
-  to: string;
-  itemId: string;
-  kind: string;
-  label: string;
-  layer: string | null;
-  entryId: string | null;
-  source: 'schedule' | 'default';
-}
+/** What a screen shows over a period: the fleet's own types (fleet/src/desired/preview-timeline.ts). */
+export type { DevicePreview as Preview, PreviewSegment } from '../../../src/desired/preview-timeline.js';
 
-export interface Preview {
-  deviceId: string;
-  version: number;
-  from: string;
-  to: string;
-  timeZone: string;
-  layout: { kind: string; orientation: string; transition: string };
-  segments: PreviewSegment[];
-  truncated: boolean;
-}
-
-/** A file of the media library, as far as the content editors need it. */
-export interface LibraryMediaView {
-  sha256: string;
-  name: string;
-  kind: 'image' | 'video' | 'html-package';
-  sizeBytes: number;
-  thumbnailUrl: string | null;
-  warnings: string[];
-}
+/** A file of the media library (the content editors use its name, kind, size, thumbnail and warnings). */
+export type { LibraryMediaView } from '../../../src/library/media-catalog.js';
 
 const PLURAL: Record<WorkType, string> = { item: 'items', playlist: 'playlists', schedule: 'schedules' };
 

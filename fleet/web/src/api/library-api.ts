@@ -1,26 +1,9 @@
 import { Upload, type DetailedError } from 'tus-js-client';
+import type { LibraryMediaView as MediaView } from '../../../src/library/media-catalog.js';
 import type { ApiClient } from './client.js';
 
-/** A media file as the fleet shows it (fleet/src/library/library-routes.ts). */
-export interface MediaView {
-  sha256: string;
-  name: string;
-  kind: 'image' | 'video' | 'html-package';
-  contentType: string;
-  sizeBytes: number;
-  probe: {
-    durationSec: number | null;
-    width: number | null;
-    height: number | null;
-    codec: string | null;
-    frameRate: number | null;
-    bitRate: number | null;
-  } | null;
-  warnings: string[];
-  uploadedBy: string;
-  uploadedAt: string;
-  thumbnailUrl: string | null;
-}
+/** A media file as the fleet shows it: the fleet's own type. */
+export type { LibraryMediaView as MediaView } from '../../../src/library/media-catalog.js';
 
 export const UPLOADS_PATH = '/api/v1/library/uploads';
 

@@ -1,29 +1,9 @@
+import type { PlayDimension, PlaysReport } from '../../../src/reports/plays-view.js';
 import type { ApiClient } from './client.js';
 
-/** What plays can be grouped by (fleet/src/reports/plays-report.ts). */
-export const PLAY_DIMENSIONS = ['gate', 'zone', 'device', 'item', 'language'] as const;
-export type PlayDimension = (typeof PLAY_DIMENSIONS)[number];
-
-export interface PlaysRow {
-  gate?: string;
-  zone?: string;
-  device?: string;
-  item?: string;
-  language?: string | null;
-  plays: number;
-  totalSeconds: number;
-  averageSeconds: number;
-  firstAt: string;
-  lastAt: string;
-}
-
-export interface PlaysReport {
-  from: string;
-  to: string;
-  by: PlayDimension[];
-  rows: PlaysRow[];
-  total: { plays: number; totalSeconds: number };
-}
+/** What plays can be grouped by, and the report's shape: the fleet's own definitions. */
+export { PLAY_DIMENSIONS } from '../../../src/reports/plays-view.js';
+export type { PlayDimension, PlaysReport, PlaysRow } from '../../../src/reports/plays-view.js';
 
 /** The filters as the form holds them: empty strings are "any". Dates are YYYY-MM-DD, days at the gate. */
 export interface PlaysFilters {

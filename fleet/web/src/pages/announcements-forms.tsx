@@ -8,9 +8,12 @@ import {
 } from '../api/announcements-api.js';
 import type { Gate, Me } from '../api/types.js';
 import { useSession } from '../app/session.js';
+import { LanguageTexts } from '../components/language-texts.js';
+import { useBusyAction } from '../hooks/use-busy-action.js';
 import { useI18n } from '../i18n/i18n.js';
 import { localInputToIso } from '../model/format.js';
 import { allows } from '../model/permissions.js';
+import { toggled } from '../model/toggled.js';
 
 interface FormProps {
   gates: Gate[];
@@ -65,8 +68,6 @@ function TargetPicker({
   onChange(next: Selection): void;
 }) {
   const { t } = useI18n();
-  const toggle = (list: string[], key: string) =>
-    list.includes(key) ? list.filter((k) => k !== key) : [...list, key];
   const firable = gates.filter((gate) => allows(me, 'announcements.fire', gate.id));
   return (
     <fieldset className="announcement-targets">
@@ -90,7 +91,7 @@ function TargetPicker({
                 type="checkbox"
                 name={`gate-${gate.id}`}
                 checked={value.gates.includes(gate.id)}
-                onChange={() => onChange({ ...value, gates: toggle(value.gates, gate.id) })}
+                onChange={() => onChange({ ...value, gates: toggled(value.gates, gate.id) })}
               />
               {t('announcements.targets.wholeGate', { gate: gate.name })}
             </label>
@@ -102,7 +103,7 @@ function TargetPicker({
                     name={`zone-${gate.id}-${zone.id}`}
                     checked={value.zones.includes(`${gate.id}/${zone.id}`)}
                     onChange={() =>
-                      onChange({ ...value, zones: toggle(value.zones, `${gate.id}/${zone.id}`) })
+                      onChange({ ...value, zones: toggled(value.zones, `${gate.id}/${zone.id}`) })
                     }
                   />
                   {zone.name}
@@ -173,23 +174,18 @@ export function FireForm({
   const [selection, setSelection] = useState<Selection>(EMPTY);
   const [startAt, setStartAt] = useState('');
   const [duration, setDuration] = useState(60);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(onFailed);
   const targets = toTargets(selection);
   const chosen = template || published[0]?.id || '';
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!targets || !chosen) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const fired = await fireTemplate(api, chosen, targets, timingOf(startAt, duration));
       setSelection(EMPTY);
       onDone(t('announcements.fire.done', { count: fired.targeted }));
-    } catch (error) {
-      onFailed(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -231,7 +227,7 @@ export function FreeTextForm({ gates, me, onDone, onFailed }: FormProps) {
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [startAt, setStartAt] = useState('');
   const [duration, setDuration] = useState(60);
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(onFailed);
   const targets = toTargets(selection);
   const languages = languagesOf(gates, selection);
   const body = Object.fromEntries(
@@ -243,17 +239,12 @@ export function FreeTextForm({ gates, me, onDone, onFailed }: FormProps) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!targets || Object.keys(body).length === 0) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await sendFreeText(api, body, targets, timingOf(startAt, duration));
       setTexts({});
       setSelection(EMPTY);
       onDone(t('announcements.free.done'));
-    } catch (error) {
-      onFailed(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -262,18 +253,13 @@ export function FreeTextForm({ gates, me, onDone, onFailed }: FormProps) {
       <p className="muted">{t('announcements.free.hint')}</p>
       <form className="form" data-form="free-text" onSubmit={(event) => void submit(event)}>
         <TargetPicker gates={gates} me={me} value={selection} onChange={setSelection} />
-        {languages.map((language) => (
-          <label key={language} className="field">
-            <span>{t('announcements.free.textIn', { language })}</span>
-            <textarea
-              name={`text-${language}`}
-              lang={language}
-              rows={3}
-              value={texts[language] ?? ''}
-              onChange={(event) => setTexts({ ...texts, [language]: event.target.value })}
-            />
-          </label>
-        ))}
+        <LanguageTexts
+          languages={languages}
+          texts={texts}
+          onTexts={setTexts}
+          labelOf={(language) => t('announcements.free.textIn', { language })}
+          rows={3}
+        />
         <TimingFields startAt={startAt} duration={duration} onStart={setStartAt} onDuration={setDuration} />
         <div className="form-buttons">
           <button

@@ -1,62 +1,42 @@
-import { useCallback, useEffect, useState } from 'react';
+import type { ApiClient } from '../api/client.js';
 import {
   cancelAnnouncement,
   listAnnouncements,
   listTemplates,
   reviewAnnouncement,
   type AnnouncementView,
-  type TemplateView,
 } from '../api/announcements-api.js';
 import { useFleetData } from '../app/fleet-data.js';
 import { Link } from '../app/router.js';
 import { useMe, useSession } from '../app/session.js';
 import { Notice } from '../components/notice.js';
-import { useDescribeError } from '../hooks/use-api-error.js';
+import { ReviewWithComment } from '../components/review-with-comment.js';
+import { useBusyAction } from '../hooks/use-busy-action.js';
+import { usePageData } from '../hooks/use-page-data.js';
 import { useI18n } from '../i18n/i18n.js';
 import { allowsSomewhere } from '../model/permissions.js';
 import { FireForm, FreeTextForm } from './announcements-forms.js';
 import './announcements.css';
 
-type PageNotice = { kind: 'error' | 'success'; text: string } | null;
-
 /** The list refreshes by itself: receipts and expiries change it while the page is open. */
 const RELOAD_MS = 5_000;
+
+async function listBoth(api: ApiClient) {
+  const [announcements, templates] = await Promise.all([listAnnouncements(api), listTemplates(api)]);
+  return { announcements, templates };
+}
 
 /** Fire a template, send a free text, approve others' texts, follow and cancel what is live. */
 export function AnnouncementsPage() {
   const { t } = useI18n();
-  const { api } = useSession();
   const me = useMe();
   const { gates } = useFleetData();
-  const describe = useDescribeError();
-  const [announcements, setAnnouncements] = useState<AnnouncementView[] | null>(null);
-  const [templates, setTemplates] = useState<TemplateView[]>([]);
-  const [notice, setNotice] = useState<PageNotice>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [list, found] = await Promise.all([listAnnouncements(api), listTemplates(api)]);
-      setAnnouncements(list);
-      setTemplates(found);
-    } catch (error) {
-      setNotice({ kind: 'error', text: describe(error) });
-    }
-    // Not reloaded when the language (and so `describe`) changes.
-  }, [api]);
-
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), RELOAD_MS);
-    return () => clearInterval(timer);
-  }, [load]);
+  const { data, notice, done, failed } = usePageData(listBoth, RELOAD_MS);
 
   if (!allowsSomewhere(me, 'announcements.read'))
     return <Notice kind="error">{t('common.forbidden')}</Notice>;
-  const done = (text: string) => {
-    setNotice({ kind: 'success', text });
-    void load();
-  };
-  const failed = (error: unknown) => setNotice({ kind: 'error', text: describe(error) });
+  const announcements = data?.announcements ?? null;
+  const templates = data?.templates ?? [];
   const list = announcements ?? [];
   const awaiting = list.filter((a) => a.state === 'awaiting-approval');
   const active = list.filter((a) => a.state === 'live' || a.state === 'scheduled');
@@ -201,24 +181,17 @@ function ReviewCard({ announcement, onDone, onFailed }: ActionProps & { announce
   const { t, dateTime } = useI18n();
   const { api } = useSession();
   const me = useMe();
-  const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(onFailed);
   const own = announcement.createdBy === me.id;
-  const decide = async (decision: 'approve' | 'reject') => {
-    setBusy(true);
-    try {
+  const decide = (decision: 'approve' | 'reject', comment: string) =>
+    run(async () => {
       const view = await reviewAnnouncement(api, announcement.id, decision, comment);
       onDone(
         decision === 'approve'
           ? t('announcements.approved', { count: view.targeted })
           : t('announcements.rejected'),
       );
-    } catch (error) {
-      onFailed(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <article className="announcement-review" data-announcement-id={announcement.id}>
       <p className="muted">
@@ -239,37 +212,15 @@ function ReviewCard({ announcement, onDone, onFailed }: ActionProps & { announce
       {own || !allowsSomewhere(me, 'announcements.approve') ? (
         own && <p className="muted">{t('announcements.awaiting.own')}</p>
       ) : (
-        <>
-          <label className="field">
-            <span>{t('announcements.comment')}</span>
-            <textarea
-              name="comment"
-              rows={2}
-              value={comment}
-              onChange={(event) => setComment(event.target.value)}
-            />
-          </label>
-          <div className="form-buttons">
-            <button
-              type="button"
-              className="button button-primary"
-              data-action="approve"
-              disabled={busy || comment.trim() === ''}
-              onClick={() => void decide('approve')}
-            >
-              {t('announcements.approve')}
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              data-action="reject"
-              disabled={busy || comment.trim() === ''}
-              onClick={() => void decide('reject')}
-            >
-              {t('announcements.reject')}
-            </button>
-          </div>
-        </>
+        <ReviewWithComment
+          labels={{
+            comment: t('announcements.comment'),
+            approve: t('announcements.approve'),
+            reject: t('announcements.reject'),
+          }}
+          busy={busy}
+          onDecide={(decision, comment) => void decide(decision, comment)}
+        />
       )}
     </article>
   );

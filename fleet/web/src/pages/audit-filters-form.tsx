@@ -1,6 +1,7 @@
 import type { FormEvent } from 'react';
 import type { Gate } from '../api/types.js';
 import { Field } from '../components/field.js';
+import { optionsOf, SelectField } from '../components/select-field.js';
 import { useI18n } from '../i18n/i18n.js';
 import { EMPTY_AUDIT_FILTERS, type AuditFilters } from '../model/audit-query.js';
 
@@ -27,17 +28,14 @@ export function AuditFiltersForm({ draft, gates, onChange, onApply }: Props) {
   return (
     <form className="form form-row audit-filters" onSubmit={submit} aria-label={t('audit.filters')}>
       {text('user', t('audit.user'))}
-      <label className="field">
-        <span>{t('audit.gate')}</span>
-        <select name="gate" value={draft.gate} onChange={(event) => set('gate', event.target.value)}>
-          <option value="">{t('common.any')}</option>
-          {gates.map((gate) => (
-            <option key={gate.id} value={gate.id}>
-              {gate.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label={t('audit.gate')}
+        name="gate"
+        value={draft.gate}
+        onValue={(value) => set('gate', value)}
+        empty={t('common.any')}
+        options={optionsOf(gates)}
+      />
       <label className="field">
         <span>{t('audit.objectType')}</span>
         <input

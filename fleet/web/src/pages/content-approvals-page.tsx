@@ -1,43 +1,22 @@
-import { useCallback, useEffect, useState } from 'react';
-import { approvalQueue, stepWork, type ApprovalQueue, type WorkView } from '../api/content-api.js';
+import { approvalQueue, stepWork, type WorkView } from '../api/content-api.js';
 import { useFleetData } from '../app/fleet-data.js';
 import { useMe, useSession } from '../app/session.js';
 import { Notice } from '../components/notice.js';
-import { useDescribeError } from '../hooks/use-api-error.js';
+import { ReviewWithComment } from '../components/review-with-comment.js';
+import { useBusyAction } from '../hooks/use-busy-action.js';
+import { usePageData } from '../hooks/use-page-data.js';
 import { useI18n } from '../i18n/i18n.js';
 import { allowsSomewhere } from '../model/permissions.js';
-import type { ContentNotice } from './content-page.js';
 import { describeSpec } from './content-work-table.js';
 import './content.css';
 
 /** What waits for me: others' work to approve or reject (with a comment), approved work to publish. */
 export function ApprovalsPage() {
   const { t } = useI18n();
-  const { api } = useSession();
   const me = useMe();
-  const describe = useDescribeError();
-  const [queue, setQueue] = useState<ApprovalQueue | null>(null);
-  const [notice, setNotice] = useState<ContentNotice>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setQueue(await approvalQueue(api));
-    } catch (error) {
-      setNotice({ kind: 'error', text: describe(error) });
-    }
-    // Not reloaded when the language (and so `describe`) changes: the queue does not depend on it.
-  }, [api]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: queue, notice, done, failed } = usePageData(approvalQueue);
 
   if (!allowsSomewhere(me, 'content.read')) return <Notice kind="error">{t('common.forbidden')}</Notice>;
-  const done = (text: string) => {
-    setNotice({ kind: 'success', text });
-    void load();
-  };
-  const failed = (error: unknown) => setNotice({ kind: 'error', text: describe(error) });
 
   return (
     <div className="content-page">
@@ -103,52 +82,25 @@ function Heading({ work }: { work: WorkView }) {
 function ReviewCard({ work, onDone, onFailed }: RowProps) {
   const { t } = useI18n();
   const { api } = useSession();
-  const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const decide = async (step: 'approve' | 'reject') => {
-    setBusy(true);
-    try {
+  const [busy, run] = useBusyAction(onFailed);
+  const decide = (step: 'approve' | 'reject', comment: string) =>
+    run(async () => {
       await stepWork(api, work.id, step, comment);
       onDone(t(`content.done.${step}`, { name: work.name }));
-    } catch (error) {
-      onFailed(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <article className="content-review-card" data-work-id={work.id}>
       <Heading work={work} />
-      <label className="field">
-        <span>{t('content.approvals.comment')}</span>
-        <textarea
-          className="content-text"
-          name="comment"
-          rows={2}
-          value={comment}
-          onChange={(event) => setComment(event.target.value)}
-        />
-      </label>
-      <div className="form-buttons">
-        <button
-          type="button"
-          className="button button-primary"
-          data-action="approve"
-          disabled={busy || comment.trim() === ''}
-          onClick={() => void decide('approve')}
-        >
-          {t('content.step.approve')}
-        </button>
-        <button
-          type="button"
-          className="button button-danger"
-          data-action="reject"
-          disabled={busy || comment.trim() === ''}
-          onClick={() => void decide('reject')}
-        >
-          {t('content.step.reject')}
-        </button>
-      </div>
+      <ReviewWithComment
+        labels={{
+          comment: t('content.approvals.comment'),
+          approve: t('content.step.approve'),
+          reject: t('content.step.reject'),
+        }}
+        textareaClassName="content-text"
+        busy={busy}
+        onDecide={(step, comment) => void decide(step, comment)}
+      />
     </article>
   );
 }
@@ -156,18 +108,12 @@ function ReviewCard({ work, onDone, onFailed }: RowProps) {
 function PublishRow({ work, onDone, onFailed }: RowProps) {
   const { t } = useI18n();
   const { api } = useSession();
-  const [busy, setBusy] = useState(false);
-  const publish = async () => {
-    setBusy(true);
-    try {
+  const [busy, run] = useBusyAction(onFailed);
+  const publish = () =>
+    run(async () => {
       await stepWork(api, work.id, 'publish');
       onDone(t('content.done.publish', { name: work.name }));
-    } catch (error) {
-      onFailed(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <article className="content-review-card" data-work-id={work.id}>
       <Heading work={work} />

@@ -3,7 +3,9 @@ import { editWork, type WorkView } from '../api/content-api.js';
 import type { Gate } from '../api/types.js';
 import { useSession } from '../app/session.js';
 import { Field } from '../components/field.js';
+import { useBusyAction } from '../hooks/use-busy-action.js';
 import { useI18n } from '../i18n/i18n.js';
+import { ContentTexts } from './content-new-work.js';
 
 interface Props {
   work: WorkView;
@@ -26,7 +28,7 @@ export function ItemEditor({ work, gates, onDone, onFailed, onClose }: Props) {
     ...((spec.body as Record<string, string>) ?? {}),
   });
   const [url, setUrl] = useState(String(spec.url ?? ''));
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusyAction(onFailed);
   const gate = gates.find((candidate) => candidate.id === work.gateId);
   const languages = [...new Set([...(gate?.languages ?? ['vi', 'en']), ...Object.keys(texts)])];
 
@@ -34,36 +36,17 @@ export function ItemEditor({ work, gates, onDone, onFailed, onClose }: Props) {
     event.preventDefault();
     const body = Object.fromEntries(Object.entries(texts).filter(([, text]) => text.trim() !== ''));
     const changed = spec.kind === 'text' ? { ...spec, body } : { ...spec, url };
-    setBusy(true);
-    try {
+    await run(async () => {
       const saved = await editWork(api, work.id, { name, spec: changed });
       onDone(t('content.edited', { name: saved.name, revision: saved.revision }));
       onClose();
-    } catch (error) {
-      onFailed(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <form className="form content-editor" onSubmit={(event) => void save(event)} data-form="edit-item">
       <Field label={t('content.name')} name="name" value={name} onValue={setName} required maxLength={120} />
-      {spec.kind === 'text' &&
-        languages.map((language) => (
-          <label className="field" key={language}>
-            <span>{t('content.textIn', { language })}</span>
-            <textarea
-              className="content-text"
-              name={`text-${language}`}
-              lang={language}
-              rows={2}
-              maxLength={4000}
-              value={texts[language] ?? ''}
-              onChange={(event) => setTexts({ ...texts, [language]: event.target.value })}
-            />
-          </label>
-        ))}
+      {spec.kind === 'text' && <ContentTexts languages={languages} texts={texts} onTexts={setTexts} />}
       {spec.kind === 'web' && (
         <Field label={t('content.url')} name="url" type="url" value={url} onValue={setUrl} required />
       )}

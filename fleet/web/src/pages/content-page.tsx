@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
-import { listWork, type WorkType, type WorkView } from '../api/content-api.js';
+import { useState } from 'react';
+import type { ApiClient } from '../api/client.js';
+import { listWork, type WorkView } from '../api/content-api.js';
 import type { Gate, Me } from '../api/types.js';
 import { useFleetData } from '../app/fleet-data.js';
 import { Link } from '../app/router.js';
-import { useMe, useSession } from '../app/session.js';
+import { useMe } from '../app/session.js';
 import { Notice } from '../components/notice.js';
-import { useDescribeError } from '../hooks/use-api-error.js';
+import { usePageData } from '../hooks/use-page-data.js';
 import { useI18n } from '../i18n/i18n.js';
 import { allows, allowsSomewhere } from '../model/permissions.js';
 import { ItemForm } from './content-item-form.js';
@@ -14,47 +15,30 @@ import { ScheduleForm } from './content-schedule-form.js';
 import { WorkTable } from './content-work-table.js';
 import './content.css';
 
-export type ContentNotice = { kind: 'error' | 'success'; text: string } | null;
-
 export interface ContentLists {
   items: WorkView[];
   playlists: WorkView[];
   schedules: WorkView[];
 }
 
+async function listAllWork(api: ApiClient): Promise<ContentLists> {
+  const [items, playlists, schedules] = await Promise.all([
+    listWork(api, 'item'),
+    listWork(api, 'playlist'),
+    listWork(api, 'schedule'),
+  ]);
+  return { items, playlists, schedules };
+}
+
 /** Items, playlists and schedules: write drafts, follow them through approval, publish them. */
 export function ContentPage() {
   const { t } = useI18n();
-  const { api } = useSession();
   const me = useMe();
   const { gates } = useFleetData();
-  const describe = useDescribeError();
-  const [lists, setLists] = useState<ContentLists | null>(null);
-  const [notice, setNotice] = useState<ContentNotice>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [items, playlists, schedules] = await Promise.all(
-        (['item', 'playlist', 'schedule'] as WorkType[]).map((type) => listWork(api, type)),
-      );
-      setLists({ items: items ?? [], playlists: playlists ?? [], schedules: schedules ?? [] });
-    } catch (error) {
-      setNotice({ kind: 'error', text: describe(error) });
-    }
-    // Not reloaded when the language (and so `describe`) changes: the lists do not depend on it.
-  }, [api]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: lists, notice, done, failed } = usePageData(listAllWork);
 
   if (!allowsSomewhere(me, 'content.read')) return <Notice kind="error">{t('common.forbidden')}</Notice>;
 
-  const done = (text: string) => {
-    setNotice({ kind: 'success', text });
-    void load();
-  };
-  const failed = (error: unknown) => setNotice({ kind: 'error', text: describe(error) });
   const writer = allowsSomewhere(me, 'content.write');
 
   return (

@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from 'react';
-import { createWork, type WorkView } from '../api/content-api.js';
+import { useState } from 'react';
+import type { WorkView } from '../api/content-api.js';
 import type { Gate } from '../api/types.js';
-import { useSession } from '../app/session.js';
 import { Field } from '../components/field.js';
+import { optionsOf, SelectField } from '../components/select-field.js';
 import { useI18n } from '../i18n/i18n.js';
-import { OwnerSelect, usableBy, useOwner } from './content-page.js';
+import { toggled } from '../model/toggled.js';
+import { usableBy } from './content-page.js';
+import { NewWorkForm, useNewWork } from './content-new-work.js';
 
 const ZONES = ['main', 'side', 'ticker'] as const;
 const LAYERS = ['official', 'operational', 'filler'] as const;
@@ -24,9 +26,8 @@ interface Props {
  */
 export function ScheduleForm({ gates, playlists, onDone, onFailed }: Props) {
   const { t } = useI18n();
-  const { api } = useSession();
-  const [owner, setOwner] = useOwner(gates);
-  const [name, setName] = useState('');
+  const work = useNewWork('schedule', gates, { onDone, onFailed });
+  const owner = work.owner;
   const [playlistId, setPlaylistId] = useState('');
   const [zone, setZone] = useState<(typeof ZONES)[number]>('main');
   const [layer, setLayer] = useState<(typeof LAYERS)[number]>('operational');
@@ -35,11 +36,9 @@ export function ScheduleForm({ gates, playlists, onDone, onFailed }: Props) {
   const [weekdays, setWeekdays] = useState<number[]>([]);
   const [windows, setWindows] = useState('');
   const [zones, setZones] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
   const gate = gates.find((candidate) => candidate.id === owner);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = async () => {
     const parsed = windows
       .split(',')
       .map((part) => part.trim())
@@ -63,131 +62,86 @@ export function ScheduleForm({ gates, playlists, onDone, onFailed }: Props) {
         devices: [],
       },
     };
-    setBusy(true);
-    try {
-      const work = await createWork(api, 'schedule', { gateId: owner, name, spec });
-      setName('');
-      onDone(t('content.created', { name: work.name }));
-    } catch (error) {
-      onFailed(error);
-    } finally {
-      setBusy(false);
-    }
+    await work.create(spec);
   };
 
-  const toggleDay = (day: number) =>
-    setWeekdays((current) =>
-      current.includes(day) ? current.filter((d) => d !== day) : [...current, day].sort(),
-    );
+  const toggleDay = (day: number) => setWeekdays((current) => toggled(current, day).sort());
 
   return (
-    <section className="card card-wide" aria-labelledby="content-add-schedule-title">
-      <h2 id="content-add-schedule-title">{t('content.addSchedule')}</h2>
-      <form className="form" onSubmit={(event) => void submit(event)} data-form="schedule">
-        <div className="form form-row">
-          <OwnerSelect value={owner} onValue={setOwner} gates={gates} />
-          <Field
-            label={t('content.name')}
-            name="name"
-            value={name}
-            onValue={setName}
+    <NewWorkForm
+      work={work}
+      title={t('content.addSchedule')}
+      gates={gates}
+      onSubmit={submit}
+      row={
+        <>
+          <SelectField
+            label={t('content.playlist')}
+            name="playlist"
+            value={playlistId}
+            onValue={setPlaylistId}
             required
-            maxLength={120}
+            empty={t('content.pickPlaylist')}
+            options={optionsOf(usableBy(owner, playlists))}
           />
-          <label className="field">
-            <span>{t('content.playlist')}</span>
-            <select
-              name="playlist"
-              value={playlistId}
-              onChange={(event) => setPlaylistId(event.target.value)}
-              required
-            >
-              <option value="">{t('content.pickPlaylist')}</option>
-              {usableBy(owner, playlists).map((playlist) => (
-                <option key={playlist.id} value={playlist.id}>
-                  {playlist.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('content.zone')}</span>
-            <select name="zone" value={zone} onChange={(event) => setZone(event.target.value as typeof zone)}>
-              {ZONES.map((option) => (
-                <option key={option} value={option}>
-                  {t(`content.zone.${option}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('content.layer')}</span>
-            <select
-              name="layer"
-              value={layer}
-              onChange={(event) => setLayer(event.target.value as typeof layer)}
-            >
-              {LAYERS.map((option) => (
-                <option key={option} value={option}>
-                  {t(`content.layer.${option}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <div className="form form-row">
-          <Field
-            label={t('content.dateFrom')}
-            name="dateFrom"
-            type="date"
-            value={dateFrom}
-            onValue={setDateFrom}
+          <SelectField
+            label={t('content.zone')}
+            name="zone"
+            value={zone}
+            onValue={(value) => setZone(value as typeof zone)}
+            options={ZONES.map((option) => ({ value: option, label: t(`content.zone.${option}`) }))}
           />
-          <Field label={t('content.dateTo')} name="dateTo" type="date" value={dateTo} onValue={setDateTo} />
-          <Field
-            label={t('content.windows')}
-            name="windows"
-            placeholder="06:00-09:00, 22:00-06:00"
-            value={windows}
-            onValue={setWindows}
+          <SelectField
+            label={t('content.layer')}
+            name="layer"
+            value={layer}
+            onValue={(value) => setLayer(value as typeof layer)}
+            options={LAYERS.map((option) => ({ value: option, label: t(`content.layer.${option}`) }))}
           />
-        </div>
+        </>
+      }
+    >
+      <div className="form form-row">
+        <Field
+          label={t('content.dateFrom')}
+          name="dateFrom"
+          type="date"
+          value={dateFrom}
+          onValue={setDateFrom}
+        />
+        <Field label={t('content.dateTo')} name="dateTo" type="date" value={dateTo} onValue={setDateTo} />
+        <Field
+          label={t('content.windows')}
+          name="windows"
+          placeholder="06:00-09:00, 22:00-06:00"
+          value={windows}
+          onValue={setWindows}
+        />
+      </div>
+      <fieldset className="content-choices content-inline">
+        <legend>{t('content.weekdays')}</legend>
+        {WEEKDAYS.map((day) => (
+          <label key={day} className="content-choice">
+            <input type="checkbox" checked={weekdays.includes(day)} onChange={() => toggleDay(day)} />
+            {t(`content.weekday.${day}`)}
+          </label>
+        ))}
+      </fieldset>
+      {gate && gate.zones.length > 0 && (
         <fieldset className="content-choices content-inline">
-          <legend>{t('content.weekdays')}</legend>
-          {WEEKDAYS.map((day) => (
-            <label key={day} className="content-choice">
-              <input type="checkbox" checked={weekdays.includes(day)} onChange={() => toggleDay(day)} />
-              {t(`content.weekday.${day}`)}
+          <legend>{t('content.targetZones')}</legend>
+          {gate.zones.map((candidate) => (
+            <label key={candidate.id} className="content-choice">
+              <input
+                type="checkbox"
+                checked={zones.includes(candidate.id)}
+                onChange={() => setZones((current) => toggled(current, candidate.id))}
+              />
+              {candidate.name}
             </label>
           ))}
         </fieldset>
-        {gate && gate.zones.length > 0 && (
-          <fieldset className="content-choices content-inline">
-            <legend>{t('content.targetZones')}</legend>
-            {gate.zones.map((candidate) => (
-              <label key={candidate.id} className="content-choice">
-                <input
-                  type="checkbox"
-                  checked={zones.includes(candidate.id)}
-                  onChange={() =>
-                    setZones((current) =>
-                      current.includes(candidate.id)
-                        ? current.filter((id) => id !== candidate.id)
-                        : [...current, candidate.id],
-                    )
-                  }
-                />
-                {candidate.name}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <div className="form-buttons">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('content.saveDraft')}
-          </button>
-        </div>
-      </form>
-    </section>
+      )}
+    </NewWorkForm>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { removeWork, stepWork, type WorkStep, type WorkType, type WorkView } from '../api/content-api.js';
 import type { Gate } from '../api/types.js';
 import { useMe, useSession } from '../app/session.js';
+import { useBusyAction } from '../hooks/use-busy-action.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/translate.js';
 import { allows } from '../model/permissions.js';
@@ -57,7 +58,7 @@ function WorkRow({ work, gates, onDone, onFailed }: { work: WorkView } & Omit<Pr
   const { t } = useI18n();
   const { api } = useSession();
   const me = useMe();
-  const [busy, setBusy] = useState(false);
+  const [busy, runBusy] = useBusyAction(onFailed);
   const [editing, setEditing] = useState(false);
   const can = (permission: 'content.write' | 'content.publish') => allows(me, permission, work.gateId);
   // Texts and web addresses are edited here; other work with `gatecast … edit`.
@@ -71,17 +72,11 @@ function WorkRow({ work, gates, onDone, onFailed }: { work: WorkView } & Omit<Pr
   if (can('content.publish') && work.state === 'approved') steps.push('publish');
   if (can('content.publish') && work.state === 'published') steps.push('unpublish');
 
-  const run = async (action: () => Promise<unknown>, text: string) => {
-    setBusy(true);
-    try {
+  const run = (action: () => Promise<unknown>, text: string) =>
+    runBusy(async () => {
       await action();
       onDone(text);
-    } catch (error) {
-      onFailed(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <tr data-work-id={work.id} data-state={work.state}>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { formatBytes as formatSize } from '../../../src/library/format-bytes.js';
 import { deleteMedia, listMedia, startUpload, type MediaView } from '../api/library-api.js';
 import { useMe, useSession } from '../app/session.js';
 import { Notice } from '../components/notice.js';
@@ -12,17 +13,6 @@ type UploadState =
   | { phase: 'sending'; sent: number; total: number; reconnecting: boolean }
   | { phase: 'done'; name: string }
   | { phase: 'refused'; reason: string };
-
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** The fleet-wide media library: upload (resumable), list with thumbnails and probe facts, delete. */
 export function LibraryPage() {

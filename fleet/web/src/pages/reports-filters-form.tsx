@@ -2,7 +2,9 @@ import type { FormEvent } from 'react';
 import { PLAY_DIMENSIONS, type PlayDimension, type PlaysFilters } from '../api/reports-api.js';
 import type { Gate } from '../api/types.js';
 import { Field } from '../components/field.js';
+import { optionsOf, SelectField } from '../components/select-field.js';
 import { useI18n } from '../i18n/i18n.js';
+import { toggled } from '../model/toggled.js';
 import './reports.css';
 
 interface Props {
@@ -18,11 +20,7 @@ export function ReportsFiltersForm({ draft, gates, onChange, onApply }: Props) {
   const set = <K extends keyof PlaysFilters>(key: K, value: PlaysFilters[K]) =>
     onChange({ ...draft, [key]: value });
   const zones = gates.find((gate) => gate.id === draft.gate)?.zones ?? [];
-  const toggle = (dimension: PlayDimension) =>
-    set(
-      'by',
-      draft.by.includes(dimension) ? draft.by.filter((one) => one !== dimension) : [...draft.by, dimension],
-    );
+  const toggle = (dimension: PlayDimension) => set('by', toggled(draft.by, dimension));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onApply(draft);
@@ -46,37 +44,23 @@ export function ReportsFiltersForm({ draft, gates, onChange, onApply }: Props) {
           value={draft.to}
           onValue={(value) => set('to', value)}
         />
-        <label className="field">
-          <span>{t('reports.gate')}</span>
-          <select
-            name="gate"
-            value={draft.gate}
-            onChange={(event) => onChange({ ...draft, gate: event.target.value, zone: '' })}
-          >
-            <option value="">{t('common.any')}</option>
-            {gates.map((gate) => (
-              <option key={gate.id} value={gate.id}>
-                {gate.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('reports.zone')}</span>
-          <select
-            name="zone"
-            value={draft.zone}
-            disabled={zones.length === 0}
-            onChange={(event) => set('zone', event.target.value)}
-          >
-            <option value="">{t('common.any')}</option>
-            {zones.map((zone) => (
-              <option key={zone.id} value={zone.id}>
-                {zone.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t('reports.gate')}
+          name="gate"
+          value={draft.gate}
+          onValue={(gate) => onChange({ ...draft, gate, zone: '' })}
+          empty={t('common.any')}
+          options={optionsOf(gates)}
+        />
+        <SelectField
+          label={t('reports.zone')}
+          name="zone"
+          value={draft.zone}
+          disabled={zones.length === 0}
+          onValue={(value) => set('zone', value)}
+          empty={t('common.any')}
+          options={optionsOf(zones)}
+        />
         <Field
           label={t('reports.device')}
           name="device"

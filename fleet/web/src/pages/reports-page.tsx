@@ -3,6 +3,7 @@ import { fetchPlays, playsUrl, yearlyUrl, type PlaysFilters, type PlaysReport } 
 import { useFleetData } from '../app/fleet-data.js';
 import { useSession } from '../app/session.js';
 import { Notice } from '../components/notice.js';
+import { optionsOf, SelectField } from '../components/select-field.js';
 import { useDescribeError } from '../hooks/use-api-error.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ReportsFiltersForm } from './reports-filters-form.js';
@@ -85,20 +86,13 @@ export function ReportsPage() {
         <h2>{t('reports.yearly.title')}</h2>
         <p className="muted">{t('reports.yearly.intro')}</p>
         <div className="reports-yearly">
-          <label className="field">
-            <span>{t('reports.gate')}</span>
-            <select
-              name="yearly-gate"
-              value={chosenGate}
-              onChange={(event) => setYearGate(event.target.value)}
-            >
-              {gates.map((gate) => (
-                <option key={gate.id} value={gate.id}>
-                  {gate.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            label={t('reports.gate')}
+            name="yearly-gate"
+            value={chosenGate}
+            onValue={setYearGate}
+            options={optionsOf(gates)}
+          />
           <label className="field">
             <span>{t('reports.yearly.year')}</span>
             <input
