@@ -75,7 +75,8 @@ export class RecordingScreen implements Screen {
 
 export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), `gatecast-${prefix}-`));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+  // Retries: a Chromium helper process may still be writing to its profile as the test ends.
+  return { path, remove: () => rm(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }) };
 }
 
 /** Polls until `check` passes; for state that has no message to wait on. */
