@@ -14,8 +14,9 @@ export default tseslint.config(
     },
   },
   {
-    // The player page: plain browser modules, no build step.
-    files: ['device/player-ui/**/*.js'],
+    // Pages that run in a browser as plain modules, no build step: the player, the lookup kiosk,
+    // the counter tablet.
+    files: ['device/player-ui/**/*.js', 'device/kiosk-ui/**/*.js', 'fleet/src/counters/tablet/**/*.js'],
     languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
   {

@@ -42,6 +42,7 @@ const HEIGHT = 720;
 const PICTURE = readFileSync(join(root, 'fleet/demo-media/hai-phong-port.png'));
 const PICTURE_SHA = createHash('sha256').update(PICTURE).digest('hex');
 const UI_DIR = join(root, 'device/player-ui');
+const KIOSK_UI_DIR = join(root, 'device/kiosk-ui');
 /** Bare Chromium has no agent to report to: this stands in for the exposed function, by fetch. */
 const BARE_REPORT_SHIM =
   "window.gatecastReport = (event) => fetch('/report', { method: 'POST', body: JSON.stringify(event) });";
@@ -154,6 +155,12 @@ function serveBare(req, res, plan, reports) {
   if (ui) {
     const type = ui[2] === 'js' ? 'text/javascript' : 'text/css';
     return void res.writeHead(200, { 'content-type': type }).end(readFileSync(join(UI_DIR, ui[1])));
+  }
+  // The page loads the lookup kiosk's script and style too (idle on a signage screen), as from the agent.
+  const kiosk = /^\/kiosk\/([a-z0-9-]+\.(js|css))$/.exec(path);
+  if (kiosk?.[1]) {
+    const type = kiosk[2] === 'js' ? 'text/javascript' : 'text/css';
+    return void res.writeHead(200, { 'content-type': type }).end(readFileSync(join(KIOSK_UI_DIR, kiosk[1])));
   }
   res.writeHead(404).end();
 }

@@ -14,6 +14,8 @@ const httpPort = Number(process.env.PORT ?? 8080);
 const baseUrl = `http://127.0.0.1:${httpPort}`;
 const logDir = join(dataDir, 'logs');
 const children = [];
+/** The demo content (welcome loop, sample information tree) is on unless GATECAST_DEMO_CONTENT=0. */
+const demoContent = process.env.GATECAST_DEMO_CONTENT ?? '1';
 /** What each child said on stderr, to repeat the first admin's one-time password at the end. */
 const output = {};
 
@@ -68,6 +70,19 @@ async function seedGates() {
   }
 }
 
+/**
+ * The starter information tree (sample text for the city to replace, docs/adr/0020) at each
+ * demo gate that has no tree yet; a gate that has one answers 409 and keeps it.
+ */
+async function seedInformation() {
+  for (const gate of DEMO_GATES) {
+    const seeded = await api('POST', '/api/v1/info/seed-sample', { gateId: gate.id });
+    if (seeded.status !== 201 && seeded.status !== 409) {
+      throw new Error(`information tree at ${gate.id}: ${JSON.stringify(seeded.body)}`);
+    }
+  }
+}
+
 /** Enrols a demo screen unless it already is; returns its config file path. */
 async function enrolScreen(screen) {
   const dir = join(dataDir, 'demo', screen.id);
@@ -111,11 +126,10 @@ async function main() {
   process.on('SIGINT', stopAll);
   process.on('SIGTERM', stopAll);
   // The demo's screens play the demo welcome loop (docs/adr/0014-demo-content.md); GATECAST_DEMO_CONTENT=0 turns it off.
-  start('fleet', ['fleet/dist/cli/main.js', 'serve'], {
-    GATECAST_DEMO_CONTENT: process.env.GATECAST_DEMO_CONTENT ?? '1',
-  });
+  start('fleet', ['fleet/dist/cli/main.js', 'serve'], { GATECAST_DEMO_CONTENT: demoContent });
   await waitFor('the fleet manager', async () => (await fetch(`${baseUrl}/healthz`)).ok);
   await seedGates();
+  if (demoContent !== '0') await seedInformation();
   for (const screen of DEMO_SCREENS) {
     start(`agent-${screen.id}`, ['device/dist/main.js', '--config', await enrolScreen(screen)]);
   }

@@ -1,3 +1,4 @@
+import { showTravellerQr } from './qr.js';
 import { ZonePlayer } from './zone.js';
 
 const ZONES = ['main', 'side', 'ticker'];
@@ -25,6 +26,9 @@ const announcement = new ZonePlayer(announcementEl, 'main', {
   report: (event) => report({ ...event, announcement: true }),
 });
 let planId = null;
+let lastPlan = null;
+/** The kiosk app or a counter page covers the zones: they stop, so nothing unseen counts as played. */
+let covered = false;
 let announcing = false;
 
 /** Applies a plan; the same plan again changes nothing on screen. */
@@ -43,8 +47,12 @@ function applyPlan(plan) {
   } else announcement.clear();
   for (const zone of ZONES) {
     const planned = plan.zones.find((entry) => entry.zone === zone && entry !== top);
-    players.get(zone).setItems(planned?.items ?? [], context);
+    if (!covered) players.get(zone).setItems(planned?.items ?? [], context);
   }
+  lastPlan = plan;
+  // The kiosk and counter layer (device/kiosk-ui) follows the same plan.
+  window.dispatchEvent(new CustomEvent('gatecast:plan', { detail: plan }));
+  showTravellerQr(plan, screenEl);
   report({ type: 'plan', planId: plan.id });
 }
 
@@ -88,6 +96,17 @@ window.addEventListener('unhandledrejection', (event) => {
 });
 window.alert = window.confirm = window.prompt = () => undefined;
 
-window.gatecastPlayer = { reloadPlan: loadPlan, state, identify };
+/** Stops or restarts the zones under the kiosk layer (device/kiosk-ui); announcements go on. */
+function cover(on) {
+  if (on === covered) return;
+  covered = on;
+  if (on) for (const player of players.values()) player.clear();
+  else if (lastPlan) {
+    planId = null;
+    applyPlan(lastPlan);
+  }
+}
+
+window.gatecastPlayer = { reloadPlan: loadPlan, state, identify, plan: () => lastPlan, cover };
 setInterval(() => void loadPlan(), PLAN_POLL_MS);
 void loadPlan();

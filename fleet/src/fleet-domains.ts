@@ -3,14 +3,17 @@ import { createAnnouncements, type Announcements } from './announcements/announc
 import type { Broker } from './broker/broker.js';
 import { ContentRepo } from './content/content-repo.js';
 import { ContentService } from './content/content-service.js';
+import { CountersService } from './counters/counters-service.js';
 import type { DemoContentSource } from './desired/demo-content.js';
 import { DesiredService } from './desired/desired-service.js';
 import type { DevicesRepo } from './devices/devices-repo.js';
 import type { GatesRepo } from './gates/gates-repo.js';
 import { LibraryService } from './library/library-service.js';
 import { isUrlAllowed } from './library/url-allow-list.js';
+import { createInfo, type InfoService } from './info/info-domain.js';
 import { ReportsService } from './reports/reports-service.js';
 import type { Database } from './store/database.js';
+import { travellerExtras } from './traveller/traveller-extras.js';
 
 /** The content side of the fleet: what screens show, who approved it, and what they showed. */
 export interface FleetDomains {
@@ -19,6 +22,10 @@ export interface FleetDomains {
   announcements: Announcements;
   desired: DesiredService;
   reports: ReportsService;
+  /** The information tree, its bundles per gate, and screen profiles. */
+  info: InfoService;
+  /** Counter screens: pairing codes, paired tablets and the pages they push. */
+  counters: CountersService;
   /** Recomposes the screens of one gate (its web allow-list changed). */
   refreshGate(gateId: string): Promise<void>;
   stop(): void;
@@ -52,8 +59,28 @@ export async function createFleetDomains(deps: {
     refresh: (deviceIds) => desired.refreshMany(deviceIds),
     log,
   });
-  library.setUsedBy((sha256) => content.usedBy(sha256));
+  // A file is in use while a content item or an information page shows it (info is created below).
+  library.setUsedBy((sha256) => [...content.usedBy(sha256), ...info.usedBy(sha256)]);
   const announcements = createAnnouncements({ db, gates, devices, log, desired: () => desired });
+  const info = createInfo({
+    db,
+    gates,
+    devices,
+    media: library,
+    dataDir: deps.dataDir,
+    mediaBaseUrl: deps.mediaBaseUrl,
+    refresh: (deviceIds) => desired.refreshMany(deviceIds),
+    log,
+  });
+  const counters: CountersService = new CountersService({
+    db,
+    gates,
+    devices,
+    info,
+    refresh: (deviceIds): Promise<void> => desired.refreshMany(deviceIds),
+    log,
+  });
+  counters.start();
   const desired = new DesiredService({
     db,
     gates,
@@ -65,6 +92,11 @@ export async function createFleetDomains(deps: {
     mediaBaseUrl: deps.mediaBaseUrl,
     allowWeb: (url, gate) => isUrlAllowed(url, gates.webAllowList(gate.id)),
     announcements: announcements.source,
+    extras: [
+      (device, gate) => info.extrasFor(device, gate),
+      (device, gate, now) => counters.extrasFor(device, gate, now),
+      travellerExtras(deps.mediaBaseUrl),
+    ],
   });
   return {
     library,
@@ -72,6 +104,8 @@ export async function createFleetDomains(deps: {
     announcements,
     desired,
     reports: new ReportsService(db, gates),
+    info,
+    counters,
     refreshGate: (gateId) =>
       desired.refreshMany(
         devices
@@ -79,6 +113,9 @@ export async function createFleetDomains(deps: {
           .filter((device) => device.gateId === gateId)
           .map((device) => device.id),
       ),
-    stop: () => library.stop(),
+    stop: () => {
+      library.stop();
+      counters.stop();
+    },
   };
 }

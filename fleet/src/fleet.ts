@@ -135,10 +135,13 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     library: domains.library,
     webAllowList: store.gates,
     afterWebAllowListChange: (gateId) => domains.refreshGate(gateId),
-    media: mediaSources(domains.library, media),
+    media: mediaSources(domains.library, media, domains.info),
     content: domains.content,
     announcements: domains.announcements,
     reports: domains.reports,
+    info: domains.info,
+    counters: domains.counters,
+    traveller: { bundles: domains.info },
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>

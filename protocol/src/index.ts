@@ -3,6 +3,7 @@ export * from './common.js';
 export * from './content.js';
 export * from './device-id.js';
 export * from './error-codes.js';
+export * from './info.js';
 export * from './messages.js';
 export * from './parse.js';
 export * from './protocol-doc.js';

@@ -8,6 +8,7 @@ import {
   timeZoneSchema,
 } from './common.js';
 import { contentItemSchema } from './content.js';
+import { counterPageSchema, infoTreeRefSchema } from './info.js';
 import { ZONES, layoutSchema, scheduleEntrySchema } from './schedule.js';
 import { deviceIdSchema, slugSchema } from './device-id.js';
 import { ERROR_CODE_NAMES } from './error-codes.js';
@@ -27,6 +28,10 @@ export const statusSchema = z.object({
   agentVersion: versionStringSchema.optional(),
 });
 
+/** What a screen is for (desired `device.profile`). */
+export const DEVICE_PROFILES = ['signage', 'lookup', 'counter'] as const;
+export type DeviceProfile = (typeof DEVICE_PROFILES)[number];
+
 /** `desired`: retained; the whole target state of one screen, replaced as a unit. */
 export const desiredSchema = z.object({
   version: z.number().int().positive(),
@@ -37,6 +42,12 @@ export const desiredSchema = z.object({
     gateId: slugSchema,
     zoneId: slugSchema,
     tags: z.array(tagSchema).max(32).default([]),
+    /**
+     * What the screen is for: `signage` plays the schedule; `lookup` is a touch kiosk over the
+     * gate's information tree (the schedule is its attract loop); `counter` shows what the
+     * counter's staff push from their tablet, and the schedule otherwise.
+     */
+    profile: z.enum(DEVICE_PROFILES).default('signage'),
   }),
   display: z.object({
     timeZone: timeZoneSchema,
@@ -44,6 +55,13 @@ export const desiredSchema = z.object({
     languages: z.array(languageTagSchema).min(1).max(16),
     /** Multilingual items cycle through `languages`, this long each. */
     languageRotationSec: z.number().int().min(2).max(600).default(8),
+    /** The gate's traveller web page; screens show it as a QR code with the language shown (`?lang=`). */
+    travellerUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** A counter screen shows this code so its staff can pair their tablet with it. */
+    pairingCode: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
   }),
   content: z.object({
     /** Shown when nothing is scheduled, and whenever the clock cannot be trusted: never a blank screen. */
@@ -52,6 +70,10 @@ export const desiredSchema = z.object({
     defaultLoop: z.array(contentItemSchema).max(200).default([]),
     layout: layoutSchema.default({ kind: 'full', orientation: 'landscape', transition: 'fade' }),
     schedule: z.array(scheduleEntrySchema).max(1000).default([]),
+    /** The gate's published information tree (lookup and counter screens, QR pages). */
+    infoTree: infoTreeRefSchema.optional(),
+    /** On a counter screen: the page its staff pushed; shown over the schedule, under announcements. */
+    counterPage: counterPageSchema.optional(),
   }),
 });
 
@@ -135,6 +157,34 @@ export const eventSchema = z.discriminatedUnion('kind', [
     language: languageTagSchema.nullable().default(null),
     startedAt: isoTimeSchema,
     durationMs: z.number().int().nonnegative(),
+  }),
+  /**
+   * Anonymous use of a lookup kiosk over a period, counted on the screen: pages opened per
+   * language, and search terms that found nothing. No sessions, no personal data.
+   */
+  z.object({
+    ...eventBase,
+    kind: z.literal('kiosk-usage'),
+    periodStart: isoTimeSchema,
+    periodEnd: isoTimeSchema,
+    views: z
+      .array(
+        z.object({
+          nodeId: z.string().min(1).max(128),
+          language: languageTagSchema,
+          count: z.number().int().positive(),
+        }),
+      )
+      .max(2000),
+    failedSearches: z
+      .array(
+        z.object({
+          term: z.string().min(1).max(80),
+          language: languageTagSchema,
+          count: z.number().int().positive(),
+        }),
+      )
+      .max(500),
   }),
   /**
    * The render receipt of an announcement: sent once per announcement entry and screen when it

@@ -27,6 +27,8 @@ import { mediaNeeded } from './media-needs.js';
 import { ScheduleTimer } from './schedule-timer.js';
 import { SerialRunner } from './serial-runner.js';
 import type { ScreenState } from './screen-state.js';
+import { buildKioskPlan, earliest, nextCounterChange } from '../kiosk/kiosk-plan.js';
+import { KioskUsage } from '../kiosk/kiosk-usage.js';
 
 export interface ChromiumScreenOptions {
   player: AgentConfig['player'];
@@ -47,7 +49,12 @@ export interface ChromiumScreenOptions {
     SupervisorOptions,
     'heartbeatIntervalMs' | 'heartbeatTimeoutMs' | 'memorySampleMs' | 'memoryPolicy'
   >;
+  /** Lookup kiosk timings; tests shorten them. */
+  kiosk?: { idleMs?: number; usageFlushMs?: number };
 }
+
+/** Kiosk use is sent hourly: the report needs no finer grain, and fewer events mean less to link. */
+const USAGE_FLUSH_MS = 3_600_000;
 
 /** Before any real deployment; a clock earlier than this is certainly wrong. */
 const DEFAULT_BUILD_TIME = new Date('2026-01-01T00:00:00Z');
@@ -73,6 +80,10 @@ export class ChromiumScreen implements Screen, Indicator {
   private started = false;
   private readonly listeners: Array<(state: ScreenState) => void> = [];
   private readonly receipts: AnnouncementReceipts;
+  private readonly usage: KioskUsage;
+  private usageTimer: NodeJS.Timeout | null = null;
+  /** The kiosk app or a counter page is over the zones (the page says so). */
+  private covered = false;
 
   constructor(private readonly options: ChromiumScreenOptions) {
     this.log = options.log.child({ mod: 'player' });
@@ -92,6 +103,7 @@ export class ChromiumScreen implements Screen, Indicator {
       onDown: (cause, detail) => this.browserDown(cause, detail),
     });
     this.timer = new ScheduleTimer(() => this.refresh());
+    this.usage = new KioskUsage(options.clock.now());
     // Render receipts: the first showing of each announcement, with a hash of what was on screen.
     this.receipts = new AnnouncementReceipts({
       file: join(options.dataDir, 'announcements-shown.json'),
@@ -123,6 +135,10 @@ export class ChromiumScreen implements Screen, Indicator {
       throw error;
     });
     this.timer.start();
+    this.usageTimer = setInterval(
+      () => this.flushUsage(),
+      this.options.kiosk?.usageFlushMs ?? USAGE_FLUSH_MS,
+    );
     this.log.info({ origin: this.server.origin }, 'player page server started');
   }
 
@@ -130,6 +146,9 @@ export class ChromiumScreen implements Screen, Indicator {
     if (!this.started) return;
     this.started = false;
     this.timer.stop();
+    if (this.usageTimer) clearInterval(this.usageTimer);
+    this.usageTimer = null;
+    this.flushUsage();
     await this.supervisor.stop();
     await this.sync.close();
     await this.server.stop();
@@ -212,6 +231,9 @@ export class ChromiumScreen implements Screen, Indicator {
 
   /** A video or a ticker is on screen: the picture should change between captures. */
   motionExpected(): boolean {
+    // A kiosk page or a counter page stands still by nature; only an announcement is over it.
+    const announcing = this.plan?.zones.some((zone) => zone.layer === 'announcement') ?? false;
+    if (this.covered && !announcing) return false;
     return motionExpected(this.plan, this.tracker.state(null));
   }
 
@@ -239,12 +261,23 @@ export class ChromiumScreen implements Screen, Indicator {
     if (!desired) return;
     const clock = this.clockState();
     const schedule = evaluateSchedule(desired, clock);
-    const plan = buildPagePlan(desired, schedule, {
-      media: (sha256) => this.options.media.pathOf(sha256) !== null,
-      htmlPackage: (sha256) => this.packages.dirOf(sha256) !== null,
-      web: (url) => this.webOrigins().includes(new URL(url).origin),
-    });
-    this.timer.wakeAt(schedule.nextChangeAt, clock.now);
+    const cached = (sha256: string): boolean => this.options.media.pathOf(sha256) !== null;
+    const kiosk =
+      desired.device.profile === 'signage'
+        ? undefined
+        : buildKioskPlan(desired, { now: clock.now, cached, idleMs: this.options.kiosk?.idleMs });
+    const plan = buildPagePlan(
+      desired,
+      schedule,
+      {
+        media: cached,
+        htmlPackage: (sha256) => this.packages.dirOf(sha256) !== null,
+        web: (url) => this.webOrigins().includes(new URL(url).origin),
+      },
+      kiosk,
+    );
+    // A pushed counter page leaves at its `until` by itself, like a schedule entry ends.
+    this.timer.wakeAt(earliest(schedule.nextChangeAt, nextCounterChange(desired, clock.now)), clock.now);
     if (plan.id === this.planId) return;
     this.planId = plan.id;
     this.plan = plan;
@@ -291,6 +324,7 @@ export class ChromiumScreen implements Screen, Indicator {
   }
 
   private browserDown(cause: string, detail: string): void {
+    this.covered = false;
     this.tracker.browserDown(cause, detail);
     this.changed();
   }
@@ -299,6 +333,12 @@ export class ChromiumScreen implements Screen, Indicator {
     const parsed = parsePageReport(input);
     if (!parsed.ok) return this.log.warn({ reason: parsed.reason }, 'page report dropped');
     const report = parsed.report;
+    if (report.type === 'kiosk-view') return this.usage.view(report.nodeId, report.language);
+    if (report.type === 'kiosk-search-miss') return this.usage.failedSearch(report.term, report.language);
+    if (report.type === 'kiosk-cover') {
+      this.covered = report.covered;
+      return;
+    }
     if (report.type === 'error') {
       this.log.warn({ zone: report.zone, itemId: report.itemId, reason: report.message }, 'item failed');
     }
@@ -308,6 +348,12 @@ export class ChromiumScreen implements Screen, Indicator {
     if (outcome.proof) this.options.onEvent(outcome.proof);
     if (outcome.quiet) this.supervisor.quietMoment();
     if (outcome.changed) this.changed();
+  }
+
+  /** The kiosk counts since the last flush, as one anonymous event through the durable queue. */
+  private flushUsage(): void {
+    const body = this.usage.flush(this.options.clock.now());
+    if (body) this.options.onEvent(body);
   }
 
   private changed(): void {

@@ -24,7 +24,21 @@ export function mediaNeeded(
     if (plan.nextChangeAt === null || plan.nextChangeAt.getTime() > end) break;
     at = plan.nextChangeAt;
   }
-  return refsOf(items);
+  return [...refsOf(items), ...infoTreeRefs(desired)];
+}
+
+/**
+ * The gate's information bundle and every picture it names: a kiosk or counter screen shows any
+ * page at any time, offline, so all of it is needed now, never evicted while it is published.
+ */
+export function infoTreeRefs(desired: DesiredDocument): MediaRef[] {
+  const tree = desired.content.infoTree;
+  if (!tree) return [];
+  const refs = new Map<string, MediaRef>([
+    [tree.sha256, { sha256: tree.sha256, url: tree.url, sizeBytes: tree.sizeBytes }],
+  ]);
+  for (const image of tree.media) if (!refs.has(image.sha256)) refs.set(image.sha256, { ...image });
+  return [...refs.values()];
 }
 
 /** The html packages among the items, by sha256: they are unpacked before they can play. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ContentItem, DesiredDocument, Layer, Layout, Zone } from '@gatecast/protocol';
 import type { SchedulePlan } from '@gatecast/protocol/schedule';
+import type { KioskPlan } from '../kiosk/kiosk-plan.js';
 
 /** One item as the page plays it: media point at the local server, never at the network. */
 export interface PageItem {
@@ -28,6 +29,10 @@ export interface PagePlan {
   languages: string[];
   rotationSec: number;
   zones: PageZone[];
+  /** The gate's traveller page; the page draws its QR code in the language shown (qr.js). */
+  travellerUrl?: string;
+  /** Lookup and counter screens: the information bundle and what is shown over the schedule. */
+  kiosk?: KioskPlan;
 }
 
 /** Which local files exist: a media item whose file is not verified yet is skipped, not shown broken. */
@@ -47,6 +52,7 @@ export function buildPagePlan(
   desired: DesiredDocument,
   plan: SchedulePlan,
   available: Availability,
+  kiosk?: KioskPlan,
 ): PagePlan {
   const zones: PageZone[] = [];
   for (const [zone, zonePlan] of Object.entries(plan.zones) as Array<
@@ -65,6 +71,8 @@ export function buildPagePlan(
     languages: desired.display.languages,
     rotationSec: desired.display.languageRotationSec,
     zones,
+    ...(desired.display.travellerUrl ? { travellerUrl: desired.display.travellerUrl } : {}),
+    ...(kiosk ? { kiosk } : {}),
   };
   const id = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
   return { id, ...body };

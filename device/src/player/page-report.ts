@@ -34,7 +34,32 @@ const itemError = z.object({
 
 const planApplied = z.object({ type: z.literal('plan'), planId: z.string().max(64) });
 
-export const pageReportSchema = z.discriminatedUnion('type', [itemStart, itemEnd, itemError, planApplied]);
+/** A lookup kiosk opened a page of the information tree (counted, anonymously). */
+const kioskView = z.object({
+  type: z.literal('kiosk-view'),
+  nodeId: z.string().min(1).max(128),
+  language: languageTagSchema,
+});
+
+/** A lookup kiosk search that found nothing; the term is normalised by the agent. */
+const kioskSearchMiss = z.object({
+  type: z.literal('kiosk-search-miss'),
+  term: z.string().min(1).max(400),
+  language: languageTagSchema,
+});
+
+/** The kiosk app or a counter page covers the schedule's zones (they are stopped meanwhile). */
+const kioskCover = z.object({ type: z.literal('kiosk-cover'), covered: z.boolean() });
+
+export const pageReportSchema = z.discriminatedUnion('type', [
+  itemStart,
+  itemEnd,
+  itemError,
+  planApplied,
+  kioskView,
+  kioskSearchMiss,
+  kioskCover,
+]);
 export type PageReport = z.infer<typeof pageReportSchema>;
 
 /** Pure: the report, or the reason it is dropped. */

@@ -57,6 +57,8 @@ export class PlayTracker {
       return { ...none, changed: true };
     }
     if (report.type === 'start') return this.started(report);
+    // The kiosk's own reports (views, searches, cover) are the agent's to count, not plays.
+    if (report.type !== 'end') return none;
     if (report.announcement && this.announcementItem === report.itemId) this.announcementItem = null;
     if (report.itemId === PLACEHOLDER_ID) return none;
     const { itemId, zone, language, startedAt, durationMs } = report;

@@ -8,9 +8,12 @@ import type { Logger } from 'pino';
 import { parseRange } from './http-range.js';
 import { safeEntryPath } from './package-paths.js';
 import type { PagePlan } from './page-plan.js';
+import { qrLanguageOf, qrLinkOf, sendLinkQr, sendTravellerQr, TravellerQrCodes } from './qr-code.js';
 
 /** device/player-ui, from src/player and dist/player alike. */
 export const PLAYER_UI_DIR = fileURLToPath(new URL('../../player-ui/', import.meta.url));
+/** device/kiosk-ui: the lookup kiosk's touch app and the page renderer counter screens share. */
+export const KIOSK_UI_DIR = fileURLToPath(new URL('../../kiosk-ui/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -44,6 +47,7 @@ export interface PlayerServerOptions {
   packageDir(sha256: string): string | null;
   log: Logger;
   uiDir?: string;
+  kioskDir?: string;
 }
 
 /** The player page, its plan and the cached files, on 127.0.0.1 only: nothing needs the network. */
@@ -52,10 +56,13 @@ export class PlayerServer {
   private plan: PagePlan | null = null;
   private readonly log: Logger;
   private readonly uiDir: string;
+  private readonly kioskDir: string;
+  private readonly qrCodes = new TravellerQrCodes();
 
   constructor(private readonly options: PlayerServerOptions) {
     this.log = options.log.child({ mod: 'player-server' });
     this.uiDir = options.uiDir ?? PLAYER_UI_DIR;
+    this.kioskDir = options.kioskDir ?? KIOSK_UI_DIR;
   }
 
   get origin(): string {
@@ -103,6 +110,12 @@ export class PlayerServer {
     if (path === '/plan') return this.sendPlan(response);
     const ui = /^\/ui\/([a-z0-9-]+\.(?:js|css))$/.exec(path);
     if (ui?.[1]) return this.sendUi(response, ui[1]);
+    const kiosk = /^\/kiosk\/([a-z0-9-]+\.(?:js|css))$/.exec(path);
+    if (kiosk?.[1]) return this.sendUi(response, kiosk[1], this.kioskDir);
+    const qrLink = qrLinkOf(path, new URL(request.url ?? '/', 'http://localhost').search);
+    if (qrLink) return sendLinkQr(response, qrLink);
+    const qrLanguage = qrLanguageOf(path);
+    if (qrLanguage) return sendTravellerQr(response, this.qrCodes, this.plan, qrLanguage);
     const media = /^\/media\/([a-f0-9]{64})$/.exec(path);
     if (media?.[1]) return this.sendMedia(request, response, media[1]);
     const pkg = /^\/packages\/([a-f0-9]{64})\/(.+)$/.exec(path);
@@ -110,8 +123,8 @@ export class PlayerServer {
     send(response, 404, 'not found');
   }
 
-  private async sendUi(response: ServerResponse, name: string): Promise<void> {
-    const body = await readFile(join(this.uiDir, name)).catch(() => null);
+  private async sendUi(response: ServerResponse, name: string, dir = this.uiDir): Promise<void> {
+    const body = await readFile(join(dir, name)).catch(() => null);
     if (body === null) return send(response, 404, 'not found');
     if (name.endsWith('.html')) response.setHeader('content-security-policy', this.pageCsp());
     response.writeHead(200, {

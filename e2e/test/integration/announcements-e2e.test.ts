@@ -238,4 +238,39 @@ describe.skipIf(!chromiumOrSkip())('urgent announcement on real screens', () => 
     const ledger = JSON.parse(readFileSync(join(work.path, SCREENS[0]!, 'announcements-shown.json'), 'utf8'));
     expect(ledger).toEqual([entryId]);
   }, 180_000);
+
+  it('expired, it leaves every screen by itself', async () => {
+    // The template is published by the test above; this one lives for a few seconds only.
+    const expiresAt = new Date(Date.now() + 15_000).toISOString();
+    const fired = await api(adminToken, 'POST', '/api/v1/announcements/fire', {
+      template: 'typhoon-warning',
+      targets: { gates: [GATE] },
+      expiresAt,
+    });
+    expect(fired.status, JSON.stringify(fired.body)).toBe(201);
+    const entryId = `ann-${fired.body.id as string}`;
+    for (const screen of screens) {
+      await waitFor(
+        `${screen.id} showing ${entryId}`,
+        async () => (await reportedItem(screen.id)) === entryId,
+        15_000,
+      );
+    }
+    // Nobody cancels it: at its expiry each screen goes back to its loop.
+    for (const screen of screens) {
+      await waitFor(
+        `${screen.id} back to its loop after the expiry`,
+        async () => {
+          const item = await reportedItem(screen.id);
+          return item !== null && item !== entryId;
+        },
+        40_000,
+      );
+      expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt));
+      const plan = await pagePlan(screen);
+      expect(plan.zones.some((zone) => zone.layer === 'announcement')).toBe(false);
+    }
+    const listed = await api(adminToken, 'GET', `/api/v1/announcements/${fired.body.id as string}`);
+    expect(listed.body).toMatchObject({ state: 'expired' });
+  }, 90_000);
 });

@@ -14,6 +14,10 @@ import { registerLoginCommands } from './commands/login.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerInfoCommands } from './commands/info.js';
+import { registerDeviceProfileCommand } from './commands/device-profile.js';
+import { registerCounterCommands } from './commands/counters.js';
+import { registerKioskReportCommand, registerTravellerCommands } from './commands/traveller.js';
 import { CliError, type CliIo } from './io.js';
 
 export const CLI_VERSION = '0.1.0';
@@ -41,6 +45,11 @@ export function buildProgram(io: CliIo): Command {
   registerPreviewCommand(program, io);
   registerAnnounceCommands(program, io);
   registerReportCommands(program, io);
+  registerInfoCommands(program, io);
+  registerDeviceProfileCommand(program, io);
+  registerCounterCommands(program, io);
+  registerTravellerCommands(program, io);
+  registerKioskReportCommand(program, io);
   return program;
 }
 

@@ -1,4 +1,10 @@
-import type { DesiredDocument, ScheduleEntry } from '@gatecast/protocol';
+import type {
+  CounterPage,
+  DesiredDocument,
+  DeviceProfile,
+  InfoTreeRef,
+  ScheduleEntry,
+} from '@gatecast/protocol';
 import type { DeviceRecord } from '../devices/devices-repo.js';
 import type { Gate } from '../gates/gates-repo.js';
 import type { MediaCatalog } from '../library/media-catalog.js';
@@ -9,6 +15,19 @@ import { welcomeText } from './welcome-text.js';
 export const WELCOME_ITEM_ID = 'welcome';
 
 const NO_MEDIA: MediaCatalog = { get: () => undefined };
+
+/**
+ * What the other domains add to one screen's document: its profile (information), its gate's
+ * information tree, the traveller page its QR codes link to, and a counter's pairing code and
+ * pushed page. Each domain provides its part (DesiredServiceDeps.extras); later ones win.
+ */
+export interface ScreenExtras {
+  profile?: DeviceProfile;
+  infoTree?: InfoTreeRef;
+  travellerUrl?: string;
+  pairingCode?: string;
+  counterPage?: CounterPage;
+}
 
 /**
  * The whole target state of one screen, from its record, its gate, the published content that
@@ -31,6 +50,8 @@ export function composeDesired(input: {
   mediaBaseUrl?: string | null;
   /** The gate's web allow-list as a check; everything when left out (checked when the item was written). */
   allowWeb?: (url: string) => boolean;
+  /** Profile, information tree, traveller page, counter pairing and page (see ScreenExtras). */
+  extras?: ScreenExtras;
 }): DesiredDocument {
   const { device, gate } = input;
   const languages = [...gate.languages];
@@ -43,12 +64,26 @@ export function composeDesired(input: {
     allowWeb: input.allowWeb ?? (() => true),
   });
   const layout = layoutFor(device, input.content?.layouts ?? []);
+  const extras = input.extras ?? {};
   return {
     version: input.version,
     deviceId: device.id,
     issuedAt: input.issuedAt,
-    device: { name: device.name, gateId: device.gateId, zoneId: device.zoneId, tags: [...device.tags] },
-    display: { timeZone: gate.timeZone, locale: languages[0] ?? 'vi', languages, languageRotationSec: 8 },
+    device: {
+      name: device.name,
+      gateId: device.gateId,
+      zoneId: device.zoneId,
+      tags: [...device.tags],
+      profile: extras.profile ?? 'signage',
+    },
+    display: {
+      timeZone: gate.timeZone,
+      locale: languages[0] ?? 'vi',
+      languages,
+      languageRotationSec: 8,
+      ...(extras.travellerUrl ? { travellerUrl: extras.travellerUrl } : {}),
+      ...(extras.pairingCode ? { pairingCode: extras.pairingCode } : {}),
+    },
     content: {
       defaultItem: {
         kind: 'text',
@@ -62,6 +97,8 @@ export function composeDesired(input: {
       // A layout an operator set wins over the demo's ticker layout.
       layout: layout ?? demo.layout ?? { kind: 'full', orientation: 'landscape', transition: 'fade' },
       schedule: [...(input.announcements ?? []), ...scheduled, ...(demo.schedule ?? [])],
+      ...(extras.infoTree ? { infoTree: extras.infoTree } : {}),
+      ...(extras.counterPage ? { counterPage: extras.counterPage } : {}),
     },
   };
 }

@@ -8,7 +8,7 @@ import type { MediaCatalog } from '../library/media-catalog.js';
 import type { Database } from '../store/database.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import type { ContentSnapshot } from './compose-content.js';
-import { composeDesired } from './compose-desired.js';
+import { composeDesired, type ScreenExtras } from './compose-desired.js';
 import { StoredContentSource, type ContentSource } from './content-source.js';
 import type { DemoContentSource } from './demo-content.js';
 import { sameContent } from './same-content.js';
@@ -32,6 +32,8 @@ export interface DesiredServiceDeps {
   mediaBaseUrl?: () => string | undefined;
   /** The gate's web allow-list as a check at compose time; everything passes without it. */
   allowWeb?: (url: string, gate: Gate) => boolean;
+  /** What other domains add to each screen's document (profile, information tree, counters). */
+  extras?: ReadonlyArray<(device: DeviceRecord, gate: Gate, now: Date) => ScreenExtras>;
 }
 
 /** Documents handed to the broker at once; bounded so a 10k refresh does not queue 10k writes. */
@@ -212,6 +214,10 @@ export class DesiredService {
       ...(media ? { media } : {}),
       mediaBaseUrl: round.mediaBaseUrl,
       ...(allowWeb ? { allowWeb: (url: string) => allowWeb(url, gate) } : {}),
+      extras: Object.assign(
+        {},
+        ...(this.deps.extras ?? []).map((provide) => provide(device, gate, this.now())),
+      ) as ScreenExtras,
     });
   }
 

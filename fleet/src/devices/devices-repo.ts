@@ -4,6 +4,7 @@ import {
   describeZodError,
   slugSchema,
   telemetrySchema,
+  type DeviceProfile,
   type ReportedState,
   type TelemetrySample,
 } from '@gatecast/protocol';
@@ -137,6 +138,16 @@ export class DevicesRepo {
     return samples;
   }
 
+  /** What the screen is for (the column of migration step 8); signage for an unknown device. */
+  profileOf(id: string): DeviceProfile {
+    return this.stmts.profile.get(id) ?? 'signage';
+  }
+
+  /** False when the device is not in the store. */
+  setProfile(id: string, profile: DeviceProfile): boolean {
+    return this.stmts.setProfile.run(profile, id).changes > 0;
+  }
+
   /** Retention: deletes history rows received before `before`. Returns how many. */
   pruneTelemetry(before: string): number {
     return this.stmts.prune.run(normaliseTime(before)).changes;
@@ -200,5 +211,7 @@ function prepare(db: Database) {
          AND (@since IS NULL OR received_at >= @since) ORDER BY received_at DESC, id DESC LIMIT @limit`,
     ),
     prune: db.prepare<[string | null]>('DELETE FROM telemetry WHERE received_at < ?'),
+    profile: db.prepare<[string], DeviceProfile>('SELECT profile FROM devices WHERE id = ?').pluck(),
+    setProfile: db.prepare<[DeviceProfile, string]>('UPDATE devices SET profile = ? WHERE id = ?'),
   };
 }

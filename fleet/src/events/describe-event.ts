@@ -15,6 +15,10 @@ export function describeEvent(event: DeviceEvent): string {
       return `${event.problem.code} ${event.problem.message}`;
     case 'agent-started':
       return `agent ${event.agentVersion} started`;
+    case 'kiosk-usage': {
+      const views = event.views.reduce((sum, view) => sum + view.count, 0);
+      return `kiosk: ${views} page views, ${event.failedSearches.length} searches without result`;
+    }
     case 'announcement-shown':
       return `announcement ${event.entryId} shown at ${event.shownAt} (${event.language ?? '-'})`;
   }

@@ -13,6 +13,7 @@ export const EVENT_KINDS = [
   'error',
   'proof-of-play',
   'announcement-shown',
+  'kiosk-usage',
 ] as const satisfies readonly EventKind[];
 
 export const eventsQuerySchema = z.strictObject({

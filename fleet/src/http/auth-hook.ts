@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@gatecast/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { noteAudit } from '../auth/authorize.js';
+import { COUNTER_TABLET_ROUTES } from '../counters/counter-tablet-routes.js';
 import { can, type Permission, type Principal } from '../users/permissions.js';
 import { sameToken, type Session } from '../users/sessions.js';
 import type { UserRecord } from '../users/users-repo.js';
@@ -17,6 +18,8 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   'GET /healthz',
   'GET /api/v1/openapi.json',
   'POST /api/v1/auth/login',
+  // Counter tablets have no account: each call but pairing carries the pairing token itself.
+  ...COUNTER_TABLET_ROUTES,
 ]);
 
 /**

@@ -8,6 +8,10 @@ import { layoutRoutes } from '../content/layout-routes.js';
 import { eventsRoutes } from '../events/events-routes.js';
 import { announcementsRoutes } from '../announcements/announcements-routes.js';
 import { reportsRoutes } from '../reports/reports-routes.js';
+import { infoRoutes } from '../info/info-routes.js';
+import { deviceProfileRoutes } from '../info/device-profile-routes.js';
+import { countersRoutes } from '../counters/counters-routes.js';
+import { tabletPage } from '../counters/tablet-page.js';
 import { LoginService } from '../users/login-service.js';
 import { UserAdmin } from '../users/user-admin.js';
 import { registerAuthHook, SESSION_COOKIE } from './auth-hook.js';
@@ -31,6 +35,7 @@ import { systemRoutes } from './routes/system-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { tokensRoutes } from './routes/tokens-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
+import { travellerRoutes } from '../traveller/traveller-routes.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -133,6 +138,15 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   app.register(layoutRoutes, { deps });
   app.register(announcementsRoutes, { deps, announcements: deps.announcements });
   app.register(reportsRoutes, { deps });
+  app.register(infoRoutes, { deps });
+  app.register(deviceProfileRoutes, { deps });
+  app.register(countersRoutes, { counters: deps.counters });
+  // The tablet's page (hidden from the API description) only where there are counters to serve.
+  if (deps.counters) app.register(tabletPage);
+  if (deps.traveller) {
+    const { bundles } = deps.traveller;
+    app.register(travellerRoutes, { bundles, gates: deps.gates, media: deps.media ?? mediaLibraryOf([]) });
+  }
   if (deps.webRoot !== undefined) registerDashboard(app, { webRoot: deps.webRoot });
   return app;
 }

@@ -12,6 +12,9 @@ import type { MediaLibrary } from '../media/media-library.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
 import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
+import type { InfoService } from '../info/info-service.js';
+import type { InfoBundleSource } from '../info/info-bundle-source.js';
+import type { CountersService } from '../counters/counters-service.js';
 import type { LibraryService } from '../library/library-service.js';
 import type { ReportsService } from '../reports/reports-service.js';
 import type { PasswordFunctions } from '../users/login-service.js';
@@ -80,6 +83,12 @@ export interface HttpDeps {
   announcements?: Announcements;
   /** Proof-of-play and yearly reports; without it their routes answer 503. */
   reports?: ReportsService;
+  /** The information tree, its bundles and screen profiles; without it their routes answer 503. */
+  info?: InfoService;
+  /** Counter screens, their pairings and pushed pages; without it their routes answer 503. */
+  counters?: CountersService;
+  /** The traveller web page (/t/:gateId); without it the fleet serves no such page. */
+  traveller?: { bundles: InfoBundleSource };
   /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
   webRoot?: string;
 }

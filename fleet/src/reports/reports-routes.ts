@@ -6,6 +6,7 @@ import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
 import type { HttpDeps } from '../http/http-deps.js';
 import { scopeOf } from '../users/permissions.js';
 import { toCsv } from './csv.js';
+import { DEFAULT_MIN_COUNT, DEFAULT_TOP, kioskUsageCsvTable } from './kiosk-usage.js';
 import { playsCsvTable } from './plays-report.js';
 import { PLAY_DIMENSIONS, type PlayDimension } from './plays-view.js';
 import type { ReportsService } from './reports-service.js';
@@ -76,6 +77,23 @@ export const playsReportSchema = z.object({
   total: z.object({ plays: z.number(), totalSeconds: z.number() }),
 });
 
+export const kioskQuerySchema = z.strictObject({
+  gate: slugSchema.optional(),
+  from: boundSchema.describe(
+    'inclusive: a date YYYY-MM-DD (a day at the gate) or an ISO time with an offset',
+  ),
+  to: boundSchema.describe('exclusive for a time; a date includes that whole day'),
+  top: z.coerce.number().int().min(1).max(500).default(DEFAULT_TOP).describe('how many failed search terms'),
+  minCount: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(DEFAULT_MIN_COUNT)
+    .describe('a failed term typed fewer times is left out (a lone search may be personal)'),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
 export const yearlyQuerySchema = z.strictObject({
   gate: slugSchema,
   year: z.coerce.number().int().min(2000).max(2100),
@@ -111,6 +129,30 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         return reply.type('application/json; charset=utf-8').send(playsReportSchema.parse(report));
       const { headers, rows } = playsCsvTable(report);
       const name = ['plays', query.gate ?? 'all', report.from.slice(0, 10), report.to.slice(0, 10)].join('-');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .send(toCsv(headers, rows));
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/kiosk',
+    {
+      schema: {
+        summary: 'Lookup kiosk use over a period: page views by gate, kiosk and language, failed searches',
+        tags: ['reports'],
+        querystring: kioskQuerySchema,
+      },
+      config: { audit: { action: 'reports.kiosk', objectType: 'report' } },
+    },
+    async (request, reply) => {
+      const { format, ...query } = request.query;
+      const gates = readableGates(request, query.gate);
+      const report = service().kioskUsage({ ...query, gates });
+      if (format === 'json') return reply.type('application/json; charset=utf-8').send(report);
+      const { headers, rows } = kioskUsageCsvTable(report);
+      const name = ['kiosk', query.gate ?? 'all', report.from.slice(0, 10), report.to.slice(0, 10)].join('-');
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.csv"`)

@@ -1,6 +1,7 @@
 import { GatecastError } from '@gatecast/protocol';
 import type { GatesRepo } from '../gates/gates-repo.js';
 import type { Database } from '../store/database.js';
+import { queryKioskUsage, type KioskUsageReport } from './kiosk-usage.js';
 import { queryPlays, type PlaysFilter } from './plays-report.js';
 import type { PlaysReport } from './plays-view.js';
 import { parsePeriod, yearPeriod } from './report-period.js';
@@ -22,6 +23,25 @@ export class ReportsService {
   plays(request: PlaysRequest): PlaysReport {
     const period = parsePeriod(request.from, request.to, this.timeZoneFor(request.gate));
     return queryPlays(this.db, { ...request, from: period.from, to: period.to });
+  }
+
+  /** Kiosk page views and failed searches over a period (days at the gate, as for plays). */
+  kioskUsage(request: {
+    gates: 'all' | string[];
+    gate?: string;
+    from: string;
+    to: string;
+    top?: number;
+    minCount?: number;
+  }): KioskUsageReport {
+    const period = parsePeriod(request.from, request.to, this.timeZoneFor(request.gate));
+    return queryKioskUsage(this.db, {
+      gates: request.gates,
+      from: period.from,
+      to: period.to,
+      ...(request.top !== undefined ? { top: request.top } : {}),
+      ...(request.minCount !== undefined ? { minCount: request.minCount } : {}),
+    });
   }
 
   yearly(gateId: string, year: number, now: Date): YearlyReport {

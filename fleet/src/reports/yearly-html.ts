@@ -1,4 +1,5 @@
 import type { AnnouncementState } from '../announcements/announcement-model.js';
+import type { KioskUsageReport } from './kiosk-usage.js';
 import type { YearlyReport } from './yearly-report.js';
 
 /** Headings in Vietnamese first (the city's working language), then English. */
@@ -32,6 +33,12 @@ const H = {
   total: ['Tổng cộng', 'Total'],
   none: ['Không có dữ liệu', 'No data'],
   removed: ['đã gỡ', 'removed'],
+  kioskViews: ['Lượt xem trang trên ki-ốt tra cứu', 'Lookup kiosk page views'],
+  kiosk: ['Ki-ốt', 'Kiosk'],
+  views: ['Lượt xem', 'Views'],
+  failedSearches: ['Tìm kiếm không có kết quả', 'Searches that found nothing'],
+  term: ['Từ khóa', 'Term'],
+  times: ['Số lần', 'Times'],
 } as const;
 
 type Heading = keyof typeof H;
@@ -68,6 +75,7 @@ export function renderYearlyHtml(report: YearlyReport): string {
 <li>${both('count')}: <strong data-field="total-plays">${number(totalPlays)}</strong></li>
 <li>${both('announcements')}: <strong data-field="announcement-count">${report.announcements.length}</strong></li>
 <li>${both('shownEverywhere')}: <strong data-field="announcements-shown-everywhere">${shownAll}</strong></li>
+${report.kiosk ? `<li>${both('kioskViews')}: <strong data-field="kiosk-views">${number(report.kiosk.views.total)}</strong></li>` : ''}
 </ul>
 </section>
 <section>
@@ -111,8 +119,36 @@ ${table(
   ]),
 )}
 </section>
-</body>
+${report.kiosk ? kioskSections(report.kiosk) : ''}</body>
 </html>
+`;
+}
+
+/** Anonymous counts only (reports/kiosk-usage.ts): views per kiosk and language, failed searches. */
+function kioskSections(kiosk: KioskUsageReport): string {
+  return `<section>
+<h2>${both('kioskViews')}</h2>
+${table(
+  ['kiosk', 'language', 'views'],
+  kiosk.views.rows.map((row) => [
+    `${esc(row.deviceName ?? row.deviceId)} <span class="muted">${esc(row.deviceId)}</span>`,
+    esc(row.language),
+    number(row.views),
+  ]),
+  ['total', '', number(kiosk.views.total)],
+)}
+</section>
+<section>
+<h2>${both('failedSearches')}</h2>
+${table(
+  ['term', 'language', 'times'],
+  kiosk.failedSearches.map((row) => [
+    `<span lang="${esc(row.language)}">${esc(row.term)}</span>`,
+    esc(row.language),
+    number(row.count),
+  ]),
+)}
+</section>
 `;
 }
 

@@ -1,5 +1,6 @@
 import { stateOf, type AnnouncementState, type StoredStatus } from '../announcements/announcement-model.js';
 import type { Database } from '../store/database.js';
+import { queryKioskUsage, type KioskUsageReport } from './kiosk-usage.js';
 import { queryPlays } from './plays-report.js';
 import type { PlaysRow } from './plays-view.js';
 import { yearPeriod } from './report-period.js';
@@ -42,6 +43,8 @@ export interface YearlyReport {
   uptime: { screens: ScreenUptime[]; gatePercent: number | null };
   plays: { rows: PlaysRow[]; total: { plays: number; totalSeconds: number } };
   announcements: AnnouncementReceipts[];
+  /** Lookup kiosk use: page views and searches that found nothing (anonymous counts). */
+  kiosk?: KioskUsageReport;
 }
 
 interface PresenceRow {
@@ -92,6 +95,7 @@ export function buildYearlyReport(
     uptime: { screens, gatePercent: percentOf(onlineMs, observedMs) },
     plays: { rows: plays.rows, total: plays.total },
     announcements: announcementReceipts(db, gate.id, period, now),
+    kiosk: queryKioskUsage(db, { gates: [gate.id], from: period.from, to: period.to }),
   };
 }
 

@@ -1,4 +1,6 @@
 import { ANNOUNCEMENTS_MIGRATION } from '../announcements/announcements-schema.js';
+import { COUNTERS_MIGRATION } from '../counters/counters-schema.js';
+import { INFO_MIGRATION } from '../info/info-schema.js';
 import { CONTENT_MIGRATION } from '../content/content-schema.js';
 import { LIBRARY_MIGRATION } from '../library/library-schema.js';
 import { REPORTS_MIGRATION } from '../reports/reports-schema.js';
@@ -179,6 +181,10 @@ export const MIGRATIONS: readonly string[] = [
   ANNOUNCEMENTS_MIGRATION,
   // 7: presence history for the yearly uptime report (reports/reports-schema.ts).
   REPORTS_MIGRATION,
+  // 8: the information tree and screen profiles (info/info-schema.ts).
+  INFO_MIGRATION,
+  // 9: information counters: pairings and pushed pages (counters/counters-schema.ts).
+  COUNTERS_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -88,6 +88,8 @@ async function preparePage(browser: Browser, options: SessionOptions): Promise<B
     cdp = await page.createCDPSession();
     await guardNavigation(cdp, options);
     await page.goto(options.pageUrl, { waitUntil: 'domcontentloaded', timeout: 15_000 });
+    // No entry behind the player: back (a key, a swipe, history.back()) has nowhere to go.
+    await cdp.send('Page.resetNavigationHistory');
   } catch (error) {
     // A launch that fails is the launcher's to retry; its dying browser must not also count as lost.
     lost = true;
@@ -129,7 +131,14 @@ function returnToPlayer(page: Page, options: SessionOptions): void {
   page.on('framenavigated', (frame) => {
     if (frame !== page.mainFrame() || frame.url().startsWith(`${playerOrigin}/`)) return;
     options.log.warn({ url: frame.url() }, 'the player page was replaced; going back');
-    void page.goto(options.pageUrl, { waitUntil: 'domcontentloaded' }).catch(() => undefined);
+    void page
+      .goto(options.pageUrl, { waitUntil: 'domcontentloaded' })
+      .then(() => page.createCDPSession())
+      .then(async (session) => {
+        await session.send('Page.resetNavigationHistory');
+        await session.detach();
+      })
+      .catch(() => undefined);
   });
 }
 

@@ -110,6 +110,7 @@ export async function startHarness(
     onState: (state) => states.push(state),
     supervision: options.supervision ?? { heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 1_500 },
     ...(options.clockSynchronized ? { clockSynchronized: options.clockSynchronized } : {}),
+    ...(options.kiosk ? { kiosk: options.kiosk } : {}),
   });
   await screen.start();
   return {

@@ -27,7 +27,7 @@ export interface RealFleet {
   api<T = any>(method: string, url: string, body?: unknown, token?: string | null): Promise<ApiAnswer<T>>;
   /** Connects as an enrolled agent would, with the URL and secret from its agent config. */
   device(agentConfig: AgentConfigInput, options?: IClientOptions): Promise<MqttClient>;
-  /** Stops this fleet and starts a new one on the same data dir and MQTT port. */
+  /** Stops this fleet and starts a new one on the same data dir and ports. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -112,7 +112,12 @@ export async function startRealFleet(env: NodeJS.ProcessEnv = {}): Promise<RealF
     },
     async restart() {
       await fleet.stop();
-      config = { ...config, mqtt: { ...config.mqtt, port: self.running.mqttPort } };
+      // The same addresses, as a real restart has: documents name the HTTP address (media, QR codes).
+      config = {
+        ...config,
+        mqtt: { ...config.mqtt, port: self.running.mqttPort },
+        http: { ...config.http, port: self.running.httpPort },
+      };
       fleet = createFleet(config, log);
       self.fleet = fleet;
       self.config = config;

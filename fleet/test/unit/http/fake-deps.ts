@@ -219,7 +219,13 @@ export function desiredFor(device: DeviceRecord, version = 1): DesiredDocument {
     version,
     deviceId: device.id,
     issuedAt: AT,
-    device: { name: device.name, gateId: device.gateId, zoneId: device.zoneId, tags: device.tags },
+    device: {
+      name: device.name,
+      gateId: device.gateId,
+      zoneId: device.zoneId,
+      tags: device.tags,
+      profile: 'signage',
+    },
     display: { timeZone: 'Asia/Ho_Chi_Minh', locale: 'vi', languages: ['vi', 'en'], languageRotationSec: 8 },
     content: {
       defaultItem: {

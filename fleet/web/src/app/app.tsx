@@ -14,6 +14,8 @@ import { OverviewPage } from '../pages/overview-page.js';
 import { ReportsPage } from '../pages/reports-page.js';
 import { UsersPage } from '../pages/users-page.js';
 import { LibraryPage } from '../pages/library-page.js';
+import { InfoPage } from '../pages/info-page.js';
+import { CountersPage } from '../pages/counters-page.js';
 import { FleetDataProvider } from './fleet-data.js';
 import { Layout } from './layout.js';
 import { useRouter } from './router.js';
@@ -62,6 +64,10 @@ function CurrentPage() {
       return <AnnouncementDetailPage key={route.announcementId} announcementId={route.announcementId} />;
     case 'reports':
       return <ReportsPage />;
+    case 'info':
+      return <InfoPage />;
+    case 'counters':
+      return <CountersPage />;
     case 'not-found':
       return <NotFoundPage />;
   }

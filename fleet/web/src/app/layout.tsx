@@ -34,6 +34,12 @@ export function Layout({ children }: { children: ReactNode }) {
           { path: '/media', label: t('nav.library'), current: route.page === 'library' },
         ]
       : []),
+    ...(allowsSomewhere(me, 'content.read')
+      ? [{ path: '/info', label: t('nav.info'), current: route.page === 'info' }]
+      : []),
+    ...(allowsSomewhere(me, 'devices.read')
+      ? [{ path: '/counters', label: t('nav.counters'), current: route.page === 'counters' }]
+      : []),
     ...(allowsSomewhere(me, 'reports.read')
       ? [{ path: '/reports', label: t('nav.reports'), current: route.page === 'reports' }]
       : []),

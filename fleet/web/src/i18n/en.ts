@@ -2,6 +2,8 @@ import { libraryEn } from './domains/library.en.js';
 import { contentEn } from './domains/content.en.js';
 import { announcementsEn } from './domains/announcements.en.js';
 import { reportsEn } from './domains/reports.en.js';
+import { infoEn } from './domains/info.en.js';
+import { countersEn } from './domains/counters.en.js';
 
 // Every string the dashboard shows. vi.ts must have exactly these keys (a unit test checks it);
 // `{name}` placeholders are filled in by translate().
@@ -273,6 +275,8 @@ export const en = {
   ...contentEn,
   ...announcementsEn,
   ...reportsEn,
+  ...infoEn,
+  ...countersEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

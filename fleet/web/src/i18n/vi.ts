@@ -3,6 +3,8 @@ import { libraryVi } from './domains/library.vi.js';
 import { contentVi } from './domains/content.vi.js';
 import { announcementsVi } from './domains/announcements.vi.js';
 import { reportsVi } from './domains/reports.vi.js';
+import { infoVi } from './domains/info.vi.js';
+import { countersVi } from './domains/counters.vi.js';
 
 // Tiếng Việt. Same keys and placeholders as en.ts; a unit test checks both.
 export const vi: Record<MessageKey, string> = {
@@ -274,4 +276,6 @@ export const vi: Record<MessageKey, string> = {
   ...contentVi,
   ...announcementsVi,
   ...reportsVi,
+  ...infoVi,
+  ...countersVi,
 };

@@ -12,6 +12,8 @@ export type Route =
   | { page: 'announcements' }
   | { page: 'announcement'; announcementId: string }
   | { page: 'reports' }
+  | { page: 'info' }
+  | { page: 'counters' }
   | { page: 'not-found' };
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -32,6 +34,8 @@ export function parseRoute(pathname: string): Route {
   const announcement = /^\/announcements\/([a-f0-9]{12})$/.exec(path);
   if (announcement?.[1] !== undefined) return { page: 'announcement', announcementId: announcement[1] };
   if (path === '/reports') return { page: 'reports' };
+  if (path === '/info') return { page: 'info' };
+  if (path === '/counters') return { page: 'counters' };
   const device = /^\/devices\/([^/]+)$/.exec(path);
   if (device?.[1] !== undefined && DEVICE_ID.test(device[1])) return { page: 'device', deviceId: device[1] };
   return { page: 'not-found' };

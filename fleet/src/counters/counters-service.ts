@@ -1,0 +1,387 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { GatecastError, type CounterPage, type DeviceProfile, type InfoBundle } from '@gatecast/protocol';
+import type { Logger } from 'pino';
+import type { ScreenExtras } from '../desired/compose-desired.js';
+import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
+import type { Gate, GatesRepo } from '../gates/gates-repo.js';
+import type { InfoBundleSource } from '../info/info-bundle-source.js';
+import type { Database } from '../store/database.js';
+import { CountersRepo, type CounterCode, type CounterPairing } from './counters-repo.js';
+import { CLIENT_LOCK_MS, PairingGuard } from './pairing-guard.js';
+
+/** A code on a screen is good this long, or until used. */
+export const CODE_LIFETIME_MS = 10 * 60_000;
+/** How long staff may put a page up; null is "until cleared". */
+export const PUSH_MINUTES = [5, 15, 30, 60] as const;
+/** A timer never longer than this, so a clock that jumped is caught up with within the hour. */
+const MAX_TIMER_MS = 60 * 60_000;
+
+export interface CountersServiceDeps {
+  db: Database;
+  devices: Pick<DevicesRepo, 'get' | 'list' | 'profileOf'>;
+  gates: Pick<GatesRepo, 'get'>;
+  info: InfoBundleSource;
+  /** Recomposes and publishes the listed screens (desired.refreshMany). */
+  refresh(deviceIds: string[]): Promise<void>;
+  log: Logger;
+  now?: () => Date;
+}
+
+/** A tablet's pairing with the screen it belongs to, as the routes and the audit log need it. */
+export interface PairedTablet {
+  pairing: CounterPairing;
+  device: DeviceRecord;
+  gate: Gate;
+}
+
+/** What a counter screen shows and who may change it, for operators. */
+export interface CounterView {
+  deviceId: string;
+  name: string;
+  gateId: string;
+  code: CounterCode | null;
+  page: CounterPage | null;
+  pairings: CounterPairing[];
+}
+
+/** "counter tablet <id> of <screen>": the audit log's actor for what a tablet did. */
+export function tabletActor(tablet: Pick<PairedTablet, 'pairing' | 'device'>): { id: string; name: string } {
+  return {
+    id: `counter-tablet:${tablet.pairing.id}`,
+    name: `counter tablet ${tablet.pairing.id} of ${tablet.device.id}`,
+  };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Information counters: pairing codes on counter screens, tablets paired by them, and the page
+ * each counter's staff put on its screen. Every change recomposes only the screen concerned.
+ */
+export class CountersService {
+  private readonly repo: CountersRepo;
+  private readonly guard = new PairingGuard();
+  private readonly now: () => Date;
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(private readonly deps: CountersServiceDeps) {
+    this.repo = new CountersRepo(deps.db);
+    this.now = deps.now ?? (() => new Date());
+    this.log = deps.log.child({ mod: 'counters' });
+  }
+
+  /**
+   * The ScreenExtras provider: a counter screen's pairing code (issued or replaced here when it
+   * has none or it expired) and the pushed page while it is current. Nothing for other screens.
+   */
+  extrasFor(device: DeviceRecord, _gate: Gate, now: Date): ScreenExtras {
+    if (!this.isCounter(device.id)) return {};
+    const code = this.currentCode(device.id, now);
+    const page = this.currentPage(device.id, now);
+    return { pairingCode: code.code, ...(page ? { counterPage: page } : {}) };
+  }
+
+  // ---- tablets -------------------------------------------------------------------------------
+
+  /**
+   * Pairs a tablet by the code its counter screen shows. Wrong codes are counted per client and
+   * fleet-wide (pairing-guard.ts); the screen's code is replaced after a successful pairing.
+   */
+  async pair(code: string, client: string): Promise<{ token: string; tablet: PairedTablet }> {
+    const now = this.now();
+    const verdict = this.guard.check(client, now.getTime());
+    if (verdict.locked) {
+      const minutes = Math.ceil(verdict.retryAfterMs / 60_000);
+      throw new GatecastError(
+        'RATE_LIMITED',
+        `too many wrong pairing codes from this device; try again in ${minutes} min`,
+      );
+    }
+    const found = this.repo.codeByValue(code);
+    const device = found && this.deps.devices.get(found.deviceId);
+    if (!found || !device || !this.isCounter(device.id)) return this.wrongCode(client, now);
+    if (Date.parse(found.expiresAt) <= now.getTime()) {
+      // Not a guess: the code was right but old. The screen gets a fresh one to read.
+      await this.rotate([device.id], now);
+      throw new GatecastError(
+        'UNAUTHORIZED',
+        'this pairing code has expired; type the new code the counter screen shows now',
+      );
+    }
+    this.guard.succeed(client);
+    const token = `gcc_${randomBytes(32).toString('base64url')}`;
+    const id = randomBytes(6).toString('hex');
+    this.repo.addPairing({
+      id,
+      deviceId: device.id,
+      tokenHash: hashToken(token),
+      createdAt: now.toISOString(),
+    });
+    this.log.info({ deviceId: device.id, pairing: id }, 'counter tablet paired');
+    await this.rotate([device.id], now);
+    return { token, tablet: this.tabletOf(this.repo.pairing(id) as CounterPairing, device) };
+  }
+
+  /** The tablet behind a token: UNAUTHORIZED with the reason when it is unknown or revoked. */
+  tablet(token: string): PairedTablet {
+    const pairing = this.repo.pairingByTokenHash(hashToken(token));
+    const device = pairing && this.deps.devices.get(pairing.deviceId);
+    if (!pairing || !device)
+      throw new GatecastError(
+        'UNAUTHORIZED',
+        'this tablet is not paired with a counter screen; pair it with the code the screen shows',
+      );
+    if (pairing.revokedAt !== null)
+      throw new GatecastError(
+        'UNAUTHORIZED',
+        `this tablet's pairing with ${device.name} was removed by ${pairing.revokedBy ?? 'an operator'}; ` +
+          'pair it again with the code the screen shows',
+      );
+    if (!this.isCounter(device.id))
+      throw new GatecastError('CONFLICT', `${device.name} is no longer a counter screen; ask an operator`);
+    this.repo.touchPairing(pairing.id, this.now().toISOString());
+    return this.tabletOf(pairing, device);
+  }
+
+  /** The published tree of the tablet's gate, or undefined when the gate has none yet. */
+  tree(tablet: PairedTablet): InfoBundle | undefined {
+    return this.deps.info.bundle(tablet.gate.id);
+  }
+
+  /** What the tablet's screen shows now: the pushed page while it is current, else null. */
+  shownOn(deviceId: string): CounterPage | null {
+    return this.currentPage(deviceId, this.now()) ?? null;
+  }
+
+  /**
+   * Puts a page of the gate's published tree on the tablet's screen in one of the gate's
+   * languages, for `minutes` or (null) until cleared, replacing any page shown before.
+   */
+  async push(
+    tablet: PairedTablet,
+    request: { nodeId: string; language: string; minutes: number | null },
+  ): Promise<CounterPage> {
+    const { gate, device } = tablet;
+    if (!gate.languages.includes(request.language))
+      throw new GatecastError(
+        'BAD_REQUEST',
+        `${request.language} is not a language of gate ${gate.id} (${gate.languages.join(', ')})`,
+      );
+    if (request.minutes !== null && !(PUSH_MINUTES as readonly number[]).includes(request.minutes))
+      throw new GatecastError('BAD_REQUEST', `minutes must be one of ${PUSH_MINUTES.join(', ')} or null`);
+    const bundle = this.deps.info.bundle(gate.id);
+    if (!bundle) throw new GatecastError('NOT_FOUND', `gate ${gate.id} has no published information yet`);
+    const node = bundle.nodes.find((candidate) => candidate.id === request.nodeId);
+    if (!node)
+      throw new GatecastError(
+        'NOT_FOUND',
+        `page ${request.nodeId} is not in the published information of gate ${gate.id}`,
+      );
+    if (node.kind !== 'page')
+      throw new GatecastError('BAD_REQUEST', `${request.nodeId} is a category; push one of its pages`);
+    const now = this.now();
+    const page: CounterPage = {
+      nodeId: node.id,
+      language: request.language,
+      shownSince: now.toISOString(),
+      until:
+        request.minutes === null ? null : new Date(now.getTime() + request.minutes * 60_000).toISOString(),
+    };
+    this.repo.savePage({ ...page, deviceId: device.id, pairingId: tablet.pairing.id });
+    await this.deps.refresh([device.id]);
+    this.arm();
+    return page;
+  }
+
+  /** Takes the pushed page off the tablet's screen; the page that was shown, or null. */
+  async clear(tablet: PairedTablet): Promise<CounterPage | null> {
+    const shown = this.shownOn(tablet.device.id);
+    if (this.repo.removePage(tablet.device.id)) await this.deps.refresh([tablet.device.id]);
+    return shown;
+  }
+
+  // ---- operators -----------------------------------------------------------------------------
+
+  /** Counter screens (of one gate, or all), with their code, page and pairings. */
+  list(gateId?: string): CounterView[] {
+    const now = this.now();
+    const pairings = this.repo.pairings();
+    return this.deps.devices
+      .list()
+      .filter((device) => (gateId === undefined || device.gateId === gateId) && this.isCounter(device.id))
+      .map((device) => {
+        const code = this.repo.code(device.id);
+        return {
+          deviceId: device.id,
+          name: device.name,
+          gateId: device.gateId,
+          code: code && Date.parse(code.expiresAt) > now.getTime() ? code : null,
+          page: this.currentPage(device.id, now) ?? null,
+          pairings: pairings.filter((pairing) => pairing.deviceId === device.id),
+        };
+      });
+  }
+
+  /** One counter screen; NOT_FOUND for an unknown screen, CONFLICT for one that is no counter. */
+  counter(deviceId: string): CounterView {
+    const device = this.deps.devices.get(deviceId);
+    if (!device) throw new GatecastError('NOT_FOUND', `device ${deviceId} does not exist`);
+    if (!this.isCounter(deviceId))
+      throw new GatecastError(
+        'CONFLICT',
+        `${deviceId} is not a counter screen (gatecast devices profile ${deviceId} counter)`,
+      );
+    return this.list(device.gateId).find((view) => view.deviceId === deviceId) as CounterView;
+  }
+
+  /** Replaces a counter screen's code (an operator asked; the old one may have been seen). */
+  async newCode(deviceId: string): Promise<CounterCode> {
+    this.counter(deviceId);
+    await this.rotate([deviceId], this.now());
+    return this.repo.code(deviceId) as CounterCode;
+  }
+
+  /** The gate of a screen; NOT_FOUND when it no longer exists. */
+  gateOf(deviceId: string): string {
+    const device = this.deps.devices.get(deviceId);
+    if (!device) throw new GatecastError('NOT_FOUND', `device ${deviceId} does not exist`);
+    return device.gateId;
+  }
+
+  pairing(pairingId: string): CounterPairing | undefined {
+    return this.repo.pairing(pairingId);
+  }
+
+  /** Revokes a pairing; the tablet's next request is refused. False when it was already revoked. */
+  unpair(pairingId: string, by: string): boolean {
+    const pairing = this.repo.pairing(pairingId);
+    if (!pairing) throw new GatecastError('NOT_FOUND', `pairing ${pairingId} does not exist`);
+    const revoked = this.repo.revoke(pairingId, this.now().toISOString(), by);
+    if (revoked)
+      this.log.info({ deviceId: pairing.deviceId, pairing: pairingId, by }, 'counter tablet unpaired');
+    return revoked;
+  }
+
+  // ---- expiry --------------------------------------------------------------------------------
+
+  start(): void {
+    this.running = true;
+    this.arm();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * Tidies what ran out: pushed pages past `until` are removed and codes past their expiry are
+   * replaced, and those screens are recomposed. The screens drop an ended page on their own; this
+   * keeps documents and the tablet's view true. Returns the screens recomposed.
+   */
+  async sweep(): Promise<string[]> {
+    const now = this.now();
+    const ended = this.repo.expiredPages(now.toISOString());
+    for (const deviceId of ended) this.repo.removePage(deviceId);
+    const stale: string[] = [];
+    for (const code of this.repo.allCodes()) {
+      if (Date.parse(code.expiresAt) > now.getTime()) continue;
+      if (this.isCounter(code.deviceId)) stale.push(code.deviceId);
+      else this.repo.removeCode(code.deviceId);
+    }
+    for (const deviceId of stale) this.issueCode(deviceId, now);
+    const touched = [...new Set([...ended, ...stale])];
+    if (touched.length > 0) await this.deps.refresh(touched);
+    this.arm();
+    return touched;
+  }
+
+  /** Sets the timer for the next page end or code expiry. */
+  private arm(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    const now = this.now();
+    const next = [this.repo.nextPageEnd(new Date(0).toISOString()), this.repo.nextCodeExpiry()]
+      .filter((at): at is string => at !== null)
+      .map((at) => Date.parse(at))
+      .sort((a, b) => a - b)[0];
+    const wait = next === undefined ? MAX_TIMER_MS : next - now.getTime();
+    this.timer = setTimeout(
+      () => {
+        this.sweep().catch((error: Error) => this.log.error({ err: error.message }, 'counter sweep failed'));
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, wait)) + 50,
+    );
+    this.timer.unref();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private isCounter(deviceId: string): boolean {
+    const profile: DeviceProfile = this.deps.devices.profileOf(deviceId);
+    return profile === 'counter';
+  }
+
+  private async wrongCode(client: string, now: Date): Promise<never> {
+    const { triesLeft, rotateAll } = this.guard.fail(client, now.getTime());
+    if (rotateAll) {
+      const counters = this.repo
+        .allCodes()
+        .map((code) => code.deviceId)
+        .filter((id) => this.isCounter(id));
+      this.log.warn({ screens: counters.length }, 'many wrong pairing codes: every counter code replaced');
+      await this.rotate(counters, now);
+    }
+    throw new GatecastError(
+      triesLeft === 0 ? 'RATE_LIMITED' : 'UNAUTHORIZED',
+      triesLeft === 0
+        ? `wrong pairing code; too many wrong codes from this device, try again in ${CLIENT_LOCK_MS / 60_000} min`
+        : `wrong pairing code; check the code on the counter screen (${triesLeft} tries left)`,
+    );
+  }
+
+  private currentCode(deviceId: string, now: Date): CounterCode {
+    const code = this.repo.code(deviceId);
+    if (code && Date.parse(code.expiresAt) > now.getTime()) return code;
+    return this.issueCode(deviceId, now);
+  }
+
+  private currentPage(deviceId: string, now: Date): CounterPage | undefined {
+    const page = this.repo.page(deviceId);
+    if (!page || (page.until !== null && Date.parse(page.until) <= now.getTime())) return undefined;
+    return { nodeId: page.nodeId, language: page.language, shownSince: page.shownSince, until: page.until };
+  }
+
+  /** A fresh random code, different from every code in use (the code alone names the screen). */
+  private issueCode(deviceId: string, now: Date): CounterCode {
+    const inUse = new Set(this.repo.allCodes().map((code) => code.code));
+    let value: string;
+    do value = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    while (inUse.has(value));
+    const code = {
+      deviceId,
+      code: value,
+      issuedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS).toISOString(),
+    };
+    this.repo.saveCode(code);
+    this.arm();
+    return code;
+  }
+
+  private async rotate(deviceIds: string[], now: Date): Promise<void> {
+    for (const deviceId of deviceIds) this.issueCode(deviceId, now);
+    if (deviceIds.length > 0) await this.deps.refresh(deviceIds);
+  }
+
+  private tabletOf(pairing: CounterPairing, device: DeviceRecord): PairedTablet {
+    const gate = this.deps.gates.get(device.gateId);
+    if (!gate) throw new GatecastError('NOT_FOUND', `gate ${device.gateId} does not exist`);
+    return { pairing, device, gate };
+  }
+}

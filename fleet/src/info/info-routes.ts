@@ -1,0 +1,310 @@
+import { GatecastError, infoBundleSchema, infoTreeRefSchema, slugSchema } from '@gatecast/protocol';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { APPROVAL_STATES, type ApprovalAction } from '../approval/approval-workflow.js';
+import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
+import { errorResponses } from '../http/api-schemas.js';
+import type { HttpDeps } from '../http/http-deps.js';
+import { scopeOf, type Permission, type Principal } from '../users/permissions.js';
+import { SAMPLE_AUTHOR, type InfoService } from './info-service.js';
+import { infoNodeIdSchema, type InfoNodeRecord } from './info-specs.js';
+
+/** A node as the API shows it: the record, its authors' names, missing languages, and whether it shows. */
+export const infoNodeViewSchema = z.object({
+  id: z.string(),
+  gateId: z.string().nullable(),
+  parentId: z.string().nullable(),
+  kind: z.enum(['category', 'page']),
+  order: z.number().int(),
+  title: z.record(z.string(), z.string()),
+  summary: z.record(z.string(), z.string()).nullable(),
+  blocks: z.array(z.record(z.string(), z.unknown())),
+  sample: z.boolean(),
+  state: z.enum(APPROVAL_STATES),
+  revision: z.number(),
+  authorId: z.string(),
+  authorName: z.string().nullable(),
+  reviewerId: z.string().nullable(),
+  reviewerName: z.string().nullable(),
+  reviewComment: z.string().nullable(),
+  /** Gate languages some text of the node lacks; screens fall back to en, then vi. */
+  missing: z.array(z.string()),
+  /** Published with every ancestor published: on the screens now. */
+  shown: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const texts = z.record(z.string(), z.unknown());
+
+const createBodySchema = z.strictObject({
+  id: infoNodeIdSchema.optional().describe('own id (a slug); generated (n-…) when left out'),
+  gateId: slugSchema.nullable().describe('owner gate; null for a fleet-wide node shown at every gate'),
+  parentId: infoNodeIdSchema.nullable().describe('a category; null for the top level'),
+  kind: z.enum(['category', 'page']),
+  order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  title: texts,
+  summary: texts.optional(),
+  blocks: z.array(z.record(z.string(), z.unknown())).max(100).optional(),
+});
+
+const editBodySchema = z.strictObject({
+  parentId: infoNodeIdSchema.nullable().optional(),
+  order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  title: texts.optional(),
+  summary: texts.nullable().optional().describe('null removes the summary'),
+  blocks: z.array(z.record(z.string(), z.unknown())).max(100).optional(),
+});
+
+const stepBodySchema = z.strictObject({ comment: z.string().max(2000).optional() }).default({});
+const idParamsSchema = z.object({ id: infoNodeIdSchema });
+const listQuerySchema = z.strictObject({
+  gate: slugSchema.optional().describe('owner gate; "fleet" for fleet-wide nodes'),
+  state: z.enum(APPROVAL_STATES).optional(),
+});
+
+/** Each workflow step needs the same permission as the same step on content, at the node's gate. */
+const STEP_PERMISSION: Record<Exclude<ApprovalAction, 'edit'>, Permission> = {
+  submit: 'content.write',
+  approve: 'content.approve',
+  reject: 'content.approve',
+  publish: 'content.publish',
+  unpublish: 'content.publish',
+};
+
+/**
+ * The information tree under approval, the starter tree and the built bundle. Every change is
+ * audited with the node's gate, state and revision before and after.
+ */
+export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app, { deps }) => {
+  const service = (): InfoService => {
+    if (!deps.info) throw new GatecastError('UNAVAILABLE', 'this fleet manager has no information tree');
+    return deps.info;
+  };
+  // The starter tree's author is no user: it keeps its own name.
+  const nameOf = (userId: string | null) =>
+    userId === SAMPLE_AUTHOR ? SAMPLE_AUTHOR : userId ? (deps.users.getById(userId)?.username ?? null) : null;
+  const view = (node: InfoNodeRecord) => ({
+    id: node.id,
+    gateId: node.gateId,
+    parentId: node.parentId,
+    kind: node.kind,
+    order: node.order,
+    title: node.spec.title,
+    summary: node.spec.summary ?? null,
+    blocks: node.spec.blocks as Array<Record<string, unknown>>,
+    sample: node.sample,
+    state: node.state,
+    revision: node.revision,
+    authorId: node.authorId,
+    authorName: nameOf(node.authorId),
+    reviewerId: node.reviewerId,
+    reviewerName: nameOf(node.reviewerId),
+    reviewComment: node.reviewComment,
+    missing: service().missingOf(node),
+    shown: service().isShown(node),
+    createdAt: node.createdAt,
+    updatedAt: node.updatedAt,
+  });
+  const stateOf = (node: InfoNodeRecord) => ({ state: node.state, revision: node.revision });
+  const mustGet = (request: FastifyRequest, id: string, permission: Permission): InfoNodeRecord => {
+    const node = service().get(id);
+    noteAudit(request, { objectType: 'info-node', objectId: node.id, gateId: node.gateId });
+    authorize(request, permission, node.gateId);
+    return node;
+  };
+  const nodeReply = { 200: z.object({ node: infoNodeViewSchema }), ...errorResponses };
+
+  app.get(
+    '/api/v1/info/nodes',
+    {
+      schema: {
+        summary: 'The information nodes the caller may read (content.read), in tree order',
+        tags: ['info'],
+        querystring: listQuerySchema,
+        response: { 200: z.object({ nodes: z.array(infoNodeViewSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { gate, state } = request.query;
+      const nodes = service()
+        .all()
+        .filter((node) => readable(principal, node))
+        .filter((node) => gate === undefined || (node.gateId ?? 'fleet') === gate)
+        .filter((node) => state === undefined || node.state === state);
+      return { nodes: nodes.map(view) };
+    },
+  );
+
+  app.get(
+    '/api/v1/info/nodes/:id',
+    {
+      schema: {
+        summary: 'One information node',
+        tags: ['info'],
+        params: idParamsSchema,
+        response: nodeReply,
+      },
+    },
+    async (request) => {
+      const node = service().get(request.params.id);
+      if (!readable(principalOf(request), node)) {
+        noteAudit(request, { objectType: 'info-node', objectId: node.id, gateId: node.gateId });
+        authorize(request, 'content.read', node.gateId);
+      }
+      return { node: view(node) };
+    },
+  );
+
+  app.post(
+    '/api/v1/info/nodes',
+    {
+      schema: {
+        summary: 'Write a new category or page as a draft (content.write at its gate)',
+        tags: ['info'],
+        body: createBodySchema,
+        response: { 201: z.object({ node: infoNodeViewSchema }), ...errorResponses },
+      },
+      config: { audit: { action: 'info.create', objectType: 'info-node' } },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      noteAudit(request, { gateId: body.gateId, objectId: body.id ?? null });
+      const principal = authorize(request, 'content.write', body.gateId);
+      const node = await service().create(body, principal.userId);
+      noteAudit(request, {
+        objectId: node.id,
+        after: { spec: node.spec, parentId: node.parentId, ...stateOf(node) },
+      });
+      return reply.code(201).send({ node: view(node) });
+    },
+  );
+
+  app.patch(
+    '/api/v1/info/nodes/:id',
+    {
+      schema: {
+        summary: 'Change a node: a new draft revision, off the screens until approved and published again',
+        tags: ['info'],
+        params: idParamsSchema,
+        body: editBodySchema,
+        response: nodeReply,
+      },
+      config: { audit: { action: 'info.edit', objectParam: 'id', objectType: 'info-node' } },
+    },
+    async (request) => {
+      const before = mustGet(request, request.params.id, 'content.write');
+      // Taking published text off the screens is publishing too.
+      if (before.state === 'published') authorize(request, 'content.publish', before.gateId);
+      const after = await service().edit(before.id, request.body, principalOf(request).userId);
+      noteAudit(request, {
+        before: { spec: before.spec, parentId: before.parentId, order: before.order, ...stateOf(before) },
+        after: { spec: after.spec, parentId: after.parentId, order: after.order, ...stateOf(after) },
+      });
+      return { node: view(after) };
+    },
+  );
+
+  for (const action of ['submit', 'approve', 'reject', 'publish', 'unpublish'] as const) {
+    app.post(
+      `/api/v1/info/nodes/:id/${action}`,
+      {
+        schema: {
+          summary: `${action[0]?.toUpperCase()}${action.slice(1)} a node (${STEP_PERMISSION[action]} at its gate${
+            action === 'approve' || action === 'reject' ? '; not the author; a comment is required' : ''
+          })`,
+          tags: ['info'],
+          params: idParamsSchema,
+          body: stepBodySchema,
+          response: nodeReply,
+        },
+        config: { audit: { action: `info.${action}`, objectParam: 'id', objectType: 'info-node' } },
+      },
+      async (request) => {
+        const before = mustGet(request, request.params.id, STEP_PERMISSION[action]);
+        const comment = request.body?.comment;
+        noteAudit(request, { before: stateOf(before) });
+        try {
+          const after = await service().step(before.id, action, principalOf(request).userId, comment);
+          noteAudit(request, { after: { ...stateOf(after), ...(comment ? { comment } : {}) } });
+          return { node: view(after) };
+        } catch (error) {
+          if (error instanceof GatecastError && error.code === 'FORBIDDEN')
+            noteAudit(request, { outcome: 'denied' });
+          throw error;
+        }
+      },
+    );
+  }
+
+  app.delete(
+    '/api/v1/info/nodes/:id',
+    {
+      schema: {
+        summary: 'Delete a node with nothing under it (a published one also needs content.publish)',
+        tags: ['info'],
+        params: idParamsSchema,
+        response: { 204: z.null().describe('Deleted'), ...errorResponses },
+      },
+      config: { audit: { action: 'info.remove', objectParam: 'id', objectType: 'info-node' } },
+    },
+    async (request, reply) => {
+      const node = mustGet(request, request.params.id, 'content.write');
+      if (node.state === 'published') authorize(request, 'content.publish', node.gateId);
+      noteAudit(request, { before: { spec: node.spec, parentId: node.parentId, ...stateOf(node) } });
+      await service().remove(node.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/info/seed-sample',
+    {
+      schema: {
+        summary: 'Seed the starter tree (sample text, published) at a gate without a tree (content.publish)',
+        tags: ['info'],
+        body: z.strictObject({ gateId: slugSchema }),
+        response: { 201: z.object({ nodes: z.array(infoNodeViewSchema) }), ...errorResponses },
+      },
+      config: { audit: { action: 'info.seed-sample', objectType: 'gate' } },
+    },
+    async (request, reply) => {
+      const { gateId } = request.body;
+      noteAudit(request, { gateId, objectId: gateId });
+      authorize(request, 'content.publish', gateId);
+      const nodes = await service().seedSample(gateId);
+      noteAudit(request, { after: { nodes: nodes.map((node) => node.id) } });
+      return reply.code(201).send({ nodes: nodes.map(view) });
+    },
+  );
+
+  app.get(
+    '/api/v1/info/bundle',
+    {
+      schema: {
+        summary: "A gate's built information bundle, as its screens get it (content.read at the gate)",
+        tags: ['info'],
+        querystring: z.strictObject({ gate: slugSchema }),
+        response: { 200: z.object({ bundle: infoBundleSchema, ref: infoTreeRefSchema }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { gate } = request.query;
+      authorize(request, 'content.read', gate);
+      if (!deps.gates.get(gate)) throw new GatecastError('NOT_FOUND', `no gate ${gate}`);
+      const bundle = service().bundle(gate);
+      const ref = service().treeRef(gate);
+      if (!bundle || !ref) throw new GatecastError('NOT_FOUND', `gate ${gate} shows no information node yet`);
+      return { bundle, ref };
+    },
+  );
+};
+
+/** Gate nodes need content.read at their gate; fleet-wide ones content.read anywhere. */
+function readable(principal: Principal, node: InfoNodeRecord): boolean {
+  const scope = scopeOf(principal, 'content.read');
+  if (scope === 'all') return true;
+  return node.gateId === null ? scope.length > 0 : scope.includes(node.gateId);
+}
