@@ -4,6 +4,7 @@ export * from './content.js';
 export * from './device-id.js';
 export * from './error-codes.js';
 export * from './info.js';
+export * from './languages.js';
 export * from './messages.js';
 export * from './parse.js';
 export * from './protocol-doc.js';

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { GatecastError, languageTagSchema, multilingualTextSchema } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ApprovalRecord, ApprovalState } from '../approval/approval-workflow.js';
+import { approvalFromRow, approvalToRow, type ApprovalRow } from '../approval/approval-columns.js';
+import type { ApprovalRecord } from '../approval/approval-workflow.js';
 import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
@@ -22,20 +23,13 @@ export interface AnnouncementTemplate extends ApprovalRecord {
   updatedAt: string;
 }
 
-interface TemplateRow {
+interface TemplateRow extends ApprovalRow {
   id: string;
   name: string;
   gate_id: string | null;
   title: string;
   body: string;
   auto_fire: number;
-  state: ApprovalState;
-  revision: number;
-  author_id: string;
-  reviewer_id: string | null;
-  review_comment: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
 const titleSchema = z.record(languageTagSchema, z.string());
@@ -108,13 +102,7 @@ export class TemplatesRepo {
       title,
       body,
       autoFire: row.auto_fire === 1,
-      state: row.state,
-      revision: row.revision,
-      authorId: row.author_id,
-      reviewerId: row.reviewer_id,
-      reviewComment: row.review_comment,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      ...approvalFromRow(row),
     };
   }
 }
@@ -127,12 +115,6 @@ function toRow(t: AnnouncementTemplate): TemplateRow {
     title: JSON.stringify(t.title),
     body: JSON.stringify(t.body),
     auto_fire: t.autoFire ? 1 : 0,
-    state: t.state,
-    revision: t.revision,
-    author_id: t.authorId,
-    reviewer_id: t.reviewerId,
-    review_comment: t.reviewComment,
-    created_at: t.createdAt,
-    updated_at: t.updatedAt,
+    ...approvalToRow(t),
   };
 }

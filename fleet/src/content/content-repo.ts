@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GatecastError, layoutSchema, type Layout } from '@gatecast/protocol';
 import type { Logger } from 'pino';
+import { approvalFromRow, approvalToRow, type ApprovalRow } from '../approval/approval-columns.js';
 import type { ApprovalState } from '../approval/approval-workflow.js';
 import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
@@ -8,20 +9,13 @@ import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/sqlite-errors.js';
 import { SPEC_SCHEMAS, type LayoutSetting, type Work, type WorkOf, type WorkType } from './content-specs.js';
 
-interface WorkRow {
+interface WorkRow extends ApprovalRow {
   id: string;
   type: WorkType;
   gate_id: string | null;
   name: string;
   spec: string;
   media_sha256: string | null;
-  state: ApprovalState;
-  revision: number;
-  author_id: string;
-  reviewer_id: string | null;
-  review_comment: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
 interface LayoutRow {
@@ -181,13 +175,7 @@ export class ContentRepo {
       gateId: row.gate_id,
       name: row.name,
       spec,
-      state: row.state,
-      revision: row.revision,
-      authorId: row.author_id,
-      reviewerId: row.reviewer_id,
-      reviewComment: row.review_comment,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      ...approvalFromRow(row),
     } as Work;
   }
 }
@@ -201,12 +189,6 @@ function toRow(work: Work): WorkRow {
     name: work.name,
     spec: JSON.stringify(work.spec),
     media_sha256: work.type === 'item' && typeof spec.sha256 === 'string' ? spec.sha256 : null,
-    state: work.state,
-    revision: work.revision,
-    author_id: work.authorId,
-    reviewer_id: work.reviewerId,
-    review_comment: work.reviewComment,
-    created_at: work.createdAt,
-    updated_at: work.updatedAt,
+    ...approvalToRow(work),
   };
 }

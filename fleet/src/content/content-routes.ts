@@ -2,11 +2,12 @@ import { GatecastError, slugSchema } from '@gatecast/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { APPROVAL_STATES, type ApprovalAction } from '../approval/approval-workflow.js';
+import { APPROVAL_STATES } from '../approval/approval-workflow.js';
+import { readableAt, registerWorkflowRoutes, stateOf } from '../approval/workflow-routes.js';
 import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
 import { errorResponses } from '../http/api-schemas.js';
 import type { HttpDeps } from '../http/http-deps.js';
-import { can, scopeOf, type Permission, type Principal } from '../users/permissions.js';
+import { can, type Permission } from '../users/permissions.js';
 import type { ContentService } from './content-service.js';
 import { workIdSchema, type Work, type WorkType } from './content-specs.js';
 
@@ -44,8 +45,6 @@ const editBodySchema = z.strictObject({
   spec: z.record(z.string(), z.unknown()).optional(),
 });
 
-const stepBodySchema = z.strictObject({ comment: z.string().max(2000).optional() }).default({});
-
 const listQuerySchema = z.strictObject({
   state: z.enum(APPROVAL_STATES).optional(),
   gate: slugSchema.optional().describe('owner gate; "fleet" for fleet-wide work'),
@@ -54,15 +53,6 @@ const listQuerySchema = z.strictObject({
 const idParamsSchema = z.object({ id: workIdSchema });
 
 const PLURAL: Record<WorkType, string> = { item: 'items', playlist: 'playlists', schedule: 'schedules' };
-
-/** Which permission each workflow step needs, at the work's owner gate. */
-const STEP_PERMISSION: Record<Exclude<ApprovalAction, 'edit'>, Permission> = {
-  submit: 'content.write',
-  approve: 'content.approve',
-  reject: 'content.approve',
-  publish: 'content.publish',
-  unpublish: 'content.publish',
-};
 
 /**
  * Content items, playlists and schedules under approval, and the approval queue. Every change is
@@ -80,7 +70,6 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     authorName: nameOf(work.authorId),
     reviewerName: nameOf(work.reviewerId),
   });
-  const stateOf = (work: Work) => ({ state: work.state, revision: work.revision });
 
   /** The work, if the caller holds the permission at its owner gate (fleet-wide work: on all gates). */
   const mustGet = (request: FastifyRequest, id: string, permission: Permission): Work => {
@@ -105,7 +94,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         const principal = principalOf(request);
         const { state, gate } = request.query;
         const list = (service().list(type) as Work[])
-          .filter((work) => readable(principal, work))
+          .filter((work) => readableAt(principal, work.gateId))
           .filter((work) => state === undefined || work.state === state)
           .filter((work) => gate === undefined || (work.gateId ?? 'fleet') === gate);
         return { [PLURAL[type]]: list.map(view) };
@@ -148,7 +137,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     },
     async (request) => {
       const work = service().get(request.params.id);
-      if (!readable(principalOf(request), work)) {
+      if (!readableAt(principalOf(request), work.gateId)) {
         noteAudit(request, { objectType: work.type, gateId: work.gateId });
         authorize(request, 'content.read', work.gateId);
       }
@@ -182,39 +171,17 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     },
   );
 
-  for (const action of ['submit', 'approve', 'reject', 'publish', 'unpublish'] as const) {
-    app.post(
-      `/api/v1/content/:id/${action}`,
-      {
-        schema: {
-          summary: `${action[0]?.toUpperCase()}${action.slice(1)} work (${STEP_PERMISSION[action]} at its gate${
-            action === 'approve' || action === 'reject' ? '; not the author; a comment is required' : ''
-          })`,
-          tags: ['content'],
-          params: idParamsSchema,
-          body: stepBodySchema,
-          response: { 200: z.object({ work: workViewSchema }), ...errorResponses },
-        },
-        config: { audit: { action: `content.${action}`, objectParam: 'id' } },
-      },
-      async (request) => {
-        const before = mustGet(request, request.params.id, STEP_PERMISSION[action]);
-        const { userId } = principalOf(request);
-        const comment = request.body?.comment;
-        noteAudit(request, { before: stateOf(before) });
-        try {
-          const after = await service().step(before.id, action, userId, comment);
-          noteAudit(request, { after: { ...stateOf(after), ...(comment ? { comment } : {}) } });
-          return { work: view(after) };
-        } catch (error) {
-          // The author approving their own work is a refusal: the audit log says denied.
-          if (error instanceof GatecastError && error.code === 'FORBIDDEN')
-            noteAudit(request, { outcome: 'denied' });
-          throw error;
-        }
-      },
-    );
-  }
+  registerWorkflowRoutes(app, {
+    path: (step) => `/api/v1/content/:id/${step}`,
+    tag: 'content',
+    what: 'work',
+    auditPrefix: 'content',
+    idSchema: workIdSchema,
+    answerSchema: z.object({ work: workViewSchema }),
+    mustGet,
+    step: (id, step, actorId, comment) => service().step(id, step, actorId, comment),
+    answer: (after) => ({ work: view(after) }),
+  });
 
   app.delete(
     '/api/v1/content/:id',
@@ -264,10 +231,3 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     },
   );
 };
-
-/** Gate work needs content.read at its gate; fleet-wide work is readable with content.read anywhere. */
-function readable(principal: Principal, work: Work): boolean {
-  const scope = scopeOf(principal, 'content.read');
-  if (scope === 'all') return true;
-  return work.gateId === null ? scope.length > 0 : scope.includes(work.gateId);
-}

@@ -1,4 +1,4 @@
-import { ERROR_CODES, GatecastError } from '@gatecast/protocol';
+import { ERROR_CODES, GatecastError, languageOwnName } from '@gatecast/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
@@ -25,7 +25,6 @@ import {
   type CounterView,
   type PairedTablet,
 } from './counters-service.js';
-import { ownName } from './language-names.js';
 
 const TABLET_TAG = 'counter tablet';
 
@@ -87,7 +86,7 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
       return {
         pairingId: tablet.pairing.id,
         screen: screenOf(tablet),
-        languages: tablet.gate.languages.map((tag) => ({ tag, name: ownName(tag) })),
+        languages: tablet.gate.languages.map((tag) => ({ tag, name: languageOwnName(tag) })),
         minutes: [...PUSH_MINUTES],
         shown: counters.shownOn(tablet.device.id),
         tree: bundle

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { GatecastError } from '@gatecast/protocol';
 import type { Logger } from 'pino';
-import type { ApprovalState } from '../approval/approval-workflow.js';
+import { approvalFromRow, approvalToRow, type ApprovalRow } from '../approval/approval-columns.js';
 import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/sqlite-errors.js';
 import { infoNodeSpecSchema, type InfoNodeKind, type InfoNodeRecord } from './info-specs.js';
 
-interface NodeRow {
+interface NodeRow extends ApprovalRow {
   id: string;
   gate_id: string | null;
   parent_id: string | null;
@@ -16,13 +16,6 @@ interface NodeRow {
   position: number;
   spec: string;
   sample: number;
-  state: ApprovalState;
-  revision: number;
-  author_id: string;
-  reviewer_id: string | null;
-  review_comment: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
 /** The latest bundle file of a gate; sha256 null while the gate shows no node. */
@@ -156,13 +149,7 @@ export class InfoRepo {
       order: row.position,
       spec,
       sample: row.sample === 1,
-      state: row.state,
-      revision: row.revision,
-      authorId: row.author_id,
-      reviewerId: row.reviewer_id,
-      reviewComment: row.review_comment,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      ...approvalFromRow(row),
     };
   }
 }
@@ -176,12 +163,6 @@ function toRow(node: InfoNodeRecord): NodeRow {
     position: node.order,
     spec: JSON.stringify(node.spec),
     sample: node.sample ? 1 : 0,
-    state: node.state,
-    revision: node.revision,
-    author_id: node.authorId,
-    reviewer_id: node.reviewerId,
-    review_comment: node.reviewComment,
-    created_at: node.createdAt,
-    updated_at: node.updatedAt,
+    ...approvalToRow(node),
   };
 }

@@ -2,11 +2,12 @@ import { GatecastError, infoBundleSchema, infoTreeRefSchema, slugSchema } from '
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { APPROVAL_STATES, type ApprovalAction } from '../approval/approval-workflow.js';
+import { APPROVAL_STATES } from '../approval/approval-workflow.js';
+import { readableAt, registerWorkflowRoutes, stateOf } from '../approval/workflow-routes.js';
 import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
 import { errorResponses } from '../http/api-schemas.js';
 import type { HttpDeps } from '../http/http-deps.js';
-import { scopeOf, type Permission, type Principal } from '../users/permissions.js';
+import type { Permission } from '../users/permissions.js';
 import { SAMPLE_AUTHOR, type InfoService } from './info-service.js';
 import { infoNodeIdSchema, type InfoNodeRecord } from './info-specs.js';
 
@@ -57,21 +58,11 @@ const editBodySchema = z.strictObject({
   blocks: z.array(z.record(z.string(), z.unknown())).max(100).optional(),
 });
 
-const stepBodySchema = z.strictObject({ comment: z.string().max(2000).optional() }).default({});
 const idParamsSchema = z.object({ id: infoNodeIdSchema });
 const listQuerySchema = z.strictObject({
   gate: slugSchema.optional().describe('owner gate; "fleet" for fleet-wide nodes'),
   state: z.enum(APPROVAL_STATES).optional(),
 });
-
-/** Each workflow step needs the same permission as the same step on content, at the node's gate. */
-const STEP_PERMISSION: Record<Exclude<ApprovalAction, 'edit'>, Permission> = {
-  submit: 'content.write',
-  approve: 'content.approve',
-  reject: 'content.approve',
-  publish: 'content.publish',
-  unpublish: 'content.publish',
-};
 
 /**
  * The information tree under approval, the starter tree and the built bundle. Every change is
@@ -107,7 +98,6 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     createdAt: node.createdAt,
     updatedAt: node.updatedAt,
   });
-  const stateOf = (node: InfoNodeRecord) => ({ state: node.state, revision: node.revision });
   const mustGet = (request: FastifyRequest, id: string, permission: Permission): InfoNodeRecord => {
     const node = service().get(id);
     noteAudit(request, { objectType: 'info-node', objectId: node.id, gateId: node.gateId });
@@ -131,7 +121,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
       const { gate, state } = request.query;
       const nodes = service()
         .all()
-        .filter((node) => readable(principal, node))
+        .filter((node) => readableAt(principal, node.gateId))
         .filter((node) => gate === undefined || (node.gateId ?? 'fleet') === gate)
         .filter((node) => state === undefined || node.state === state);
       return { nodes: nodes.map(view) };
@@ -150,7 +140,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     },
     async (request) => {
       const node = service().get(request.params.id);
-      if (!readable(principalOf(request), node)) {
+      if (!readableAt(principalOf(request), node.gateId)) {
         noteAudit(request, { objectType: 'info-node', objectId: node.id, gateId: node.gateId });
         authorize(request, 'content.read', node.gateId);
       }
@@ -207,37 +197,18 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     },
   );
 
-  for (const action of ['submit', 'approve', 'reject', 'publish', 'unpublish'] as const) {
-    app.post(
-      `/api/v1/info/nodes/:id/${action}`,
-      {
-        schema: {
-          summary: `${action[0]?.toUpperCase()}${action.slice(1)} a node (${STEP_PERMISSION[action]} at its gate${
-            action === 'approve' || action === 'reject' ? '; not the author; a comment is required' : ''
-          })`,
-          tags: ['info'],
-          params: idParamsSchema,
-          body: stepBodySchema,
-          response: nodeReply,
-        },
-        config: { audit: { action: `info.${action}`, objectParam: 'id', objectType: 'info-node' } },
-      },
-      async (request) => {
-        const before = mustGet(request, request.params.id, STEP_PERMISSION[action]);
-        const comment = request.body?.comment;
-        noteAudit(request, { before: stateOf(before) });
-        try {
-          const after = await service().step(before.id, action, principalOf(request).userId, comment);
-          noteAudit(request, { after: { ...stateOf(after), ...(comment ? { comment } : {}) } });
-          return { node: view(after) };
-        } catch (error) {
-          if (error instanceof GatecastError && error.code === 'FORBIDDEN')
-            noteAudit(request, { outcome: 'denied' });
-          throw error;
-        }
-      },
-    );
-  }
+  registerWorkflowRoutes(app, {
+    path: (step) => `/api/v1/info/nodes/:id/${step}`,
+    tag: 'info',
+    what: 'a node',
+    auditPrefix: 'info',
+    objectType: 'info-node',
+    idSchema: infoNodeIdSchema,
+    answerSchema: z.object({ node: infoNodeViewSchema }),
+    mustGet,
+    step: (id, step, actorId, comment) => service().step(id, step, actorId, comment),
+    answer: (after) => ({ node: view(after) }),
+  });
 
   app.delete(
     '/api/v1/info/nodes/:id',
@@ -301,10 +272,3 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     },
   );
 };
-
-/** Gate nodes need content.read at their gate; fleet-wide ones content.read anywhere. */
-function readable(principal: Principal, node: InfoNodeRecord): boolean {
-  const scope = scopeOf(principal, 'content.read');
-  if (scope === 'all') return true;
-  return node.gateId === null ? scope.length > 0 : scope.includes(node.gateId);
-}

@@ -1,6 +1,6 @@
-import type { InfoBlock, InfoBundle, InfoNode } from '@gatecast/protocol';
+import { languageOwnName, type InfoBlock, type InfoBundle, type InfoNode } from '@gatecast/protocol';
 import { TRAVELLER_CSP_META, TRAVELLER_CSS } from './traveller-style.js';
-import { fill, languageName, textsFor, type TravellerTexts } from './traveller-texts.js';
+import { fill, textsFor, type TravellerTexts } from './traveller-texts.js';
 import { childrenOf, pick, search, trail, type Picked } from './traveller-view.js';
 
 /** How pages address each other: the fleet's routes, or relative files in a static export. */
@@ -81,7 +81,9 @@ export function renderTravellerPage(input: RenderInput): string {
   } else body = list(childrenOf(bundle, null), texts, links);
   const notes = [
     ...[...texts.fellBackTo].map((fallback) =>
-      note(fill(words.fallback, { language: languageName(language), fallback: languageName(fallback) })),
+      note(
+        fill(words.fallback, { language: languageOwnName(language), fallback: languageOwnName(fallback) }),
+      ),
     ),
     ...(view.kind === 'node' && view.node.sample ? [note(words.sample, 'note sample')] : []),
   ];
@@ -114,7 +116,7 @@ function header(input: RenderInput, words: TravellerTexts, current: string | nul
     .map((entry) => {
       const here = entry === language ? ' aria-current="true"' : '';
       const href = escapeHtml(links.page(current, entry));
-      return `<li><a href="${href}" lang="${escapeHtml(entry)}" hreflang="${escapeHtml(entry)}"${here}>${escapeHtml(languageName(entry))}</a></li>`;
+      return `<li><a href="${href}" lang="${escapeHtml(entry)}" hreflang="${escapeHtml(entry)}"${here}>${escapeHtml(languageOwnName(entry))}</a></li>`;
     })
     .join('');
   const searchForm =

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { languageOwnName } from '@gatecast/protocol';
 import { renderTravellerPage, type TravellerLinks } from './render-traveller.js';
 import type { TravellerSite } from './traveller-routes.js';
-import { languageName } from './traveller-texts.js';
 import { bundleImages } from './traveller-view.js';
 
 export interface ExportedFile {
@@ -82,7 +82,7 @@ export function exportTravellerSite(input: {
       `<title>${escapeText(site.gate.name)}</title></head><body><ul>`,
       ...languages.map(
         (language) =>
-          `<li><a href="${language}/index.html" lang="${language}">${escapeText(languageName(language))}</a></li>`,
+          `<li><a href="${language}/index.html" lang="${language}">${escapeText(languageOwnName(language))}</a></li>`,
       ),
       '</ul></body></html>',
       '',

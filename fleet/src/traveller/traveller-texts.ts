@@ -4,8 +4,6 @@
  * (fleet/test/unit/traveller/traveller-texts.test.ts).
  */
 export interface TravellerTexts {
-  /** The language's name in its own script, for the language picker. */
-  name: string;
   search: string;
   home: string;
   /** {q}: the search text. */
@@ -21,7 +19,6 @@ export interface TravellerTexts {
 
 export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
   vi: {
-    name: 'Tiếng Việt',
     search: 'Tìm kiếm',
     home: 'Trang chủ',
     results: 'Kết quả cho “{q}”',
@@ -33,7 +30,6 @@ export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
     notFound: 'Không có trang này.',
   },
   en: {
-    name: 'English',
     search: 'Search',
     home: 'Home',
     results: 'Results for “{q}”',
@@ -45,7 +41,6 @@ export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
     notFound: 'This page does not exist.',
   },
   'zh-Hans': {
-    name: '中文',
     search: '搜索',
     home: '首页',
     results: '“{q}”的搜索结果',
@@ -57,7 +52,6 @@ export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
     notFound: '此页面不存在。',
   },
   lo: {
-    name: 'ພາສາລາວ',
     search: 'ຊອກຫາ',
     home: 'ໜ້າຫຼັກ',
     results: 'ຜົນການຊອກຫາ “{q}”',
@@ -69,7 +63,6 @@ export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
     notFound: 'ບໍ່ມີໜ້ານີ້.',
   },
   km: {
-    name: 'ភាសាខ្មែរ',
     search: 'ស្វែងរក',
     home: 'ទំព័រដើម',
     results: 'លទ្ធផលសម្រាប់ “{q}”',
@@ -81,7 +74,6 @@ export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
     notFound: 'ទំព័រនេះមិនមានទេ។',
   },
   ko: {
-    name: '한국어',
     search: '검색',
     home: '홈',
     results: '“{q}” 검색 결과',
@@ -93,7 +85,6 @@ export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
     notFound: '이 페이지는 없습니다.',
   },
   ja: {
-    name: '日本語',
     search: '検索',
     home: 'ホーム',
     results: '「{q}」の検索結果',
@@ -105,7 +96,6 @@ export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
     notFound: 'このページは存在しません。',
   },
   ru: {
-    name: 'Русский',
     search: 'Поиск',
     home: 'Главная',
     results: 'Результаты по запросу «{q}»',
@@ -117,7 +107,6 @@ export const TRAVELLER_TEXTS: Readonly<Record<string, TravellerTexts>> = {
     notFound: 'Такой страницы нет.',
   },
   th: {
-    name: 'ไทย',
     search: 'ค้นหา',
     home: 'หน้าแรก',
     results: 'ผลการค้นหา “{q}”',
@@ -137,11 +126,6 @@ export function textsFor(language: string): TravellerTexts {
   const base = language.toLowerCase().split('-')[0];
   const same = Object.entries(TRAVELLER_TEXTS).find(([key]) => key.toLowerCase().split('-')[0] === base);
   return same?.[1] ?? (TRAVELLER_TEXTS.en as TravellerTexts);
-}
-
-/** A language's own name, or its tag when gatecast has no name for it. */
-export function languageName(language: string): string {
-  return TRAVELLER_TEXTS[language]?.name ?? language;
 }
 
 export function fill(template: string, values: Record<string, string>): string {

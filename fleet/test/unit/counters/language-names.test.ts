@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_LANGUAGE_NAMES, ownName } from '../../../src/counters/language-names.js';
+import { LANGUAGE_OWN_NAMES, languageOwnName } from '@gatecast/protocol';
 import { missingGlyphs } from '../../../src/library/glyph-coverage.js';
 
 describe('language names on the counter tablet', () => {
   it('names each gate language in its own script', () => {
-    expect(['vi', 'en', 'zh-Hans', 'lo', 'km', 'ko', 'ja', 'ru', 'th'].map(ownName)).toEqual([
+    expect(['vi', 'en', 'zh-Hans', 'lo', 'km', 'ko', 'ja', 'ru', 'th'].map(languageOwnName)).toEqual([
       'Tiếng Việt',
       'English',
       '中文',
@@ -15,11 +15,11 @@ describe('language names on the counter tablet', () => {
       'Русский',
       'ไทย',
     ]);
-    expect(ownName('xx')).toBe('xx');
+    expect(languageOwnName('xx')).toBe('xx');
   });
 
   it('has no character the shipped fonts cannot draw', () => {
-    for (const name of Object.values(KNOWN_LANGUAGE_NAMES))
+    for (const name of Object.values(LANGUAGE_OWN_NAMES))
       expect({ name, missing: missingGlyphs(name) }).toEqual({ name, missing: [] });
   });
 });
