@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import {
   desiredSchema,
   type AgentConfigInput,
@@ -10,6 +10,8 @@ import {
   type DeviceEvent,
 } from '@gatecast/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// The agent's own Chromium lookup; in CI a missing Chromium fails instead of skipping.
+import { chromiumMissing } from '../../../../device/test/integration/player/player-harness.js';
 import { startRealFleet, type RealFleet } from '../fleet/real-fleet.js';
 import {
   AGENT_BIN,
@@ -34,30 +36,11 @@ const ITEMS = [
 ] as const;
 const ITEM_IDS = new Set<string>(['arrivals-default', ...ITEMS.map((item) => item.id)]);
 
-/** Why this test cannot run here, or null. In CI a missing Chromium is a failure, not a skip. */
-function chromiumMissing(): string | null {
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== '');
-  for (const name of ['chromium', 'chromium-browser']) {
-    for (const dir of dirs) {
-      try {
-        accessSync(join(dir, name), constants.X_OK);
-        return null;
-      } catch {
-        // not here
-      }
-    }
-  }
-  const reason = 'no Chromium (chromium or chromium-browser) on PATH';
-  if (process.env.CI) throw new Error(`the proof-of-play test needs Chromium in CI: ${reason}`);
-  console.error(`skipping the proof-of-play SIGKILL test: ${reason}`);
-  return reason;
-}
-
 /**
  * The screen's saved document: several short text items, so items end (and are proven) every
  * 2–3 s. It is version 1, the version the fleet composed at enrolment, so the fleet's retained
- * document is a no-op for the agent and this content stays on screen (the fleet has no API to set
- * content yet; this is how a screen that last heard from the fleet before a cut starts).
+ * document is a no-op for the agent and this content stays on screen (as for a screen that last heard
+ * from the fleet before a cut).
  */
 function savedDocument(enrolled: AgentConfigInput): DesiredDocumentInput {
   const text = (item: (typeof ITEMS)[number]) => ({
