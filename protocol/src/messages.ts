@@ -107,6 +107,10 @@ export const telemetrySchema = z.object({
   cpu: z.object({
     loadPercent: z.number().min(0).max(100),
     temperatureC: z.number().min(-50).max(150).nullable(),
+    /** The 1, 5 and 15 minute load averages. */
+    loadAverage: z
+      .tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()])
+      .optional(),
   }),
   memory: z.object({ totalBytes: z.number().nonnegative(), usedBytes: z.number().nonnegative() }),
   disk: z.object({ totalBytes: z.number().nonnegative(), usedBytes: z.number().nonnegative() }).nullable(),
@@ -115,6 +119,46 @@ export const telemetrySchema = z.object({
     rssBytes: z.number().nonnegative(),
     uptimeSec: z.number().nonnegative(),
   }),
+  /**
+   * The Raspberry Pi firmware's throttling flags (`get_throttled`); null on hardware without them.
+   * `now` flags hold at the moment of the sample, `sinceBoot` ones happened at least once since boot.
+   */
+  power: z
+    .object({
+      raw: z.number().int().nonnegative(),
+      underVoltageNow: z.boolean(),
+      throttledNow: z.boolean(),
+      frequencyCappedNow: z.boolean(),
+      softTemperatureLimitNow: z.boolean(),
+      underVoltageSinceBoot: z.boolean(),
+      throttledSinceBoot: z.boolean(),
+    })
+    .nullable()
+    .optional(),
+  /** The data partition's health: filesystem errors recorded by the kernel, and whether it went read-only. */
+  storage: z
+    .object({
+      errorCount: z.number().int().nonnegative().nullable(),
+      readOnly: z.boolean().nullable(),
+    })
+    .optional(),
+  /** The interface carrying the default route. */
+  network: z
+    .object({
+      interface: z.string().max(32).nullable(),
+      kind: z.enum(['ethernet', 'wifi', 'other']).nullable(),
+      address: z.string().max(64).nullable(),
+      wifiSignalDbm: z.number().min(-120).max(0).nullable(),
+      wifiSsid: z.string().max(64).nullable(),
+    })
+    .optional(),
+  /** NTP state, and the clock's offset from the fleet's when the agent knows it (negative: behind). */
+  clock: z
+    .object({
+      synced: z.boolean().nullable(),
+      offsetMs: z.number().nullable(),
+    })
+    .optional(),
   /** What the screen shows, from periodic low-resolution captures, and the TV's power as HDMI-CEC reports it. */
   display: z
     .object({
@@ -122,6 +166,13 @@ export const telemetrySchema = z.object({
       frozen: z.boolean().nullable(),
       checkedAt: isoTimeSchema.nullable(),
       cecPower: z.enum(['on', 'standby', 'unknown']),
+      /** Whether a display is plugged into the HDMI port (DRM connector status). */
+      hdmi: z.enum(['connected', 'disconnected', 'unknown']).optional(),
+      /** The mode the output runs at; null when unknown. */
+      resolution: z
+        .object({ width: z.number().int().positive(), height: z.number().int().positive() })
+        .nullable()
+        .optional(),
     })
     .optional(),
   /** The kiosk browser; absent for an agent without a player. */
@@ -131,6 +182,8 @@ export const telemetrySchema = z.object({
       restarts: z.number().int().nonnegative(),
       lastCause: z.string().max(200).nullable(),
       jsHeapBytes: z.number().nonnegative().nullable(),
+      /** Resident memory of the whole browser: every Chromium process together. */
+      memoryBytes: z.number().nonnegative().nullable().optional(),
     })
     .optional(),
 });
@@ -185,6 +238,18 @@ export const eventSchema = z.discriminatedUnion('kind', [
         }),
       )
       .max(500),
+  }),
+  /**
+   * A self-update that did not commit: the device stays on (or went back to) `runningVersion`.
+   * `stage` names the step that failed.
+   */
+  z.object({
+    ...eventBase,
+    kind: z.literal('update-failed'),
+    targetVersion: versionStringSchema,
+    runningVersion: versionStringSchema,
+    stage: z.enum(['download', 'verify', 'install', 'restart', 'health-check']),
+    problem: problemSchema,
   }),
   /**
    * The render receipt of an announcement: sent once per announcement entry and screen when it
