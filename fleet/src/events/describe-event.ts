@@ -19,6 +19,8 @@ export function describeEvent(event: DeviceEvent): string {
       const views = event.views.reduce((sum, view) => sum + view.count, 0);
       return `kiosk: ${views} page views, ${event.failedSearches.length} searches without result`;
     }
+    case 'update-failed':
+      return `update to ${event.targetVersion} failed at ${event.stage}; running ${event.runningVersion}: ${event.problem.code}`;
     case 'announcement-shown':
       return `announcement ${event.entryId} shown at ${event.shownAt} (${event.language ?? '-'})`;
   }

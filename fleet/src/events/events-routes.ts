@@ -14,6 +14,7 @@ export const EVENT_KINDS = [
   'proof-of-play',
   'announcement-shown',
   'kiosk-usage',
+  'update-failed',
 ] as const satisfies readonly EventKind[];
 
 export const eventsQuerySchema = z.strictObject({
