@@ -36,6 +36,11 @@ export const PERMISSIONS = [
   // Announcement templates are content: written by editors, approved by approvers.
   'announcements.templates',
   'reports.read',
+  // Health alerts: see them, acknowledge them, and tune rules and chat channels. A channel holds a
+  // webhook secret and serves every gate, so channels need alerts.manage on all gates.
+  'alerts.read',
+  'alerts.ack',
+  'alerts.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -61,6 +66,7 @@ const READ_ONLY: readonly Permission[] = [
   'content.read',
   'announcements.read',
   'reports.read',
+  'alerts.read',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
@@ -77,11 +83,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'announcements.read',
     'announcements.fire',
     'reports.read',
+    'alerts.read',
+    'alerts.ack',
+    'alerts.manage',
   ],
-  technician: ['gates.read', 'devices.read', 'devices.enrol', 'devices.command'],
+  technician: ['gates.read', 'devices.read', 'devices.enrol', 'devices.command', 'alerts.read', 'alerts.ack'],
   editor: [...READ_ONLY, 'content.write', 'content.publish', 'announcements.templates'],
   approver: [...READ_ONLY, 'content.approve', 'content.publish', 'announcements.approve', 'audit.read'],
-  'duty-officer': [...READ_ONLY, 'announcements.fire', 'announcements.approve'],
+  'duty-officer': [...READ_ONLY, 'announcements.fire', 'announcements.approve', 'alerts.ack'],
   viewer: READ_ONLY,
 };
 

@@ -23,14 +23,15 @@ const principal = (...grants: Grant[]): Principal => ({
 /** The specification, one row per role: ✓ = the role holds the permission. */
 const SPEC: Record<Role, Record<Permission, boolean>> = {
   // gates r/w, devices read/enrol/remove/command, users.manage, audit.read,
-  // content read/write/approve/publish, announcements read/fire/approve/templates, reports.read
-  admin: row(1, 1, 1, 1, 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1),
-  operator: row(1, 0, 1, 1, 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, 1, 0, 0, /**/ 1),
-  technician: row(1, 0, 1, 1, 0, 1, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, 0, 0, 0, /**/ 0),
-  editor: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1),
-  approver: row(1, 0, 1, 0, 0, 0, 0, 1, /**/ 1, 0, 1, 1, /**/ 1, 0, 1, 0, /**/ 1),
-  'duty-officer': row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 1, 1, 0, /**/ 1),
-  viewer: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1),
+  // content read/write/approve/publish, announcements read/fire/approve/templates, reports.read,
+  // alerts read/ack/manage
+  admin: row(1, 1, 1, 1, 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, /**/ 1, 1, 1),
+  operator: row(1, 0, 1, 1, 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, 1, 0, 0, /**/ 1, /**/ 1, 1, 1),
+  technician: row(1, 0, 1, 1, 0, 1, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, /**/ 1, 1, 0),
+  editor: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, /**/ 1, 0, 0),
+  approver: row(1, 0, 1, 0, 0, 0, 0, 1, /**/ 1, 0, 1, 1, /**/ 1, 0, 1, 0, /**/ 1, /**/ 1, 0, 0),
+  'duty-officer': row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 1, 1, 0, /**/ 1, /**/ 1, 1, 0),
+  viewer: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, /**/ 1, 0, 0),
 };
 
 function row(...flags: number[]): Record<Permission, boolean> {
@@ -133,6 +134,9 @@ describe('scopeOf', () => {
       'announcements.approve': [],
       'announcements.templates': [],
       'reports.read': ['cat-bi-airport'],
+      'alerts.read': ['cat-bi-airport'],
+      'alerts.ack': ['cat-bi-airport'],
+      'alerts.manage': ['cat-bi-airport'],
     });
   });
 });

@@ -58,6 +58,9 @@ const permissions = (overrides: Partial<Me['permissions']>): Pick<Me, 'permissio
     'announcements.approve': [],
     'announcements.templates': [],
     'reports.read': [],
+    'alerts.read': [],
+    'alerts.ack': [],
+    'alerts.manage': [],
     ...overrides,
   },
 });
