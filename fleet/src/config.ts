@@ -17,6 +17,9 @@ export interface FleetConfig {
   commandTimeoutMs: number;
   /** GATECAST_DEMO_CONTENT=1: every screen plays the demo welcome loop (`npm start`; docs/adr/0014). */
   demoContent: boolean;
+  // [health] config
+  // [alerts] config
+  // [notify] config
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -99,5 +102,8 @@ export function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
     brokerLimits: {},
     commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
     demoContent: read(env, 'GATECAST_DEMO_CONTENT', flagSchema, '0'),
+    // [health] config values
+    // [alerts] config values
+    // [notify] config values
   };
 }

@@ -113,6 +113,9 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     mediaBaseUrl,
   });
   run.domains = domains;
+  // [health] start the telemetry rollups and retention here
+  // [notify] create the notification outbox here (the alert engine's sink)
+  // [alerts] create and start the alert engine here
   const { desired } = domains;
   const ports = await listening('cannot start the MQTT broker', () => broker.start());
   await desired.republishAll();
@@ -142,6 +145,9 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     info: domains.info,
     counters: domains.counters,
     traveller: { bundles: domains.info },
+    // [health] http deps
+    // [alerts] http deps
+    // [notify] http deps
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>
@@ -228,6 +234,9 @@ async function stopRun(run: Run, log: Logger): Promise<void> {
   const steps: Array<[string, (() => unknown) | undefined]> = [
     ['http', run.app && (() => run.app?.close())],
     ['events', run.events && (() => run.events?.stop())],
+    // [alerts] stop the engine
+    // [notify] stop the outbox
+    // [health] stop the rollups
     ['content', run.domains && (() => run.domains?.stop())],
     ['broker', run.broker && (() => run.broker?.stop())],
     ['commands', run.commands && (() => run.commands?.stop())],

@@ -50,6 +50,7 @@ export function buildProgram(io: CliIo): Command {
   registerCounterCommands(program, io);
   registerTravellerCommands(program, io);
   registerKioskReportCommand(program, io);
+  // [notify] register the alerts commands here
   return program;
 }
 

@@ -141,6 +141,9 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   app.register(infoRoutes, { deps });
   app.register(deviceProfileRoutes, { deps });
   app.register(countersRoutes, { counters: deps.counters });
+  // [health] register the health routes here
+  // [alerts] register the alerts routes here
+  // [notify] register the alert-channel routes here
   // The tablet's page (hidden from the API description) only where there are counters to serve.
   if (deps.counters) app.register(tabletPage);
   if (deps.traveller) {

@@ -89,6 +89,9 @@ export interface HttpDeps {
   counters?: CountersService;
   /** The traveller web page (/t/:gateId); without it the fleet serves no such page. */
   traveller?: { bundles: InfoBundleSource };
+  // [health] deps
+  // [alerts] deps
+  // [notify] deps
   /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
   webRoot?: string;
 }

@@ -185,6 +185,9 @@ export const MIGRATIONS: readonly string[] = [
   INFO_MIGRATION,
   // 9: information counters: pairings and pushed pages (counters/counters-schema.ts).
   COUNTERS_MIGRATION,
+  // [health] 10: telemetry rollups per minute and per hour
+  // [alerts] 11: alerts, their transitions and policies
+  // [notify] 12: alert channels and the delivery outbox
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

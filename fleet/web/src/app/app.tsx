@@ -68,6 +68,7 @@ function CurrentPage() {
       return <InfoPage />;
     case 'counters':
       return <CountersPage />;
+    // [web-alerts] the alerts pages
     case 'not-found':
       return <NotFoundPage />;
   }

@@ -40,6 +40,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ...(allowsSomewhere(me, 'devices.read')
       ? [{ path: '/counters', label: t('nav.counters'), current: route.page === 'counters' }]
       : []),
+    // [web-alerts] the alerts page link
     ...(allowsSomewhere(me, 'reports.read')
       ? [{ path: '/reports', label: t('nav.reports'), current: route.page === 'reports' }]
       : []),

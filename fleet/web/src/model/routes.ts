@@ -14,6 +14,7 @@ export type Route =
   | { page: 'reports' }
   | { page: 'info' }
   | { page: 'counters' }
+  // [web-alerts] the alerts routes
   | { page: 'not-found' };
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -36,6 +37,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/reports') return { page: 'reports' };
   if (path === '/info') return { page: 'info' };
   if (path === '/counters') return { page: 'counters' };
+  // [web-alerts] parse the alerts paths
   const device = /^\/devices\/([^/]+)$/.exec(path);
   if (device?.[1] !== undefined && DEVICE_ID.test(device[1])) return { page: 'device', deviceId: device[1] };
   return { page: 'not-found' };
