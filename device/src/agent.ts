@@ -13,8 +13,14 @@ import { FleetClient } from './fleet-http/fleet-client.js';
 import { createClockSync, type ClockSync } from './hardware/clock-sync.js';
 import { createCecDisplayPower, type DisplayPower } from './hardware/display-power.js';
 import { createSystemdRebooter, type Rebooter } from './hardware/rebooter.js';
+import { createChangeWatcher } from './health/change-watcher.js';
+import { createClockOffsetProbe } from './health/clock-offset.js';
+import { notifyingDisplayPower } from './health/display-power-watch.js';
 import { createHealthReporter } from './health/health-reporter.js';
+import { hostFiles } from './health/host-files.js';
+import { createHostTelemetry, type HostProbeOptions } from './health/host-telemetry.js';
 import type { HealthSampler } from './health/readings.js';
+import { chromiumScreenTelemetry } from './health/screen-telemetry.js';
 import { readBuildTime } from './lib/build-info.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { makeEvent } from './lib/device-event.js';
@@ -39,6 +45,11 @@ export interface AgentOptions {
   /** How often the screen is captured and judged (30 s by default); tests shorten it. */
   displayCheck?: Pick<DisplayCheckOptions, 'intervalMs' | 'settleMs' | 'policy'>;
   sampler?: HealthSampler;
+  /**
+   * The host probes (sysfs, /proc, vcgencmd) and the change watcher: sysfs read every `watchMs`
+   * (5 s), at most one extra sample per `minGapMs` (5 s). Tests point the roots at fake trees.
+   */
+  health?: HostProbeOptions & { watchMs?: number; minGapMs?: number };
   clock?: Clock;
   /** Clock trust inputs for the schedule: NTP state through `timedatectl`, and the agent's build time. */
   clockSync?: ClockSync;
@@ -79,7 +90,11 @@ export function createAgent(options: AgentOptions): Agent {
         buildTime: options.buildTime ?? readBuildTime(),
         clockSynchronized: () => clockSync.synchronized(),
       });
-  const displayPower = options.displayPower ?? createCecDisplayPower(options.log);
+  // Switching the TV is a change worth a sample at once.
+  const displayPower = notifyingDisplayPower(
+    options.displayPower ?? createCecDisplayPower(options.log),
+    (reason) => watcher.notify(reason),
+  );
   const display = player
     ? watchPlayerDisplay(player.screen, {
         intervalMs: config.player.displayCheckSec * 1000,
@@ -88,7 +103,10 @@ export function createAgent(options: AgentOptions): Agent {
         log: options.log,
         power: displayPower,
         onEvent: (body) => send('events', makeEvent(clock, body)),
-        onChange: () => report(),
+        onChange: () => {
+          report();
+          watcher.notify('display verdict');
+        },
       })
     : null;
   // The player's view (playing, its errors, the display's) is merged into every report the reconciler makes.
@@ -134,6 +152,12 @@ export function createAgent(options: AgentOptions): Agent {
     clock,
     log: options.log,
   });
+  const host = createHostTelemetry({
+    ...options.health,
+    dataDir: config.dataDir,
+    clockSynced: () => clockSync.synchronized(),
+    clockOffset: createClockOffsetProbe({ fleetUrl: config.fleetUrl, clock }),
+  });
   const health = createHealthReporter({
     sampler: options.sampler ?? lazySystemSampler(config.dataDir, options.log),
     intervalSec: config.healthIntervalSec,
@@ -141,16 +165,24 @@ export function createAgent(options: AgentOptions): Agent {
     clock,
     log: options.log,
     publish: (sample) => send('telemetry', sample),
+    host,
     ...(player && display
       ? {
-          screen: {
-            read: async () => ({
-              display: await display.telemetry(),
-              player: await player.screen.playerTelemetry(),
-            }),
-          },
+          screen: chromiumScreenTelemetry(
+            player.screen,
+            display,
+            hostFiles(options.health?.procRoot ?? '/proc'),
+          ),
         }
       : {}),
+  });
+  // Between interval samples, a flag that matters (power, HDMI, network, read-only data) sends one at once.
+  const watcher = createChangeWatcher({
+    readKey: () => host.watchKey(),
+    onChange: () => void health.sampleFresh(),
+    pollMs: options.health?.watchMs ?? 5_000,
+    minGapMs: options.health?.minGapMs ?? 5_000,
+    log: options.log,
   });
   function route(message: ParsedMessage): void {
     if (message.kind === 'desired') void reconciler.offer(message.payload);
@@ -189,10 +221,12 @@ export function createAgent(options: AgentOptions): Agent {
       await reconciler.start();
       await link.start();
       health.start();
+      watcher.start();
       display?.start();
     },
     async stop() {
       log.info('agent stopping');
+      watcher.stop();
       await health.stop();
       await display?.stop();
       deferred.stop();

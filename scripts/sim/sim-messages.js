@@ -34,15 +34,56 @@ export function reportedMessage(appliedVersion, now) {
   };
 }
 
-/** `telemetry`: a plausible Pi 4 that is doing nothing much. */
+/**
+ * `telemetry`: a plausible, healthy Pi 4 on a wired network with a TV on HDMI, doing nothing much:
+ * every block the real agent sends, so the fleet's history, charts and alert rules see real shapes.
+ */
 export function telemetryMessage(now, uptimeSec, random = Math.random) {
+  const load = Math.round(3 + random() * 10);
   return {
     at: now.toISOString(),
     uptimeSec: Math.round(uptimeSec),
-    cpu: { loadPercent: Math.round(3 + random() * 10), temperatureC: Math.round(450 + random() * 100) / 10 },
+    cpu: {
+      loadPercent: load,
+      temperatureC: Math.round(450 + random() * 100) / 10,
+      loadAverage: [load / 25, load / 30, load / 35].map((value) => Math.round(value * 100) / 100),
+    },
     memory: { totalBytes: 4_000_000_000, usedBytes: 900_000_000 },
     disk: { totalBytes: 32_000_000_000, usedBytes: 6_000_000_000 },
     agent: { version: SIM_AGENT_VERSION, rssBytes: 48_000_000, uptimeSec: Math.round(uptimeSec) },
+    power: {
+      raw: 0,
+      underVoltageNow: false,
+      throttledNow: false,
+      frequencyCappedNow: false,
+      softTemperatureLimitNow: false,
+      underVoltageSinceBoot: false,
+      throttledSinceBoot: false,
+    },
+    storage: { errorCount: 0, readOnly: false },
+    network: {
+      interface: 'eth0',
+      kind: 'ethernet',
+      address: `10.20.0.${1 + Math.floor(random() * 250)}`,
+      wifiSignalDbm: null,
+      wifiSsid: null,
+    },
+    clock: { synced: true, offsetMs: Math.round((random() - 0.5) * 40) },
+    display: {
+      black: false,
+      frozen: false,
+      checkedAt: now.toISOString(),
+      cecPower: 'on',
+      hdmi: 'connected',
+      resolution: { width: 1920, height: 1080 },
+    },
+    player: {
+      up: true,
+      restarts: 0,
+      lastCause: null,
+      jsHeapBytes: 24_000_000,
+      memoryBytes: Math.round(380_000_000 + random() * 40_000_000),
+    },
   };
 }
 
