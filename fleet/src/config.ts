@@ -2,6 +2,11 @@ import { resolve } from 'node:path';
 import { GatecastError, agentConfigSchema } from '@gatecast/protocol';
 import { z } from 'zod';
 import type { BrokerLimits } from './broker/broker.js';
+import {
+  DEFAULT_TELEMETRY_RETENTION_TEXT,
+  telemetryRetentionSchema,
+  type TelemetryRetention,
+} from './health/retention.js';
 
 export interface FleetConfig {
   dataDir: string;
@@ -17,9 +22,10 @@ export interface FleetConfig {
   commandTimeoutMs: number;
   /** GATECAST_DEMO_CONTENT=1: every screen plays the demo welcome loop (`npm start`; docs/adr/0014). */
   demoContent: boolean;
-  // [health] config
-  // [alerts] config
-  // [notify] config
+  /** How long raw, per-minute and per-hour telemetry is kept (GATECAST_TELEMETRY_RETENTION). */
+  telemetryRetention: TelemetryRetention;
+  /** The alert engine: how often deadlines are checked, and every screen evaluated (GATECAST_ALERT_*_MS). */
+  alerts: { tickMs: number; sweepMs: number };
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -33,6 +39,12 @@ const portSchema = z
 const hostSchema = z
   .string()
   .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or an IP address such as 0.0.0.0');
+
+const intervalMsSchema = z
+  .string()
+  .regex(/^\d{2,9}$/, 'must be a whole number of milliseconds')
+  .transform(Number)
+  .refine((ms) => ms >= 50, 'must be at least 50 milliseconds');
 
 const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -102,8 +114,15 @@ export function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
     brokerLimits: {},
     commandTimeoutMs: DEFAULT_COMMAND_TIMEOUT_MS,
     demoContent: read(env, 'GATECAST_DEMO_CONTENT', flagSchema, '0'),
-    // [health] config values
-    // [alerts] config values
-    // [notify] config values
+    telemetryRetention: read(
+      env,
+      'GATECAST_TELEMETRY_RETENTION',
+      telemetryRetentionSchema,
+      DEFAULT_TELEMETRY_RETENTION_TEXT,
+    ),
+    alerts: {
+      tickMs: read(env, 'GATECAST_ALERT_TICK_MS', intervalMsSchema, '1000'),
+      sweepMs: read(env, 'GATECAST_ALERT_SWEEP_MS', intervalMsSchema, '60000'),
+    },
   };
 }

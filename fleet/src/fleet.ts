@@ -10,6 +10,7 @@ import { createBroker, type Broker } from './broker/broker.js';
 import { CommandClient } from './commands/command-client.js';
 import type { FleetConfig } from './config.js';
 import { createFleetDomains, type FleetDomains } from './fleet-domains.js';
+import { startFleetHealth, type FleetHealth } from './fleet-health.js';
 import { DeviceInbox } from './devices/device-inbox.js';
 import { verifySecret } from './devices/device-secrets.js';
 import { DevicesRepo } from './devices/devices-repo.js';
@@ -49,6 +50,7 @@ interface Run {
   app?: FastifyInstance;
   events?: FleetEvents;
   domains?: FleetDomains;
+  health?: FleetHealth;
 }
 
 /** The fleet manager: store, broker and HTTP API wired together. Creating it does no I/O. */
@@ -113,9 +115,17 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     mediaBaseUrl,
   });
   run.domains = domains;
-  // [health] start the telemetry rollups and retention here
-  // [notify] create the notification outbox here (the alert engine's sink)
-  // [alerts] create and start the alert engine here
+  // One store of screenshots: the HTTP API saves them, Telegram alerts attach the latest.
+  const screenshots = new ScreenshotStore({ dir: join(config.dataDir, 'screenshots'), log });
+  run.health = startFleetHealth({
+    ...store,
+    desired: domains.desired,
+    events: run.events,
+    screenshots,
+    config,
+    publicUrl: () => mediaBaseUrl() ?? config.publicHttpUrl,
+    log,
+  });
   const { desired } = domains;
   const ports = await listening('cannot start the MQTT broker', () => broker.start());
   await desired.republishAll();
@@ -131,7 +141,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     publicMqttUrl: withActualPort(config.publicMqttUrl, ports),
     publicHttpUrl: () => publicHttpUrl,
     deviceCredentials: store.devices,
-    screenshots: new ScreenshotStore({ dir: join(config.dataDir, 'screenshots'), log }),
+    screenshots,
     commandTimeoutMs: config.commandTimeoutMs,
     events: run.events,
     webRoot: DEFAULT_WEB_ROOT,
@@ -145,9 +155,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     info: domains.info,
     counters: domains.counters,
     traveller: { bundles: domains.info },
-    // [health] http deps
-    // [alerts] http deps
-    // [notify] http deps
+    ...run.health.http,
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>
@@ -234,9 +242,7 @@ async function stopRun(run: Run, log: Logger): Promise<void> {
   const steps: Array<[string, (() => unknown) | undefined]> = [
     ['http', run.app && (() => run.app?.close())],
     ['events', run.events && (() => run.events?.stop())],
-    // [alerts] stop the engine
-    // [notify] stop the outbox
-    // [health] stop the rollups
+    ['health', run.health && (() => run.health?.stop())],
     ['content', run.domains && (() => run.domains?.stop())],
     ['broker', run.broker && (() => run.broker?.stop())],
     ['commands', run.commands && (() => run.commands?.stop())],

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { GatecastError } from '@gatecast/protocol';
+import { registerAlertCommands } from './commands/alerts.js';
 import { registerAnnounceCommands } from './commands/announce.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerContentCommands } from './commands/content.js';
@@ -50,7 +51,7 @@ export function buildProgram(io: CliIo): Command {
   registerCounterCommands(program, io);
   registerTravellerCommands(program, io);
   registerKioskReportCommand(program, io);
-  // [notify] register the alerts commands here
+  registerAlertCommands(program, io);
   return program;
 }
 

@@ -89,6 +89,8 @@ export class DeviceInbox implements BrokerHandlers {
     this.log[level]({ deviceId, event }, `device event ${event.kind}`);
     // A render receipt is news for whoever follows the announcement live.
     if (event.kind === 'announcement-shown') this.deps.events?.deviceChanged(deviceId);
+    if (event.kind === 'update-failed' || event.kind === 'agent-started')
+      this.deps.events?.deviceChanged(deviceId);
   }
 
   private presence(deviceId: string, state: 'online' | 'offline'): void {

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { alertsRoutes } from '../alerts/alerts-routes.js';
 import { registerAuditHook } from '../audit/audit-hook.js';
 import { contentRoutes } from '../content/content-routes.js';
 import { layoutRoutes } from '../content/layout-routes.js';
@@ -11,6 +12,8 @@ import { reportsRoutes } from '../reports/reports-routes.js';
 import { infoRoutes } from '../info/info-routes.js';
 import { deviceProfileRoutes } from '../info/device-profile-routes.js';
 import { countersRoutes } from '../counters/counters-routes.js';
+import { channelsRoutes } from '../notify/channels-routes.js';
+import { healthRoutes } from '../health/health-routes.js';
 import { tabletPage } from '../counters/tablet-page.js';
 import { LoginService } from '../users/login-service.js';
 import { UserAdmin } from '../users/user-admin.js';
@@ -141,9 +144,9 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   app.register(infoRoutes, { deps });
   app.register(deviceProfileRoutes, { deps });
   app.register(countersRoutes, { counters: deps.counters });
-  // [health] register the health routes here
-  // [alerts] register the alerts routes here
-  // [notify] register the alert-channel routes here
+  app.register(healthRoutes, { deps });
+  app.register(alertsRoutes, { deps });
+  app.register(channelsRoutes, { notify: deps.notify });
   // The tablet's page (hidden from the API description) only where there are counters to serve.
   if (deps.counters) app.register(tabletPage);
   if (deps.traveller) {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BrokerStats } from '../broker/broker.js';
+import { registerGateHealthMetrics } from '../health/gate-metrics.js';
 import type { HttpDeps } from './http-deps.js';
 import { registerProcessMetrics } from './process-metrics.js';
 
@@ -40,13 +41,14 @@ const BROKER_COUNTERS: Array<{
   },
 ];
 
-type MetricsDeps = Pick<HttpDeps, 'devices' | 'gates' | 'broker'>;
+type MetricsDeps = Pick<HttpDeps, 'devices' | 'gates' | 'broker' | 'now' | 'health'>;
 
 /** A registry per app, never prom-client's global one, so two fleets in one process do not mix. */
 export function createFleetMetrics(deps: MetricsDeps): FleetMetrics {
   const registry = new Registry();
   const registers = [registry];
   registerDeviceGauges(registry, deps);
+  registerGateHealthMetrics(registry, { ...deps, staleAfterMs: deps.health?.staleAfterMs });
   for (const counter of BROKER_COUNTERS) {
     new Counter({
       name: counter.name,

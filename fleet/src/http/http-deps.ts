@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AlertsService } from '../alerts/alerts-service.js';
 import type { ContentService } from '../content/content-service.js';
 import type { Announcements } from '../announcements/announcements.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -9,9 +10,11 @@ import type { DesiredService } from '../desired/desired-service.js';
 import type { DevicesRepo } from '../devices/devices-repo.js';
 import type { ScreenshotStore } from '../screenshots/screenshot-store.js';
 import type { MediaLibrary } from '../media/media-library.js';
+import type { NotifyOutbox } from '../notify/notify-outbox.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
 import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
+import type { HealthHttpDeps } from '../health/health-routes.js';
 import type { InfoService } from '../info/info-service.js';
 import type { InfoBundleSource } from '../info/info-bundle-source.js';
 import type { CountersService } from '../counters/counters-service.js';
@@ -89,9 +92,12 @@ export interface HttpDeps {
   counters?: CountersService;
   /** The traveller web page (/t/:gateId); without it the fleet serves no such page. */
   traveller?: { bundles: InfoBundleSource };
-  // [health] deps
-  // [alerts] deps
-  // [notify] deps
+  /** Health history for charts; without it its route answers 503 (the gate summary still works). */
+  health?: HealthHttpDeps;
+  /** Alerts, their acknowledgement and policies; without it their routes answer 503. */
+  alerts?: AlertsService;
+  /** Alert channels, their deliveries and test messages; without it their routes answer 503. */
+  notify?: NotifyOutbox;
   /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
   webRoot?: string;
 }

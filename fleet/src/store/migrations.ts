@@ -1,8 +1,11 @@
+import { ALERTS_MIGRATION } from '../alerts/alerts-schema.js';
 import { ANNOUNCEMENTS_MIGRATION } from '../announcements/announcements-schema.js';
 import { COUNTERS_MIGRATION } from '../counters/counters-schema.js';
+import { HEALTH_MIGRATION } from '../health/health-schema.js';
 import { INFO_MIGRATION } from '../info/info-schema.js';
 import { CONTENT_MIGRATION } from '../content/content-schema.js';
 import { LIBRARY_MIGRATION } from '../library/library-schema.js';
+import { NOTIFY_MIGRATION } from '../notify/notify-schema.js';
 import { REPORTS_MIGRATION } from '../reports/reports-schema.js';
 
 /**
@@ -185,9 +188,12 @@ export const MIGRATIONS: readonly string[] = [
   INFO_MIGRATION,
   // 9: information counters: pairings and pushed pages (counters/counters-schema.ts).
   COUNTERS_MIGRATION,
-  // [health] 10: telemetry rollups per minute and per hour
-  // [alerts] 11: alerts, their transitions and policies
-  // [notify] 12: alert channels and the delivery outbox
+  // 10: telemetry rollups per minute and per hour (health/health-schema.ts).
+  HEALTH_MIGRATION,
+  // 11: alerts, their transitions, the engine's memory and policies (alerts/alerts-schema.ts).
+  ALERTS_MIGRATION,
+  // 12: alert channels and the delivery outbox (notify/notify-schema.ts).
+  NOTIFY_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,85 @@
+import { GatecastError } from '@gatecast/protocol';
+import type { Logger } from 'pino';
+import type { Database } from '../store/database.js';
+import { parseJsonColumn } from '../store/json-column.js';
+import { isConstraintError } from '../store/sqlite-errors.js';
+import { policyOverrideSchema, type PolicyOverride } from './alert-policy.js';
+
+export interface StoredOverride extends PolicyOverride {
+  gateId: string;
+  zoneId: string | null;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+interface PolicyRow {
+  gate_id: string;
+  zone_id: string;
+  policy: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** Alert policy overrides per gate (zone '') and per zone. */
+export class PoliciesRepo {
+  private readonly log: Logger;
+  private readonly stmts;
+
+  constructor(db: Database, log: Logger) {
+    this.log = log;
+    this.stmts = prepare(db);
+  }
+
+  list(): StoredOverride[] {
+    return this.stmts.list.all().flatMap((row) => this.toStored(row));
+  }
+
+  /** NOT_FOUND for an unknown gate. */
+  set(
+    gateId: string,
+    zoneId: string | null,
+    policy: PolicyOverride,
+    at: string,
+    by: string | null,
+  ): StoredOverride {
+    try {
+      this.stmts.upsert.run({
+        gate_id: gateId,
+        zone_id: zoneId ?? '',
+        policy: JSON.stringify(policy),
+        updated_at: at,
+        updated_by: by,
+      });
+    } catch (error) {
+      if (isConstraintError(error, 'foreign-key')) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
+      throw error;
+    }
+    return { gateId, zoneId, ...policy, updatedAt: at, updatedBy: by };
+  }
+
+  /** False when there was no such override. */
+  remove(gateId: string, zoneId: string | null): boolean {
+    return this.stmts.remove.run(gateId, zoneId ?? '').changes > 0;
+  }
+
+  private toStored(row: PolicyRow): StoredOverride[] {
+    const where = { table: 'alert_policies', column: 'policy', id: `${row.gate_id}/${row.zone_id}` };
+    const policy = parseJsonColumn(policyOverrideSchema, row.policy, this.log, where);
+    if (!policy) return [];
+    const zoneId = row.zone_id === '' ? null : row.zone_id;
+    return [{ gateId: row.gate_id, zoneId, ...policy, updatedAt: row.updated_at, updatedBy: row.updated_by }];
+  }
+}
+
+function prepare(db: Database) {
+  return {
+    list: db.prepare<[], PolicyRow>('SELECT * FROM alert_policies ORDER BY gate_id, zone_id'),
+    upsert: db.prepare<[PolicyRow]>(
+      `INSERT INTO alert_policies (gate_id, zone_id, policy, updated_at, updated_by)
+       VALUES (@gate_id, @zone_id, @policy, @updated_at, @updated_by)
+       ON CONFLICT (gate_id, zone_id) DO UPDATE SET policy = excluded.policy,
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    ),
+    remove: db.prepare<[string, string]>('DELETE FROM alert_policies WHERE gate_id = ? AND zone_id = ?'),
+  };
+}

@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import { AlertEngine, type AlertEngineDeps } from './alerts/alert-engine.js';
+import { AlertsService } from './alerts/alerts-service.js';
+import type { FleetConfig } from './config.js';
+import type { DevicesRepo } from './devices/devices-repo.js';
+import type { FleetEvents } from './devices/fleet-events.js';
+import type { DeviceEventsRepo } from './events/device-events-repo.js';
+import type { GatesRepo } from './gates/gates-repo.js';
+import { HealthHistory } from './health/health-history.js';
+import { TelemetryRollup } from './health/telemetry-rollup.js';
+import type { HttpDeps } from './http/http-deps.js';
+import { NotifyOutbox } from './notify/notify-outbox.js';
+import type { ScreenshotStore } from './screenshots/screenshot-store.js';
+import type { Database } from './store/database.js';
+
+/** The health side of the fleet: telemetry history, the alert engine and the outbox that tells people. */
+export interface FleetHealth {
+  /** What the HTTP API needs of it. */
+  http: Required<Pick<HttpDeps, 'health' | 'alerts' | 'notify'>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the telemetry rollups, the notification outbox and the alert engine that feeds it. Alerts
+ * are recorded and queued in one store transaction, so a transition is neither lost nor sent twice.
+ */
+export function startFleetHealth(deps: {
+  db: Database;
+  devices: DevicesRepo;
+  gates: GatesRepo;
+  deviceEvents: DeviceEventsRepo;
+  desired: AlertEngineDeps['desired'];
+  events: FleetEvents;
+  screenshots: ScreenshotStore;
+  config: Pick<FleetConfig, 'telemetryRetention' | 'alerts' | 'publicHttpUrl'>;
+  /** The fleet's address as people reach it, with the port actually bound; for device-page links. */
+  publicUrl: () => string;
+  log: Logger;
+}): FleetHealth {
+  const { db, config, log } = deps;
+  const rollup = new TelemetryRollup({ db, retention: config.telemetryRetention, log });
+  rollup.start();
+  const notify = new NotifyOutbox({
+    db,
+    log,
+    publicUrl: deps.publicUrl,
+    gateTimeZone: (gateId) => deps.gates.get(gateId)?.timeZone,
+    screenshots: deps.screenshots,
+  });
+  notify.start();
+  const alerts = new AlertEngine({
+    db,
+    devices: deps.devices,
+    gates: deps.gates,
+    deviceEvents: deps.deviceEvents,
+    desired: deps.desired,
+    events: deps.events,
+    sink: notify,
+    log,
+    tickMs: config.alerts.tickMs,
+    sweepMs: config.alerts.sweepMs,
+  });
+  alerts.start();
+  return {
+    http: {
+      health: { history: new HealthHistory(db, { retention: config.telemetryRetention }) },
+      alerts: new AlertsService({ engine: alerts, gates: deps.gates }),
+      notify,
+    },
+    // The engine first: it is the outbox's producer.
+    async stop() {
+      alerts.stop();
+      await notify.stop();
+      await rollup.stop();
+    },
+  };
+}

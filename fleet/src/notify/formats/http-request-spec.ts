@@ -1,0 +1,32 @@
+/** A request a formatter wants sent; the sender (send-request.ts) is the only part that does I/O. */
+export interface HttpRequestSpec {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: JsonBody | MultipartBody;
+}
+
+/** Serialised by the formatter, so a signature covers exactly the bytes that are sent. */
+export interface JsonBody {
+  kind: 'json';
+  text: string;
+}
+
+export interface MultipartBody {
+  kind: 'multipart';
+  fields: Record<string, string>;
+  file: { field: string; filename: string; contentType: string; bytes: Buffer };
+}
+
+export function jsonRequest(
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): HttpRequestSpec {
+  return {
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: { kind: 'json', text: JSON.stringify(payload) },
+  };
+}

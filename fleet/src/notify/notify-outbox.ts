@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { GatecastError } from '@gatecast/protocol';
+import type { Logger } from 'pino';
+import type { AlertSink, AlertTransition } from '../alerts/alert-types.js';
+import type { Database } from '../store/database.js';
+import type { MessageContext } from './alert-message.js';
+import { MessageContexts, type MessageContextSources } from './message-contexts.js';
+import {
+  channelWants,
+  scrub,
+  targetHost,
+  targetSecrets,
+  type AttemptResult,
+  type Channel,
+} from './channel-model.js';
+import { ChannelsRepo } from './channels-repo.js';
+import { formatFor } from './formats/index.js';
+import { OutboxRepo, type OutboxRow } from './outbox-repo.js';
+import { DEFAULT_RETRY, decideRetry, type RetrySettings } from './retry-policy.js';
+import { sendRequest, type FetchFunction, type SendOutcome } from './send-request.js';
+import { sampleTransition } from './sample-transition.js';
+
+export interface NotifyOutboxOptions extends MessageContextSources {
+  db: Database;
+  log: Logger;
+  now?: () => Date;
+  fetch?: FetchFunction;
+  retry?: Partial<RetrySettings>;
+  timeoutMs?: number;
+  random?: () => number;
+  /**
+   * true (default): send right after each enqueue and wake up for retries by timer. Tests that move
+   * a clock of their own set false and call runDue().
+   */
+  autoRun?: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** setTimeout's limit; a later retry is re-armed when this one fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The durable notification outbox, the alert engine's sink. enqueue() only writes rows (inside the
+ * engine's transaction); a sender posts them oldest first per channel, one at a time, so a channel
+ * that is down holds its later alerts back until the earlier ones are through, and order holds.
+ */
+export class NotifyOutbox implements AlertSink {
+  readonly channels: ChannelsRepo;
+  readonly outbox: OutboxRepo;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+  private readonly retry: RetrySettings;
+  private readonly timeoutMs: number;
+  private readonly random: () => number;
+  private readonly autoRun: boolean;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private running = false;
+  private kickPending = false;
+  private timer: NodeJS.Timeout | null = null;
+  private aborter = new AbortController();
+  private readonly contexts: MessageContexts;
+
+  constructor(private readonly options: NotifyOutboxOptions) {
+    this.log = options.log.child({ mod: 'notify' });
+    this.channels = new ChannelsRepo(options.db, this.log);
+    this.outbox = new OutboxRepo(options.db);
+    this.now = options.now ?? (() => new Date());
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.random = options.random ?? Math.random;
+    this.autoRun = options.autoRun ?? true;
+    this.contexts = new MessageContexts(options);
+  }
+
+  /** Resumes whatever the last run left queued. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.aborter = new AbortController();
+    this.kick();
+  }
+
+  /** Stops timers and cuts in-flight sends short; a cut send stays queued and is retried next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.aborter.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Synchronous, for the engine's transaction: one row per interested channel, never twice. */
+  enqueue(transition: AlertTransition): void {
+    const at = this.now().toISOString();
+    let added = 0;
+    for (const channel of this.channels.list()) {
+      if (!channelWants(channel, transition)) continue;
+      if (this.outbox.enqueue(randomUUID(), channel.id, transition, at)) added++;
+    }
+    if (added > 0) this.kick();
+  }
+
+  /** Sends every row that is due now, channel by channel in order; resolves when they are settled. */
+  async runDue(): Promise<void> {
+    const now = this.now().getTime();
+    const due = this.outbox.heads().filter((head) => isDue(head, now));
+    await Promise.all(due.map((head) => this.drain(head.channelId)));
+    this.arm();
+  }
+
+  /** When the earliest queued row falls due (for tests that move their own clock). */
+  nextDueAt(): Date | null {
+    const times = this.outbox
+      .heads()
+      .map((head) => Date.parse(head.nextAttemptAt ?? ''))
+      .filter((time) => !Number.isNaN(time));
+    return times.length === 0 ? null : new Date(Math.min(...times));
+  }
+
+  /** A sample message straight to the channel, bypassing the outbox. */
+  async sendTest(channelId: string): Promise<AttemptResult> {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new GatecastError('NOT_FOUND', `no alert channel ${channelId}`);
+    const now = this.now();
+    const transition = sampleTransition(now);
+    const context = await this.contexts.contextFor(transition, channel, `test-${randomUUID()}`, now);
+    const outcome = await this.send(channel, transition, { ...context, test: true });
+    const result = this.resultOf(channel, outcome);
+    this.channels.recordAttempt(channel.id, result);
+    this.log.info(
+      { channelId, host: targetHost(channel.target), status: outcome.status },
+      'test message sent',
+    );
+    return result;
+  }
+
+  private kick(): void {
+    if (!this.autoRun || !this.running || this.kickPending) return;
+    this.kickPending = true;
+    // The next macrotask: by then the engine's transaction has committed the rows.
+    setImmediate(() => {
+      this.kickPending = false;
+      if (this.running) void this.runDue();
+    });
+  }
+
+  /** One sender per channel: later rows wait for the head, so order per channel holds. */
+  private drain(channelId: string): Promise<void> {
+    const existing = this.inFlight.get(channelId);
+    if (existing) return existing;
+    const work = (async () => {
+      for (;;) {
+        if (this.autoRun && !this.running) return;
+        const head = this.outbox.head(channelId);
+        if (!head || !isDue(head, this.now().getTime())) return;
+        await this.attempt(head);
+      }
+    })()
+      .catch((error: unknown) => {
+        this.log.error({ channelId, err: (error as Error).message }, 'alert sender failed');
+      })
+      .finally(() => {
+        this.inFlight.delete(channelId);
+        this.arm();
+      });
+    this.inFlight.set(channelId, work);
+    return work;
+  }
+
+  private async attempt(row: OutboxRow): Promise<void> {
+    const channel = this.channels.get(row.channelId);
+    if (!channel) {
+      // Its settings no longer read back (logged by the repo): nothing can be sent, so nothing waits.
+      const at = this.now().toISOString();
+      this.outbox.markFailed(row.seq, { at, status: null, error: 'the channel settings are unreadable' });
+      return;
+    }
+    const context = await this.contexts.contextFor(row.transition, channel, row.id, this.now());
+    const outcome = await this.send(channel, row.transition, context);
+    const result = this.resultOf(channel, outcome);
+    const decision = decideRetry(outcome, row.attempts, this.retry, this.random);
+    const record = { at: result.at, status: result.status, error: result.error };
+    const where = {
+      channelId: channel.id,
+      kind: channel.kind,
+      deliveryId: row.id,
+      transitionId: row.transition.id,
+    };
+    if (decision.kind === 'delivered') {
+      this.outbox.markDelivered(row.seq, record);
+      this.log.info({ ...where, status: outcome.status }, 'alert delivered');
+    } else if (decision.kind === 'failed') {
+      this.outbox.markFailed(row.seq, record);
+      this.log.error(
+        { ...where, status: outcome.status, error: result.error },
+        'alert refused by the channel',
+      );
+    } else {
+      const next = new Date(Date.parse(result.at) + decision.delayMs).toISOString();
+      this.outbox.markRetry(row.seq, record, next);
+      this.log.warn(
+        { ...where, status: outcome.status, error: result.error, next },
+        'alert not delivered yet',
+      );
+    }
+    this.channels.recordAttempt(channel.id, result);
+  }
+
+  private async send(
+    channel: Channel,
+    transition: AlertTransition,
+    context: MessageContext,
+  ): Promise<SendOutcome> {
+    try {
+      const spec = formatFor(transition, channel, context);
+      return await sendRequest(spec, {
+        timeoutMs: this.timeoutMs,
+        signal: this.aborter.signal,
+        now: this.now,
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      });
+    } catch (error) {
+      return { status: null, error: (error as Error).message, retryAfterMs: null };
+    }
+  }
+
+  /** The error text is scrubbed of the channel's URL, token and secret before it is stored or logged. */
+  private resultOf(channel: Channel, outcome: SendOutcome): AttemptResult {
+    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+    const error = outcome.error === null ? null : scrub(outcome.error, targetSecrets(channel.target));
+    return { at: this.now().toISOString(), ok, status: outcome.status, error };
+  }
+
+  /** One timer for the earliest retry among channels not already sending. */
+  private arm(): void {
+    if (!this.autoRun || !this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const waiting = this.outbox.heads().filter((head) => !this.inFlight.has(head.channelId));
+    const times = waiting.map((head) => Date.parse(head.nextAttemptAt ?? '')).filter((t) => !Number.isNaN(t));
+    if (times.length === 0) return;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, Math.min(...times) - this.now().getTime()));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runDue();
+    }, delay);
+    this.timer.unref();
+  }
+}
+
+function isDue(row: OutboxRow, now: number): boolean {
+  return row.nextAttemptAt === null || Date.parse(row.nextAttemptAt) <= now;
+}
