@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import { AccountPage } from '../pages/account-page.js';
 import { AnnouncementDetailPage } from '../pages/announcements-detail-page.js';
@@ -11,15 +12,24 @@ import { ForcedPasswordPage } from '../pages/forced-password-page.js';
 import { LoginPage } from '../pages/login-page.js';
 import { NotFoundPage } from '../pages/not-found-page.js';
 import { OverviewPage } from '../pages/overview-page.js';
-import { ReportsPage } from '../pages/reports-page.js';
 import { UsersPage } from '../pages/users-page.js';
-import { LibraryPage } from '../pages/library-page.js';
-import { InfoPage } from '../pages/info-page.js';
 import { CountersPage } from '../pages/counters-page.js';
+import { AlertsPage } from '../pages/alerts-page.js';
+import { AlertDetailPage } from '../pages/alerts-detail-page.js';
 import { FleetDataProvider } from './fleet-data.js';
 import { Layout } from './layout.js';
 import { useRouter } from './router.js';
 import { useSession } from './session.js';
+
+// Pages few people open, with the heavier libraries (uploads, tree editor): loaded when first opened.
+const ReportsPage = lazyPage(() => import('../pages/reports-page.js'), 'ReportsPage');
+const LibraryPage = lazyPage(() => import('../pages/library-page.js'), 'LibraryPage');
+const InfoPage = lazyPage(() => import('../pages/info-page.js'), 'InfoPage');
+const AlertSettingsPage = lazyPage(() => import('../pages/alert-settings-page.js'), 'AlertSettingsPage');
+
+function lazyPage<K extends string>(load: () => Promise<Record<K, () => React.JSX.Element>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
 
 /** Sign-in first, then the forced password change, then the pages. */
 export function App() {
@@ -31,7 +41,9 @@ export function App() {
   return (
     <FleetDataProvider api={api}>
       <Layout>
-        <CurrentPage />
+        <Suspense fallback={<p className="splash">{t('app.loading')}</p>}>
+          <CurrentPage />
+        </Suspense>
       </Layout>
     </FleetDataProvider>
   );
@@ -68,7 +80,12 @@ function CurrentPage() {
       return <InfoPage />;
     case 'counters':
       return <CountersPage />;
-    // [web-alerts] the alerts pages
+    case 'alerts':
+      return <AlertsPage />;
+    case 'alert':
+      return <AlertDetailPage key={route.alertId} alertId={route.alertId} />;
+    case 'alert-settings':
+      return <AlertSettingsPage />;
     case 'not-found':
       return <NotFoundPage />;
   }

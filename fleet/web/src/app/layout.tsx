@@ -40,7 +40,15 @@ export function Layout({ children }: { children: ReactNode }) {
     ...(allowsSomewhere(me, 'devices.read')
       ? [{ path: '/counters', label: t('nav.counters'), current: route.page === 'counters' }]
       : []),
-    // [web-alerts] the alerts page link
+    ...(allowsSomewhere(me, 'alerts.read')
+      ? [
+          {
+            path: '/alerts',
+            label: t('nav.alerts'),
+            current: route.page === 'alerts' || route.page === 'alert' || route.page === 'alert-settings',
+          },
+        ]
+      : []),
     ...(allowsSomewhere(me, 'reports.read')
       ? [{ path: '/reports', label: t('nav.reports'), current: route.page === 'reports' }]
       : []),

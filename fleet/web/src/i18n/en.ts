@@ -4,6 +4,8 @@ import { announcementsEn } from './domains/announcements.en.js';
 import { reportsEn } from './domains/reports.en.js';
 import { infoEn } from './domains/info.en.js';
 import { countersEn } from './domains/counters.en.js';
+import { alertsEn } from './domains/alerts.en.js';
+import { healthChartEn } from './domains/health.en.js';
 
 // Every string the dashboard shows. vi.ts must have exactly these keys (a unit test checks it);
 // `{name}` placeholders are filled in by translate().
@@ -277,6 +279,8 @@ export const en = {
   ...reportsEn,
   ...infoEn,
   ...countersEn,
+  ...alertsEn,
+  ...healthChartEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

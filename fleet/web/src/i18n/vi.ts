@@ -5,6 +5,8 @@ import { announcementsVi } from './domains/announcements.vi.js';
 import { reportsVi } from './domains/reports.vi.js';
 import { infoVi } from './domains/info.vi.js';
 import { countersVi } from './domains/counters.vi.js';
+import { alertsVi } from './domains/alerts.vi.js';
+import { healthChartVi } from './domains/health.vi.js';
 
 // Tiếng Việt. Same keys and placeholders as en.ts; a unit test checks both.
 export const vi: Record<MessageKey, string> = {
@@ -278,4 +280,6 @@ export const vi: Record<MessageKey, string> = {
   ...reportsVi,
   ...infoVi,
   ...countersVi,
+  ...alertsVi,
+  ...healthChartVi,
 };

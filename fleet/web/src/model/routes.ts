@@ -14,7 +14,9 @@ export type Route =
   | { page: 'reports' }
   | { page: 'info' }
   | { page: 'counters' }
-  // [web-alerts] the alerts routes
+  | { page: 'alerts' }
+  | { page: 'alert'; alertId: string }
+  | { page: 'alert-settings' }
   | { page: 'not-found' };
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -37,7 +39,10 @@ export function parseRoute(pathname: string): Route {
   if (path === '/reports') return { page: 'reports' };
   if (path === '/info') return { page: 'info' };
   if (path === '/counters') return { page: 'counters' };
-  // [web-alerts] parse the alerts paths
+  if (path === '/alerts') return { page: 'alerts' };
+  if (path === '/alerts/settings') return { page: 'alert-settings' };
+  const alert = /^\/alerts\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+  if (alert?.[1] !== undefined) return { page: 'alert', alertId: alert[1] };
   const device = /^\/devices\/([^/]+)$/.exec(path);
   if (device?.[1] !== undefined && DEVICE_ID.test(device[1])) return { page: 'device', deviceId: device[1] };
   return { page: 'not-found' };
@@ -56,6 +61,10 @@ export function routePath(route: Route): string {
       return `/devices/${encodeURIComponent(route.deviceId)}/preview`;
     case 'announcement':
       return `/announcements/${encodeURIComponent(route.announcementId)}`;
+    case 'alert':
+      return `/alerts/${encodeURIComponent(route.alertId)}`;
+    case 'alert-settings':
+      return '/alerts/settings';
     default:
       return `/${route.page}`;
   }

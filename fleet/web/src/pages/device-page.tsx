@@ -12,6 +12,7 @@ import { screenStatus } from '../model/screen-state.js';
 import { CommandsPanel } from './commands-panel.js';
 import { ComparePanel } from './compare-panel.js';
 import { DetailsPanel, HealthPanel } from './device-panels.js';
+import { HealthChartPanel } from './health-chart-panel.js';
 import { ScreenshotPanel } from './screenshot-panel.js';
 
 /**
@@ -59,6 +60,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
       <div className="cards">
         <DetailsPanel device={device} status={status} gates={gates} nowMs={nowMs} />
         <HealthPanel sample={device.lastTelemetry} receivedAt={device.lastTelemetryAt} />
+        <HealthChartPanel deviceId={device.id} />
         <CommandsPanel device={device} me={me} />
         <ScreenshotPanel device={device} me={me} />
         <ComparePanel desired={detail.desired} reported={device.reported} />

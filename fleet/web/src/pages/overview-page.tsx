@@ -1,5 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useFleetData } from '../app/fleet-data.js';
+import { GateHealthSummary } from '../components/gate-health-summary.js';
 import { LiveIndicator } from '../components/live-indicator.js';
 import { Notice } from '../components/notice.js';
 import { VirtualList } from '../components/virtual-list.js';
@@ -50,6 +51,7 @@ export function OverviewPage() {
         <h1>{t('overview.title')}</h1>
         <LiveIndicator live={live} />
       </div>
+      <GateHealthSummary />
       <StateTiles counts={groups.all} filter={stateFilter} onFilter={setStateFilter} />
       <OverviewToolbar
         text={text}
