@@ -182,7 +182,8 @@ describe.skipIf(!chromiumOrSkip())('alerts in the dashboard', () => {
       () =>
         receiver.received
           .map((request) => JSON.parse(request.body))
-          .find((message) => message.test === false && message.transition?.kind === 'resolved'),
+          .flatMap((message) => (message.test === false ? message.deliveries : []))
+          .find((delivery) => delivery.transition?.kind === 'resolved'),
       45_000,
     );
     expect(resolved.transition).toMatchObject({ alertId, rule: 'offline', device: { id: SCREEN } });

@@ -34,7 +34,8 @@ async function startReceiver(): Promise<{ server: Server; url: string; received:
     request.on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
       const signature = String(request.headers['x-gatecast-signature'] ?? '');
-      received.push({ signature, body, json: JSON.parse(body) });
+      // One request may carry several alerts; each is kept with the signed body it came in.
+      for (const json of JSON.parse(body).deliveries) received.push({ signature, body, json });
       response.writeHead(200).end();
     });
   });

@@ -36,7 +36,12 @@ export interface AlertMessage {
   text: string;
 }
 
-const COLORS = { critical: '#D32F2F', warning: '#F9A825', resolved: '#2E7D32', test: '#1565C0' } as const;
+export const COLORS = {
+  critical: '#D32F2F',
+  warning: '#F9A825',
+  resolved: '#2E7D32',
+  test: '#1565C0',
+} as const;
 
 /** Pure: a transition in the channel's language. */
 export function composeMessage(
@@ -59,10 +64,7 @@ export function composeMessage(
     transition.kind === 'resolved'
       ? `${texts.kinds.resolved}: ${rule} · ${transition.device.name}`
       : `${texts.kinds[transition.kind]} · ${severity}: ${rule} · ${transition.device.name}`;
-  const duration = describeDuration(transition.since, transition.at, texts);
-  const since = `${formatTime(transition.since, texts, context.timeZone)} (${
-    transition.kind === 'resolved' ? texts.lastedFor(duration) : texts.openFor(duration)
-  })`;
+  const since = describeSince(transition, texts, context.timeZone);
   const fields: MessageField[] = [
     { label: texts.labels.gate, value: transition.gate.name, short: true },
     { label: texts.labels.zone, value: transition.zone.name, short: true },
@@ -75,6 +77,14 @@ export function composeMessage(
   const color = transition.kind === 'resolved' ? COLORS.resolved : COLORS[transition.severity];
   const text = [title, ...fields.map((field) => `${field.label}: ${field.value}`), link.url].join('\n');
   return { title, fields, link, color, text };
+}
+
+/** "26/11/2026, 08:02 GMT+7 (for 12 min)"; a resolved alert says how long it lasted. */
+export function describeSince(transition: AlertTransition, texts: NotifyTexts, timeZone?: string): string {
+  const duration = describeDuration(transition.since, transition.at, texts);
+  return `${formatTime(transition.since, texts, timeZone)} (${
+    transition.kind === 'resolved' ? texts.lastedFor(duration) : texts.openFor(duration)
+  })`;
 }
 
 function statusOf(transition: AlertTransition, texts: NotifyTexts): string {
@@ -141,21 +151,32 @@ export function describeDuration(fromIso: string, toIso: string, texts: NotifyTe
 }
 
 export function formatTime(iso: string, texts: NotifyTexts, timeZone?: string): string {
-  const options: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  };
   try {
-    return new Intl.DateTimeFormat(texts.locale, { ...options, timeZone: timeZone ?? 'UTC' }).format(
-      new Date(iso),
-    );
+    return dateFormat(texts.locale, timeZone ?? 'UTC').format(new Date(iso));
   } catch {
     // An unknown zone name must not cost the alert; UTC is still a correct time.
-    return new Intl.DateTimeFormat(texts.locale, { ...options, timeZone: 'UTC' }).format(new Date(iso));
+    return dateFormat(texts.locale, 'UTC').format(new Date(iso));
   }
+}
+
+const TIME_OPTIONS: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+};
+/** Building a DateTimeFormat costs far more than using one; a digest shows dozens of times. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { ...TIME_OPTIONS, timeZone });
+    dateFormats.set(key, format);
+  }
+  return format;
 }

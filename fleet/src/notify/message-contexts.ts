@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { AlertTransition } from '../alerts/alert-types.js';
-import type { MessageContext } from './alert-message.js';
+import type { BatchContext, OutgoingAlert } from './alert-digest.js';
 import type { Channel } from './channel-model.js';
 
 /** Where the words and pictures around an alert come from. */
@@ -12,25 +11,21 @@ export interface MessageContextSources {
   screenshots?: { latest(deviceId: string): Promise<{ path: string } | null> };
 }
 
-/** Gathers what a formatter needs besides the transition, so the formatters stay pure. */
+/** Gathers what a formatter needs besides the alerts, so the formatters stay pure. */
 export class MessageContexts {
   constructor(private readonly sources: MessageContextSources) {}
 
-  async contextFor(
-    transition: AlertTransition,
-    channel: Channel,
-    deliveryId: string,
-    now: Date,
-  ): Promise<MessageContext> {
-    const timeZone = this.sources.gateTimeZone?.(transition.gate.id);
-    const screenshot = channel.kind === 'telegram' ? await this.screenshotOf(transition.device.id) : null;
-    return {
-      publicUrl: this.sources.publicUrl(),
-      now,
-      deliveryId,
-      screenshot,
-      ...(timeZone ? { timeZone } : {}),
-    };
+  async contextFor(alerts: readonly OutgoingAlert[], channel: Channel, now: Date): Promise<BatchContext> {
+    const timeZones: Record<string, string> = {};
+    for (const { transition } of alerts) {
+      const zone = this.sources.gateTimeZone?.(transition.gate.id);
+      if (zone) timeZones[transition.gate.id] = zone;
+    }
+    // A picture goes with a single alert only: a digest names many screens.
+    const single = alerts.length === 1 ? alerts[0] : undefined;
+    const screenshot =
+      channel.kind === 'telegram' && single ? await this.screenshotOf(single.transition.device.id) : null;
+    return { publicUrl: this.sources.publicUrl(), timeZones, now, screenshot };
   }
 
   private async screenshotOf(deviceId: string): Promise<{ png: Buffer } | null> {

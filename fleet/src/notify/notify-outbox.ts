@@ -3,7 +3,7 @@ import { GatecastError } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { AlertSink, AlertTransition } from '../alerts/alert-types.js';
 import type { Database } from '../store/database.js';
-import type { MessageContext } from './alert-message.js';
+import type { BatchContext, OutgoingAlert } from './alert-digest.js';
 import { MessageContexts, type MessageContextSources } from './message-contexts.js';
 import {
   channelWants,
@@ -14,8 +14,8 @@ import {
   type Channel,
 } from './channel-model.js';
 import { ChannelsRepo } from './channels-repo.js';
-import { formatFor } from './formats/index.js';
-import { OutboxRepo, type OutboxRow } from './outbox-repo.js';
+import { formatBatch, MAX_BATCH } from './formats/index.js';
+import { isDue, OutboxRepo, type OutboxRow } from './outbox-repo.js';
 import { DEFAULT_RETRY, decideRetry, type RetrySettings } from './retry-policy.js';
 import { sendRequest, type FetchFunction, type SendOutcome } from './send-request.js';
 import { sampleTransition } from './sample-transition.js';
@@ -28,6 +28,8 @@ export interface NotifyOutboxOptions extends MessageContextSources {
   retry?: Partial<RetrySettings>;
   timeoutMs?: number;
   random?: () => number;
+  /** Rows queued this long after a channel's head may go in the same message (default 2 s). */
+  gatherWindowMs?: number;
   /**
    * true (default): send right after each enqueue and wake up for retries by timer. Tests that move
    * a clock of their own set false and call runDue().
@@ -36,13 +38,20 @@ export interface NotifyOutboxOptions extends MessageContextSources {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * A burst (a gate's power cut takes its 40 screens offline together) is enqueued within a second or
+ * two; rows further apart are separate events and get messages of their own.
+ */
+const DEFAULT_GATHER_WINDOW_MS = 2_000;
 /** setTimeout's limit; a later retry is re-armed when this one fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The durable notification outbox, the alert engine's sink. enqueue() only writes rows (inside the
- * engine's transaction); a sender posts them oldest first per channel, one at a time, so a channel
- * that is down holds its later alerts back until the earlier ones are through, and order holds.
+ * engine's transaction); a sender posts them oldest first per channel, one message at a time, so a
+ * channel that is down holds its later alerts back until the earlier ones are through, and order
+ * holds. A message takes the head and whatever is already queued right behind it (a digest), so a
+ * burst of alerts is a few messages, not one per screen; the first alert never waits for company.
  */
 export class NotifyOutbox implements AlertSink {
   readonly channels: ChannelsRepo;
@@ -53,6 +62,7 @@ export class NotifyOutbox implements AlertSink {
   private readonly timeoutMs: number;
   private readonly random: () => number;
   private readonly autoRun: boolean;
+  private readonly gatherWindowMs: number;
   private readonly inFlight = new Map<string, Promise<void>>();
   private running = false;
   private kickPending = false;
@@ -69,6 +79,7 @@ export class NotifyOutbox implements AlertSink {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.random = options.random ?? Math.random;
     this.autoRun = options.autoRun ?? true;
+    this.gatherWindowMs = options.gatherWindowMs ?? DEFAULT_GATHER_WINDOW_MS;
     this.contexts = new MessageContexts(options);
   }
 
@@ -122,9 +133,9 @@ export class NotifyOutbox implements AlertSink {
     const channel = this.channels.get(channelId);
     if (!channel) throw new GatecastError('NOT_FOUND', `no alert channel ${channelId}`);
     const now = this.now();
-    const transition = sampleTransition(now);
-    const context = await this.contexts.contextFor(transition, channel, `test-${randomUUID()}`, now);
-    const outcome = await this.send(channel, transition, { ...context, test: true });
+    const alerts = [{ deliveryId: `test-${randomUUID()}`, transition: sampleTransition(now) }];
+    const context = await this.contexts.contextFor(alerts, channel, now);
+    const { outcome } = await this.send(channel, alerts, { ...context, test: true });
     const result = this.resultOf(channel, outcome);
     this.channels.recordAttempt(channel.id, result);
     this.log.info(
@@ -151,9 +162,9 @@ export class NotifyOutbox implements AlertSink {
     const work = (async () => {
       for (;;) {
         if (this.autoRun && !this.running) return;
-        const head = this.outbox.head(channelId);
-        if (!head || !isDue(head, this.now().getTime())) return;
-        await this.attempt(head);
+        const rows = this.outbox.batch(channelId, this.now().getTime(), MAX_BATCH, this.gatherWindowMs);
+        if (rows.length === 0) return;
+        await this.attempt(channelId, rows);
       }
     })()
       .catch((error: unknown) => {
@@ -167,60 +178,76 @@ export class NotifyOutbox implements AlertSink {
     return work;
   }
 
-  private async attempt(row: OutboxRow): Promise<void> {
-    const channel = this.channels.get(row.channelId);
+  /** One message for `rows` (or their leading part, if they do not fit); all sent rows share its fate. */
+  private async attempt(channelId: string, rows: OutboxRow[]): Promise<void> {
+    const channel = this.channels.get(channelId);
     if (!channel) {
       // Its settings no longer read back (logged by the repo): nothing can be sent, so nothing waits.
       const at = this.now().toISOString();
-      this.outbox.markFailed(row.seq, { at, status: null, error: 'the channel settings are unreadable' });
+      const seqs = rows.map((row) => row.seq);
+      this.outbox.markFailed(seqs, { at, status: null, error: 'the channel settings are unreadable' });
       return;
     }
-    const context = await this.contexts.contextFor(row.transition, channel, row.id, this.now());
-    const outcome = await this.send(channel, row.transition, context);
+    const alerts = rows.map((row) => ({ deliveryId: row.id, transition: row.transition }));
+    const context = await this.contexts.contextFor(alerts, channel, this.now());
+    const { outcome, sent } = await this.send(channel, alerts, context);
+    const sentRows = rows.slice(0, sent.length);
+    const seqs = sentRows.map((row) => row.seq);
     const result = this.resultOf(channel, outcome);
-    const decision = decideRetry(outcome, row.attempts, this.retry, this.random);
+    // The batch is as far along as its most-tried row: a refusal is believed as soon as it is for one.
+    const attempts = Math.max(...sentRows.map((row) => row.attempts));
+    const decision = decideRetry(outcome, attempts, this.retry, this.random);
     const record = { at: result.at, status: result.status, error: result.error };
     const where = {
       channelId: channel.id,
       kind: channel.kind,
-      deliveryId: row.id,
-      transitionId: row.transition.id,
+      deliveryIds: sentRows.map((row) => row.id),
+      transitionIds: sentRows.map((row) => row.transition.id),
     };
     if (decision.kind === 'delivered') {
-      this.outbox.markDelivered(row.seq, record);
-      this.log.info({ ...where, status: outcome.status }, 'alert delivered');
+      this.outbox.markDelivered(seqs, record);
+      this.log.info({ ...where, status: outcome.status }, 'alerts delivered');
     } else if (decision.kind === 'failed') {
-      this.outbox.markFailed(row.seq, record);
+      this.outbox.markFailed(seqs, record);
       this.log.error(
         { ...where, status: outcome.status, error: result.error },
-        'alert refused by the channel',
+        'alerts refused by the channel',
       );
     } else {
       const next = new Date(Date.parse(result.at) + decision.delayMs).toISOString();
-      this.outbox.markRetry(row.seq, record, next);
+      this.outbox.markRetry(seqs, record, next);
       this.log.warn(
         { ...where, status: outcome.status, error: result.error, next },
-        'alert not delivered yet',
+        'alerts not delivered yet',
       );
     }
     this.channels.recordAttempt(channel.id, result);
   }
 
+  /** Formats (cutting the batch to the service's size limit) and sends; never throws. */
   private async send(
     channel: Channel,
-    transition: AlertTransition,
-    context: MessageContext,
-  ): Promise<SendOutcome> {
+    alerts: OutgoingAlert[],
+    context: BatchContext,
+  ): Promise<{ outcome: SendOutcome; sent: OutgoingAlert[] }> {
+    let sent = alerts.slice(0, 1);
     try {
-      const spec = formatFor(transition, channel, context);
-      return await sendRequest(spec, {
+      const formatted = formatBatch(alerts, channel, context);
+      sent = formatted.alerts;
+      let spec = formatted.spec;
+      if (sent.length === 1 && alerts.length > 1 && channel.kind === 'telegram') {
+        // Cut down to one: it may have a screenshot after all.
+        spec = formatBatch(sent, channel, await this.contexts.contextFor(sent, channel, context.now)).spec;
+      }
+      const outcome = await sendRequest(spec, {
         timeoutMs: this.timeoutMs,
         signal: this.aborter.signal,
         now: this.now,
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       });
+      return { outcome, sent };
     } catch (error) {
-      return { status: null, error: (error as Error).message, retryAfterMs: null };
+      return { outcome: { status: null, error: (error as Error).message, retryAfterMs: null }, sent };
     }
   }
 
@@ -246,8 +273,4 @@ export class NotifyOutbox implements AlertSink {
     }, delay);
     this.timer.unref();
   }
-}
-
-function isDue(row: OutboxRow, now: number): boolean {
-  return row.nextAttemptAt === null || Date.parse(row.nextAttemptAt) <= now;
 }

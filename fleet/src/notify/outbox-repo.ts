@@ -13,6 +13,7 @@ export interface OutboxRow {
   transition: AlertTransition;
   state: DeliveryState;
   attempts: number;
+  enqueuedAt: string;
   nextAttemptAt: string | null;
 }
 
@@ -40,6 +41,7 @@ interface Row {
   transition: string;
   state: DeliveryState;
   attempts: number;
+  enqueued_at: string;
   next_attempt_at: string | null;
 }
 
@@ -69,8 +71,10 @@ export interface AttemptRecord {
 /** The outbox table; order per channel is `seq`, the head of a channel is its oldest queued row. */
 export class OutboxRepo {
   private readonly stmts;
+  private readonly inTransaction: <T>(work: () => T) => T;
 
   constructor(db: Database) {
+    this.inTransaction = (work) => db.transaction(work)();
     this.stmts = {
       insert: db.prepare(
         `INSERT INTO alert_outbox (id, channel_id, transition_id, alert_id, gate_id, transition, enqueued_at,
@@ -82,8 +86,8 @@ export class OutboxRepo {
         `SELECT * FROM alert_outbox WHERE seq IN
            (SELECT min(seq) FROM alert_outbox WHERE state = 'queued' GROUP BY channel_id)`,
       ),
-      head: db.prepare<[string], Row>(
-        `SELECT * FROM alert_outbox WHERE channel_id = ? AND state = 'queued' ORDER BY seq LIMIT 1`,
+      queuedOf: db.prepare<[string, number], Row>(
+        `SELECT * FROM alert_outbox WHERE channel_id = ? AND state = 'queued' ORDER BY seq LIMIT ?`,
       ),
       delivered: db.prepare<[string, number | null, string, number]>(
         `UPDATE alert_outbox SET state = 'delivered', attempts = attempts + 1, last_attempt_at = ?,
@@ -129,21 +133,38 @@ export class OutboxRepo {
     return this.stmts.heads.all().map(fromRow);
   }
 
-  head(channelId: string): OutboxRow | undefined {
-    const row = this.stmts.head.get(channelId);
-    return row ? fromRow(row) : undefined;
+  /**
+   * The head of a channel and the queued rows right behind it that can go in the same message:
+   * due now, queued within `windowMs` of the head, at most `limit`. It stops at the first row that
+   * does not qualify, so nothing overtakes an earlier row.
+   */
+  batch(channelId: string, now: number, limit: number, windowMs: number): OutboxRow[] {
+    const rows = this.stmts.queuedOf.all(channelId, limit).map(fromRow);
+    const head = rows[0];
+    if (!head || !isDue(head, now)) return [];
+    const windowEnds = Date.parse(head.enqueuedAt) + windowMs;
+    const end = rows.findIndex((row) => !isDue(row, now) || Date.parse(row.enqueuedAt) > windowEnds);
+    return end === -1 ? rows : rows.slice(0, end);
   }
 
-  markDelivered(seq: number, attempt: AttemptRecord): void {
-    this.stmts.delivered.run(attempt.at, attempt.status, attempt.at, seq);
+  /** All rows of one send share its fate, in one transaction: delivered, retried or failed together. */
+  markDelivered(seqs: readonly number[], attempt: AttemptRecord): void {
+    this.inTransaction(() => {
+      for (const seq of seqs) this.stmts.delivered.run(attempt.at, attempt.status, attempt.at, seq);
+    });
   }
 
-  markRetry(seq: number, attempt: AttemptRecord, nextAttemptAt: string): void {
-    this.stmts.retry.run(attempt.at, attempt.status, attempt.error, nextAttemptAt, seq);
+  markRetry(seqs: readonly number[], attempt: AttemptRecord, nextAttemptAt: string): void {
+    this.inTransaction(() => {
+      for (const seq of seqs)
+        this.stmts.retry.run(attempt.at, attempt.status, attempt.error, nextAttemptAt, seq);
+    });
   }
 
-  markFailed(seq: number, attempt: AttemptRecord): void {
-    this.stmts.failed.run(attempt.at, attempt.status, attempt.error, seq);
+  markFailed(seqs: readonly number[], attempt: AttemptRecord): void {
+    this.inTransaction(() => {
+      for (const seq of seqs) this.stmts.failed.run(attempt.at, attempt.status, attempt.error, seq);
+    });
   }
 
   queuedCounts(): Map<string, number> {
@@ -183,6 +204,12 @@ function fromRow(row: Row): OutboxRow {
     transition: JSON.parse(row.transition) as AlertTransition,
     state: row.state,
     attempts: row.attempts,
+    enqueuedAt: row.enqueued_at,
     nextAttemptAt: row.next_attempt_at,
   };
+}
+
+/** A row never tried, or whose retry time has come. */
+export function isDue(row: OutboxRow, now: number): boolean {
+  return row.nextAttemptAt === null || Date.parse(row.nextAttemptAt) <= now;
 }

@@ -1,26 +1,38 @@
-import type { AlertTransition } from '../../alerts/alert-types.js';
 import type { Channel } from '../channel-model.js';
-import { composeMessage, type MessageContext } from '../alert-message.js';
-import { jsonRequest, type HttpRequestSpec } from './http-request-spec.js';
+import { composeMessage } from '../alert-message.js';
+import { composeDigest, messageContextOf, type BatchContext, type OutgoingAlert } from '../alert-digest.js';
+import { jsonRequest, onlyAlert, type HttpRequestSpec } from './http-request-spec.js';
 
 /** Telegram's limits: 4096 characters for a message, 1024 for a photo caption. */
-const MESSAGE_LIMIT = 4096;
+export const TELEGRAM_MESSAGE_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
 /**
  * Telegram Bot API: sendPhoto (multipart, the screen's latest screenshot, the alert as caption)
- * when there is a screenshot, otherwise sendMessage. HTML parse mode: the title in bold.
+ * when a single alert has a screenshot, otherwise sendMessage. HTML parse mode: the title in bold.
+ * A digest is one text, a line per alert with the screen's name linking to its page; it is not
+ * truncated here: the sender cuts the batch smaller until it fits (formats/index.ts).
  */
 export function formatTelegram(
-  transition: AlertTransition,
+  alerts: readonly OutgoingAlert[],
   channel: Channel,
-  context: MessageContext,
+  context: BatchContext,
 ): HttpRequestSpec {
   const target = channel.target;
   if (target.kind !== 'telegram') throw new Error(`not a telegram channel: ${channel.id}`);
-  const message = composeMessage(transition, channel.language, context);
-  const [title = '', ...rest] = message.text.split('\n');
   const base = `${target.apiBaseUrl.replace(/\/+$/, '')}/bot${target.botToken}`;
+  const single = onlyAlert(alerts);
+  if (!single) {
+    const digest = composeDigest(alerts, channel.language, context);
+    const lines = digest.lines.map(
+      (line) =>
+        `${line.mark} <a href="${escapeHtml(line.message.link.url).replace(/"/g, '&quot;')}">` +
+        `${escapeHtml(line.message.title)}</a> — ${escapeHtml(line.where)}`,
+    );
+    return sendMessage(base, target.chatId, [`<b>${escapeHtml(digest.heading)}</b>`, ...lines].join('\n'));
+  }
+  const message = composeMessage(single.transition, channel.language, messageContextOf(single, context));
+  const [title = '', ...rest] = message.text.split('\n');
   const html = (limit: number) =>
     truncate(`<b>${escapeHtml(title)}</b>\n${rest.map(escapeHtml).join('\n')}`, limit);
   if (context.screenshot) {
@@ -33,16 +45,20 @@ export function formatTelegram(
         fields: { chat_id: target.chatId, caption: html(CAPTION_LIMIT), parse_mode: 'HTML' },
         file: {
           field: 'photo',
-          filename: `${transition.device.id}.png`,
+          filename: `${single.transition.device.id}.png`,
           contentType: 'image/png',
           bytes: context.screenshot.png,
         },
       },
     };
   }
+  return sendMessage(base, target.chatId, html(TELEGRAM_MESSAGE_LIMIT));
+}
+
+function sendMessage(base: string, chatId: string, text: string): HttpRequestSpec {
   return jsonRequest(`${base}/sendMessage`, {
-    chat_id: target.chatId,
-    text: html(MESSAGE_LIMIT),
+    chat_id: chatId,
+    text,
     parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
   });

@@ -1,3 +1,5 @@
+import type { OutgoingAlert } from '../alert-digest.js';
+
 /** A request a formatter wants sent; the sender (send-request.ts) is the only part that does I/O. */
 export interface HttpRequestSpec {
   url: string;
@@ -29,4 +31,10 @@ export function jsonRequest(
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     body: { kind: 'json', text: JSON.stringify(payload) },
   };
+}
+
+/** The alert when the batch holds just one: it keeps the full single-alert layout. */
+export function onlyAlert(alerts: readonly OutgoingAlert[]): OutgoingAlert | undefined {
+  if (alerts.length === 0) throw new Error('nothing to format: an empty batch');
+  return alerts.length === 1 ? alerts[0] : undefined;
 }

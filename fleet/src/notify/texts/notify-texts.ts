@@ -27,6 +27,12 @@ export interface NotifyTexts {
   yes: string;
   no: string;
   test: { title: string; body: string };
+  /** One message for many alerts: "12 alerts at Cat Bi", or "12 alerts at 3 gates". */
+  digest: {
+    atGate: (count: number, gate: string) => string;
+    atGates: (count: number, gates: number) => string;
+    openAlerts: string;
+  };
 }
 
 export const NOTIFY_TEXTS: Record<ChannelLanguage, NotifyTexts> = { en: EN_TEXTS, vi: VI_TEXTS };

@@ -83,4 +83,9 @@ export const EN_TEXTS: NotifyTexts = {
     title: 'Test message from gatecast',
     body: 'This channel works: gatecast alerts will arrive here.',
   },
+  digest: {
+    atGate: (count, gate) => `${count} alerts at ${gate}`,
+    atGates: (count, gates) => `${count} alerts at ${gates} gates`,
+    openAlerts: 'Open the alerts page',
+  },
 };

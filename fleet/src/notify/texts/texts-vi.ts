@@ -83,4 +83,9 @@ export const VI_TEXTS: NotifyTexts = {
     title: 'Tin nhắn thử từ gatecast',
     body: 'Kênh này hoạt động tốt: cảnh báo của gatecast sẽ được gửi đến đây.',
   },
+  digest: {
+    atGate: (count, gate) => `${count} cảnh báo tại ${gate}`,
+    atGates: (count, gates) => `${count} cảnh báo tại ${gates} cửa khẩu`,
+    openAlerts: 'Mở trang cảnh báo',
+  },
 };

@@ -169,12 +169,13 @@ describe('gatecast alerts', () => {
       (bodies) => bodies.length > 0,
       10_000,
     );
-    expect(sent[0]).toMatchObject({
+    expect(sent[0]).toMatchObject({ version: 1, language: 'vi' });
+    const [delivery] = sent[0].deliveries;
+    expect(delivery).toMatchObject({
       transition: { kind: 'firing', rule: 'offline', device: { id: deviceId } },
-      language: 'vi',
     });
-    expect(sent[0].text).toContain('Màn hình mất kết nối');
-    const alertId: string = sent[0].transition.alertId;
+    expect(delivery.text).toContain('Màn hình mất kết nối');
+    const alertId: string = delivery.transition.alertId;
 
     const list = await run('list');
     expect(list.code, list.err).toBe(0);

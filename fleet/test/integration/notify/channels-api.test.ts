@@ -153,7 +153,10 @@ describe('alert channels API', () => {
         Date.now() / 1000,
       ),
     ).toBe(true);
-    expect(jsonOf(request!)).toMatchObject({ test: true, title: 'Test message from gatecast' });
+    expect(jsonOf(request!)).toMatchObject({
+      test: true,
+      deliveries: [{ title: 'Test message from gatecast' }],
+    });
     const listed = await call(admin, 'GET', '/api/v1/alert-channels');
     expect(listed.body.channels[0].lastDelivery).toMatchObject({ ok: true, status: 200, error: null });
 

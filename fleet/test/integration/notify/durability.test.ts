@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NotifyOutbox } from '../../../src/notify/notify-outbox.js';
 import { openOutboxStore, transition, until, type OutboxStore } from './outbox-harness.js';
-import { jsonOf, startReceiver, type Receiver } from './receiver.js';
+import { startReceiver, transitionsOf, type Receiver } from './receiver.js';
 
 /** Retries in milliseconds, so a real-timer test of minutes of logic takes a moment. */
 const FAST = { retry: { baseMs: 20, maxMs: 100 } };
@@ -32,7 +32,7 @@ describe('the outbox across restarts', () => {
   const delivered = () =>
     receiver.received
       .filter((request) => request.answer === 200)
-      .map((request) => jsonOf(request).transition.id);
+      .flatMap((request) => transitionsOf(request).map((transition) => transition.id));
 
   it('delivers after a restart what was still queued when the fleet stopped (SQLite file reopened)', async () => {
     receiver.respond(() => ({ status: 503 }));

@@ -65,7 +65,7 @@ describe('alert formats, as each service receives them', () => {
     const [attachment] = body.attachments;
     expect(attachment?.title).toBe('Alert · Critical: Temperature too high · Arrivals 01');
     expect(attachment?.title_link).toBe('https://fleet.haiphong.example/devices/cat-bi-arrivals-01');
-    expect(attachment?.fields.map((field) => field.title)).toEqual([
+    expect(attachment?.fields?.map((field) => field.title)).toEqual([
       'Gate',
       'Zone',
       'Screen',
@@ -73,7 +73,7 @@ describe('alert formats, as each service receives them', () => {
       'Status',
       'Details',
     ]);
-    expect(attachment?.fields[3]?.value).toBe('26/11/2026, 07:55 GMT+7 (for 6 min)');
+    expect(attachment?.fields?.[3]?.value).toBe('26/11/2026, 07:55 GMT+7 (for 6 min)');
   });
 
   it('teams: a Workflows message with one Adaptive Card 1.4, facts and an Open URL action', async () => {
@@ -157,7 +157,7 @@ describe('alert formats, as each service receives them', () => {
     expect(Buffer.from(await photo.arrayBuffer()).equals(PNG)).toBe(true);
   });
 
-  it('webhook: the transition as JSON, signed so the secret verifies it and another does not', async () => {
+  it('webhook: the transition as a list of one, signed so the secret verifies it and another does not', async () => {
     const request = await deliver({
       kind: 'webhook',
       name: 'Ops',
@@ -171,13 +171,13 @@ describe('alert formats, as each service receives them', () => {
     expect(verifySignature(SECRET, signature, raw, now)).toBe(true);
     expect(verifySignature('not-the-shared-secret-at-all', signature, raw, now)).toBe(false);
     const body = jsonOf(request);
-    expect(body.deliveryId).toBe(request.headers['x-gatecast-delivery']);
-    expect(body.transition).toEqual(transition(1, { rule: 'temperature', facts: { temperatureC: 84 } }));
-    expect(body).toMatchObject({
-      test: false,
-      language: 'en',
-      url: 'https://fleet.haiphong.example/devices/cat-bi-arrivals-01',
-    });
-    expect(body.text).toContain('Temperature: 84 °C');
+    // One alert has the same shape as many: a list of one.
+    expect(body).toMatchObject({ version: 1, test: false, language: 'en' });
+    expect(body.deliveries).toHaveLength(1);
+    const [delivery] = body.deliveries;
+    expect(delivery.deliveryId).toBe(request.headers['x-gatecast-delivery']);
+    expect(delivery.transition).toEqual(transition(1, { rule: 'temperature', facts: { temperatureC: 84 } }));
+    expect(delivery.url).toBe('https://fleet.haiphong.example/devices/cat-bi-arrivals-01');
+    expect(delivery.text).toContain('Temperature: 84 °C');
   });
 });

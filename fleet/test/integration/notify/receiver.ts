@@ -10,10 +10,10 @@ export interface Received {
   answer: number | 'dropped' | 'held';
 }
 
-export type Responder = (
-  request: Omit<Received, 'answer'>,
-  index: number,
-) => { status: number; headers?: Record<string, string> } | 'drop' | 'hold';
+type Answer = { status: number; headers?: Record<string, string> } | 'drop' | 'hold';
+
+/** A promise answers later (a send in flight); the request is recorded when it is answered. */
+export type Responder = (request: Omit<Received, 'answer'>, index: number) => Answer | Promise<Answer>;
 
 /** A real HTTP server on 127.0.0.1:0 standing in for Slack, Teams, Google Chat, Telegram or a webhook. */
 export interface Receiver {
@@ -32,14 +32,14 @@ export async function startReceiver(): Promise<Receiver> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+    request.on('end', async () => {
       const entry = {
         method: request.method ?? '',
         path: request.url ?? '',
         headers: request.headers,
         body: Buffer.concat(chunks),
       };
-      const answer = responder(entry, received.length);
+      const answer = await responder(entry, received.length);
       if (answer === 'hold') {
         received.push({ ...entry, answer: 'held' });
         return;
@@ -81,4 +81,11 @@ export async function startReceiver(): Promise<Receiver> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function jsonOf(request: Received): any {
   return JSON.parse(request.body.toString('utf8'));
+}
+
+/** The transitions a generic webhook request carried, in order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function transitionsOf(request: Received): any[] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return jsonOf(request).deliveries.map((delivery: any) => delivery.transition);
 }

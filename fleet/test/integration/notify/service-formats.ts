@@ -17,12 +17,13 @@ export const slackCompatibleSchema = z.strictObject({
         title: z.string().min(1),
         title_link: z.url(),
         text: z.string().optional(),
-        fields: z.array(
-          z.strictObject({ title: z.string().min(1), value: z.string().min(1), short: z.boolean() }),
-        ),
+        fields: z
+          .array(z.strictObject({ title: z.string().min(1), value: z.string().min(1), short: z.boolean() }))
+          .optional(),
       }),
     )
-    .min(1),
+    .min(1)
+    .max(100),
 });
 
 const textBlockSchema = z.strictObject({
@@ -101,7 +102,7 @@ export const googleChatSchema = z.strictObject({
     .min(1),
 });
 
-/** Telegram Bot API sendMessage (JSON). */
+/** Telegram Bot API sendMessage (JSON); 4096 characters at most. */
 export const telegramSendMessageSchema = z.strictObject({
   chat_id: z.union([z.number().int(), z.string().min(1)]),
   text: z.string().min(1).max(4096),
@@ -112,3 +113,21 @@ export const telegramSendMessageSchema = z.strictObject({
 /** The only tags Telegram's HTML parse mode knows that we use; anything else would be refused. */
 export const TELEGRAM_HTML_TAG = /<\/?([a-z-]+)[^>]*>/g;
 export const TELEGRAM_ALLOWED_TAGS = ['b', 'strong', 'i', 'em', 'u', 's', 'a', 'code', 'pre'];
+
+/** The generic webhook body: always a list of deliveries, one per alert. */
+export const webhookBodySchema = z.strictObject({
+  version: z.literal(1),
+  test: z.boolean(),
+  language: z.enum(['vi', 'en']),
+  deliveries: z
+    .array(
+      z.strictObject({
+        deliveryId: z.string().min(1),
+        transition: z.looseObject({ id: z.string(), kind: z.string() }),
+        title: z.string().min(1),
+        text: z.string().min(1),
+        url: z.url(),
+      }),
+    )
+    .min(1),
+});
