@@ -7,9 +7,6 @@
 //   npm run bench:announce [-- --screens 1000 --rounds 5 --workers 1 --floors aedes,mosquitto --fleet-cpu-prof DIR]
 //
 // Loopback only; every child is stopped and every temp dir removed, also on Ctrl-C; bounded by time.
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,11 +19,17 @@ import {
   onCleanup,
   percentile,
   printMachine,
-  root,
   runBounded,
-  spawnChild,
   tempDir,
 } from './bench-support.js';
+import {
+  MOSQUITTO,
+  apiOf,
+  packageVersion,
+  startBareAedes,
+  startFleet,
+  startMosquitto,
+} from './bench-brokers.js';
 import { enrolScreens } from './sim/enrol.js';
 import { Simulator } from './sim/simulator.js';
 
@@ -39,62 +42,11 @@ const FLOORS = argValue('--floors', 'aedes,mosquitto').split(',').filter(Boolean
 const ROUND_TIMEOUT_MS = 60_000;
 const GATE = 'bench';
 const TEMPLATE = 'bench-drill';
-const MOSQUITTO = '/usr/sbin/mosquitto';
 
 if (!Number.isInteger(SCREENS) || SCREENS < 1 || SCREENS > 20_000) throw new Error('--screens: 1 to 20000');
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 20) throw new Error('--rounds: 1 to 20');
 
 // ---------- the fleet manager (FM) ----------
-
-async function startFleet() {
-  const dir = await tempDir('announce');
-  const dataDir = join(dir, 'data');
-  // --fleet-cpu-prof DIR: a V8 CPU profile of the fleet manager, written when it stops.
-  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawnChild(process.execPath, [...profile, join(root, 'fleet/dist/cli/main.js'), 'serve'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      GATECAST_DATA_DIR: dataDir,
-      GATECAST_DEMO_CONTENT: '0',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      MQTT_PORT: '0',
-      MQTT_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const deadline = Date.now() + 30_000;
-  let banner = null;
-  while (!banner) {
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`the fleet did not start: ${stderr}`);
-    banner = /running: http:\/\/[^:]+:(\d+) mqtt :(\d+)/.exec(stderr);
-    if (!banner) await sleep(100);
-  }
-  const token = /shown only this once:\s+(\S+)/.exec(stderr)?.[1];
-  if (!token) throw new Error('no admin token in the fleet banner');
-  return { child, dir, dataDir, url: `http://127.0.0.1:${banner[1]}`, token };
-}
-
-function apiOf(url, auth) {
-  return async (method, path, body, expected = [200, 201, 204]) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    const parsed = text ? JSON.parse(text) : undefined;
-    if (!expected.includes(response.status)) {
-      throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-    }
-    return { status: response.status, body: parsed, headers: response.headers };
-  };
-}
 
 /** A published template (two people: the admin writes it, a second user approves it). */
 async function publishTemplate(fleet) {
@@ -154,62 +106,6 @@ async function fmRound(fm) {
 }
 
 // ---------- the transport floor: bare Aedes and mosquitto ----------
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const { port } = server.address();
-  await new Promise((resolveClose) => server.close(resolveClose));
-  return port;
-}
-
-async function startBareAedes() {
-  const child = spawn(process.execPath, [join(root, 'scripts/sim/bare-aedes.js')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  onCleanup(async () => {
-    child.stdin.end();
-    child.kill('SIGTERM');
-  });
-  const port = await new Promise((resolvePort, reject) => {
-    child.stdout.on('data', (chunk) => {
-      const match = /port (\d+)/.exec(String(chunk));
-      if (match) resolvePort(Number(match[1]));
-    });
-    child.once('exit', () => reject(new Error('bare aedes exited')));
-  });
-  return { pid: child.pid, url: `mqtt://127.0.0.1:${port}` };
-}
-
-async function startMosquitto(dir) {
-  const found = spawnSync(MOSQUITTO, ['-h'], { encoding: 'utf8' });
-  if (found.error) return null;
-  const version = /mosquitto version (\S+)/.exec(found.stdout)?.[1] ?? 'unknown';
-  const port = await freePort();
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence false',
-      'log_type none',
-      'max_queued_messages 100000',
-      '',
-    ].join('\n'),
-  );
-  const child = spawnChild(MOSQUITTO, ['-c', conf]);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const ok = await new Promise((resolveTry) => {
-      const probe = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 1_000 });
-      probe.once('connect', () => probe.end(true, () => resolveTry(true)));
-      probe.once('error', () => probe.end(true, () => resolveTry(false)));
-    });
-    if (ok) return { pid: child.pid, url: `mqtt://127.0.0.1:${port}`, version };
-    await sleep(100);
-  }
-  throw new Error(`mosquitto did not start: ${child.stderrTail()}`);
-}
 
 /** What a fleet would do, done by one plain client: one retained desired per screen, receipts back. */
 async function floorSubject(name, broker, screens) {
@@ -324,10 +220,6 @@ function floorDesired(deviceId, version, entryId, now) {
 
 // ---------- the run ----------
 
-function packageVersion(name) {
-  return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-}
-
 async function main() {
   printMachine(
     `, load average ${loadavg()
@@ -340,7 +232,7 @@ async function main() {
     `B5 announcement fan-out: ${SCREENS} screens, ${ROUNDS} rounds, ${WORKERS} simulator worker(s)`,
   );
 
-  const fleet = await startFleet();
+  const fleet = await startFleet({ name: 'announce', profileDir: PROFILE_DIR });
   const admin = await publishTemplate(fleet);
   const progress = (line) => process.stderr.write(`  ${line}\n`);
   const { screens, mqttUrl } = await enrolScreens({

@@ -102,6 +102,12 @@ function connectScreen({ id, secret }, firstConnect) {
     },
   });
   screen.client = client;
+  // Opt-in (B4, bench-offline.js): each outgoing packet's time, on this machine's clock, so the
+  // parent knows a screen's last packet even after this process is frozen or killed.
+  if (options.reportPackets)
+    client.on('packetsend', (packet) =>
+      send({ type: 'packet', deviceId: id, cmd: packet.cmd, at: Date.now() }),
+    );
   let first = true;
   client.on('connect', () => {
     screen.up = true;
@@ -219,6 +225,8 @@ async function stop(code) {
   });
   const bounded = new Promise((resolveAfter) => setTimeout(resolveAfter, 5_000).unref());
   await Promise.race([Promise.all(goodbyes), bounded]);
-  send({ type: 'stopped', ...counters });
-  process.exit(code);
+  // Exit once the last message is on its way, so nothing sent before it is lost.
+  if (!process.connected) process.exit(code);
+  process.send({ type: 'stopped', ...counters }, () => process.exit(code));
+  setTimeout(() => process.exit(code), 2_000).unref();
 }

@@ -12,8 +12,10 @@ export const MAX_SCREENS = 50_000;
 
 /**
  * `screens`: [{ id, secret }]. Emits 'receipt' ({ deviceId, entryId, at }) when `reportReceipts`
- * is set, 'error' (message) when a worker fails. `start()` resolves once every screen has tried
- * its first connect; `stop()` says goodbye on every link and waits for the workers to exit.
+ * is set, 'packet' ({ deviceId, cmd, at }: every outgoing MQTT packet, sent as it is written) when
+ * `reportPackets` is set, 'error' (message) when a worker fails. `start()` resolves once every
+ * screen has tried its first connect; `stop()` says goodbye on every link and waits for the workers
+ * to exit.
  */
 export class Simulator extends EventEmitter {
   constructor({
@@ -23,6 +25,7 @@ export class Simulator extends EventEmitter {
     heartbeatSec = 30,
     keepaliveSec = 30,
     reportReceipts = false,
+    reportPackets = false,
     deadlineMs,
   }) {
     super();
@@ -32,7 +35,7 @@ export class Simulator extends EventEmitter {
     }
     const needed = Math.ceil(screens.length / MAX_SCREENS_PER_WORKER);
     this.workerCount = Math.min(screens.length, Math.max(needed, workers ?? needed));
-    this.options = { mqttUrl, heartbeatSec, keepaliveSec, reportReceipts, deadlineMs };
+    this.options = { mqttUrl, heartbeatSec, keepaliveSec, reportReceipts, reportPackets, deadlineMs };
     this.screens = screens;
     this.children = [];
   }
@@ -50,6 +53,7 @@ export class Simulator extends EventEmitter {
         new Promise((resolveReady, reject) => {
           child.on('message', (message) => {
             if (message.type === 'ready') resolveReady(message.connected);
+            else if (message.type === 'packet') this.emit('packet', message);
             else if (message.type === 'receipt') this.emit('receipt', message);
             else if (message.type === 'stats') this.emit('stats', message);
             else if (message.type === 'error') {
@@ -66,6 +70,11 @@ export class Simulator extends EventEmitter {
     }
     const connected = await Promise.all(ready);
     return connected.reduce((sum, count) => sum + count, 0);
+  }
+
+  /** The worker processes' ids (B4 freezes them with SIGSTOP to leave their links half-open). */
+  get pids() {
+    return this.children.map((child) => child.pid);
   }
 
   /** Sums the workers' counters (connected, desired, receipts, telemetry, commands, errors). */
