@@ -14,7 +14,7 @@ import {
   type Channel,
 } from './channel-model.js';
 import { ChannelsRepo } from './channels-repo.js';
-import { formatBatch, MAX_BATCH } from './formats/index.js';
+import { formatBatch, maxBatchFor } from './formats/index.js';
 import { isDue, OutboxRepo, type OutboxRow } from './outbox-repo.js';
 import { DEFAULT_RETRY, decideRetry, type RetrySettings } from './retry-policy.js';
 import { sendRequest, type FetchFunction, type SendOutcome } from './send-request.js';
@@ -162,7 +162,8 @@ export class NotifyOutbox implements AlertSink {
     const work = (async () => {
       for (;;) {
         if (this.autoRun && !this.running) return;
-        const rows = this.outbox.batch(channelId, this.now().getTime(), MAX_BATCH, this.gatherWindowMs);
+        const limit = maxBatchFor(this.channels.get(channelId)?.kind ?? 'slack');
+        const rows = this.outbox.batch(channelId, this.now().getTime(), limit, this.gatherWindowMs);
         if (rows.length === 0) return;
         await this.attempt(channelId, rows);
       }

@@ -36,8 +36,14 @@ const SIZE_LIMITS: Record<ChannelKind, { limit: number; measure: (spec: HttpRequ
   webhook: { limit: Number.POSITIVE_INFINITY, measure: bodyBytes },
 };
 
-/** At most this many alerts in one message: a screenful to read, well under every service's limits. */
+/** At most this many alerts in one chat message: a screenful to read, well under every service's limits. */
 export const MAX_BATCH = 25;
+/** A generic webhook is read by a program, not a person: a burst goes out in fewer, larger requests. */
+export const MAX_WEBHOOK_BATCH = 200;
+
+export function maxBatchFor(kind: ChannelKind): number {
+  return kind === 'webhook' ? MAX_WEBHOOK_BATCH : MAX_BATCH;
+}
 
 /**
  * Pure: the request for the longest leading part of `alerts` that fits the service's size limit
@@ -50,7 +56,7 @@ export function formatBatch(
   context: BatchContext,
 ): { spec: HttpRequestSpec; alerts: OutgoingAlert[] } {
   const { limit, measure } = SIZE_LIMITS[channel.kind];
-  let count = Math.min(alerts.length, MAX_BATCH);
+  let count = Math.min(alerts.length, maxBatchFor(channel.kind));
   for (;;) {
     const batch = alerts.slice(0, count);
     const spec = FORMATTERS[channel.kind](batch, channel, context);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertTransition } from '../../../src/alerts/alert-types.js';
 import { composeDigest, digestColor, type BatchContext } from '../../../src/notify/alert-digest.js';
 import { createChannelBodySchema, newChannel } from '../../../src/notify/channel-input.js';
-import { formatBatch, MAX_BATCH } from '../../../src/notify/formats/index.js';
+import { formatBatch, MAX_BATCH, MAX_WEBHOOK_BATCH } from '../../../src/notify/formats/index.js';
 import { sampleAlert } from './transition-fixture.js';
 
 const context: BatchContext = {
@@ -83,14 +83,16 @@ describe('formatBatch', () => {
     expect(text.endsWith('…')).toBe(true);
   });
 
-  it(`takes at most ${MAX_BATCH} alerts in one message`, () => {
+  it(`takes at most ${MAX_BATCH} alerts in a chat message and ${MAX_WEBHOOK_BATCH} in a webhook`, () => {
     const webhook = channelOf({
       kind: 'webhook',
       name: 'W',
       url: 'https://ops.example/h',
       secret: 's'.repeat(20),
     });
-    const alerts = Array.from({ length: 30 }, (_, n) => screen(n));
-    expect(formatBatch(alerts, webhook, context).alerts).toHaveLength(MAX_BATCH);
+    const slack = channelOf({ kind: 'slack', name: 'S', url: 'https://hooks.slack.example/x' });
+    const alerts = Array.from({ length: 250 }, (_, n) => screen(n));
+    expect(formatBatch(alerts, slack, context).alerts).toHaveLength(MAX_BATCH);
+    expect(formatBatch(alerts, webhook, context).alerts).toHaveLength(MAX_WEBHOOK_BATCH);
   });
 });
