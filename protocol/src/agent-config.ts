@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { releasePublicKeySchema } from './release.js';
 import { deviceIdSchema } from './device-id.js';
 
 /**
@@ -25,6 +26,10 @@ export const agentConfigSchema = z.object({
   dataDir: z.string().min(1).default('/var/lib/gatecast'),
   healthIntervalSec: z.number().int().min(5).max(3_600).default(60),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** Agent updates: the release-signing public keys this screen trusts; none pinned, no update is accepted. */
+  updates: z
+    .object({ publicKeys: z.array(releasePublicKeySchema).max(8).default([]) })
+    .default({ publicKeys: [] }),
   /** The screen: a kiosk Chromium driven by the agent, or none (the agent only logs what it would show). */
   player: z
     .object({

@@ -46,6 +46,15 @@ export const ERROR_CODES = {
   GLYPHS_MISSING: { http: 422, text: 'The text has characters that no font on the screens can draw.' },
   UPLOAD_OFFSET_MISMATCH: { http: 409, text: 'The upload chunk does not start where the stored part ends.' },
   HARDWARE_UNAVAILABLE: { http: 503, text: 'The hardware interface (HDMI-CEC, reboot) is not available.' },
+  UPDATE_UNSIGNED: { http: 422, text: 'The release has no signature; screens accept only signed releases.' },
+  UPDATE_BAD_SIGNATURE: { http: 422, text: 'The release signature does not match its manifest.' },
+  UPDATE_UNKNOWN_KEY: { http: 422, text: 'The release is signed by a key the screen does not trust.' },
+  UPDATE_TAMPERED: { http: 422, text: 'The release artifact does not match its signed sha256 or size.' },
+  UPDATE_DOWNGRADE: {
+    http: 409,
+    text: 'The release is older than the running one and is not a signed rollback.',
+  },
+  UPDATE_FAILED: { http: 500, text: 'The update did not commit; the screen runs its previous release.' },
 } as const satisfies Record<string, { http: number; text: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,5 +8,6 @@ export * from './languages.js';
 export * from './messages.js';
 export * from './parse.js';
 export * from './protocol-doc.js';
+export * from './release.js';
 export * from './schedule.js';
 export * from './topics.js';

@@ -26,6 +26,7 @@ export function agentConfig(
     dataDir,
     healthIntervalSec: 3_600,
     logLevel: 'info',
+    updates: { publicKeys: [] },
     // These tests drive the agent, not the screen: no Chromium.
     player: {
       mode: 'none',
