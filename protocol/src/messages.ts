@@ -11,9 +11,28 @@ import { contentItemSchema } from './content.js';
 import { counterPageSchema, infoTreeRefSchema } from './info.js';
 import { ZONES, layoutSchema, scheduleEntrySchema } from './schedule.js';
 import { deviceIdSchema, slugSchema } from './device-id.js';
+import { releaseVersionSchema, signedManifestSchema } from './release.js';
 import { ERROR_CODE_NAMES } from './error-codes.js';
 
 const versionStringSchema = z.string().min(1).max(64);
+
+/**
+ * The screen's self-update, a persisted state machine: download → verify → install (side by side)
+ * → switch the `current` link → restart → health gate → committed, or rolled back.
+ */
+export const UPDATE_STATES = [
+  'downloading',
+  'verifying',
+  'installing',
+  'switching',
+  'restarting',
+  'health-check',
+  'committed',
+  'rolling-back',
+  'rolled-back',
+  'refused',
+] as const;
+export type UpdateState = (typeof UPDATE_STATES)[number];
 const errorCodeSchema = z.enum(ERROR_CODE_NAMES);
 
 export const problemSchema = z.object({
@@ -75,6 +94,17 @@ export const desiredSchema = z.object({
     /** On a counter screen: the page its staff pushed; shown over the schedule, under announcements. */
     counterPage: counterPageSchema.optional(),
   }),
+  /**
+   * The agent release this screen should run (a rollout sets it). Absent: keep what runs. The
+   * screen verifies the signed manifest against its pinned keys before it downloads anything.
+   */
+  agent: z
+    .object({
+      release: signedManifestSchema,
+      /** Where the artifact is served, with Range; the device's own credentials authenticate. */
+      artifactUrl: z.url({ protocol: /^https?$/ }),
+    })
+    .optional(),
 });
 
 /** `reported`: retained; what the device has actually applied and is doing. */
@@ -98,6 +128,19 @@ export const reportedSchema = z.object({
     })
     .optional(),
   errors: z.array(problemSchema).max(20).default([]),
+  /** The self-update in progress or last finished; absent before any update. */
+  update: z
+    .object({
+      state: z.enum(UPDATE_STATES),
+      targetVersion: releaseVersionSchema,
+      /** The release to go back to if the new one fails its health gate. */
+      previousVersion: z.string().max(64).nullable(),
+      /** Bytes downloaded of the artifact, for progress. */
+      downloadedBytes: z.number().int().nonnegative().optional(),
+      problem: problemSchema.nullable().default(null),
+      at: isoTimeSchema,
+    })
+    .optional(),
 });
 
 /** `telemetry`: not retained; one health sample. Unknown readings are null, never guessed. */
