@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { GatecastError, agentConfigSchema } from '@gatecast/protocol';
+import { GatecastError, agentConfigSchema, type ReleasePublicKey } from '@gatecast/protocol';
 import { z } from 'zod';
 import type { BrokerLimits } from './broker/broker.js';
 import {
@@ -7,6 +7,7 @@ import {
   telemetryRetentionSchema,
   type TelemetryRetention,
 } from './health/retention.js';
+import { loadTrustedReleaseKeys } from './releases/trusted-keys.js';
 
 export interface FleetConfig {
   dataDir: string;
@@ -26,6 +27,8 @@ export interface FleetConfig {
   telemetryRetention: TelemetryRetention;
   /** The alert engine: how often deadlines are checked, and every screen evaluated (GATECAST_ALERT_*_MS). */
   alerts: { tickMs: number; sweepMs: number };
+  /** The keys releases must be signed with (GATECAST_RELEASE_KEYS); none: every release is refused. */
+  releaseKeys: ReleasePublicKey[];
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -124,5 +127,6 @@ export function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
       tickMs: read(env, 'GATECAST_ALERT_TICK_MS', intervalMsSchema, '1000'),
       sweepMs: read(env, 'GATECAST_ALERT_SWEEP_MS', intervalMsSchema, '60000'),
     },
+    releaseKeys: loadTrustedReleaseKeys(env.GATECAST_RELEASE_KEYS),
   };
 }

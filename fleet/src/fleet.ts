@@ -20,6 +20,7 @@ import { GatesRepo } from './gates/gates-repo.js';
 import { DEMO_MEDIA_DIR, loadMediaLibrary, mediaSources } from './media/media-library.js';
 import { buildHttpApp } from './http/build-http-app.js';
 import { ScreenshotStore } from './screenshots/screenshot-store.js';
+import { ReleasesService } from './releases/releases-service.js';
 import { DEFAULT_WEB_ROOT } from './http/dashboard.js';
 import { openDatabase, type Database } from './store/database.js';
 import { ensureFirstAdmin } from './users/first-admin.js';
@@ -156,6 +157,12 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     counters: domains.counters,
     traveller: { bundles: domains.info },
     ...run.health.http,
+    releases: new ReleasesService({
+      db: store.db,
+      dir: join(config.dataDir, 'releases'),
+      trustedKeys: config.releaseKeys,
+      log,
+    }),
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>

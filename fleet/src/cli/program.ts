@@ -11,6 +11,7 @@ import { registerDeviceCommands } from './commands/devices.js';
 import { registerGateCommands } from './commands/gates.js';
 import { registerMediaCommands } from './commands/media.js';
 import { registerReportCommands } from './commands/report.js';
+import { registerReleaseCommands } from './commands/release.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommands } from './commands/tokens.js';
@@ -52,6 +53,7 @@ export function buildProgram(io: CliIo): Command {
   registerTravellerCommands(program, io);
   registerKioskReportCommand(program, io);
   registerAlertCommands(program, io);
+  registerReleaseCommands(program, io);
   return program;
 }
 

@@ -20,6 +20,7 @@ import type { InfoBundleSource } from '../info/info-bundle-source.js';
 import type { CountersService } from '../counters/counters-service.js';
 import type { LibraryService } from '../library/library-service.js';
 import type { ReportsService } from '../reports/reports-service.js';
+import type { ReleasesService } from '../releases/releases-service.js';
 import type { PasswordFunctions } from '../users/login-service.js';
 import type { SessionStore } from '../users/sessions.js';
 import type { UsersRepo } from '../users/users-repo.js';
@@ -98,6 +99,8 @@ export interface HttpDeps {
   alerts?: AlertsService;
   /** Alert channels, their deliveries and test messages; without it their routes answer 503. */
   notify?: NotifyOutbox;
+  /** Agent releases and their artifacts; without it their routes answer 503. */
+  releases?: ReleasesService;
   /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
   webRoot?: string;
 }

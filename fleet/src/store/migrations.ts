@@ -7,6 +7,7 @@ import { CONTENT_MIGRATION } from '../content/content-schema.js';
 import { LIBRARY_MIGRATION } from '../library/library-schema.js';
 import { NOTIFY_MIGRATION } from '../notify/notify-schema.js';
 import { REPORTS_MIGRATION } from '../reports/reports-schema.js';
+import { RELEASES_MIGRATION } from '../releases/releases-schema.js';
 
 /**
  * The schema, as an append-only list: step N brings `PRAGMA user_version` from N to N + 1.
@@ -194,6 +195,8 @@ export const MIGRATIONS: readonly string[] = [
   ALERTS_MIGRATION,
   // 12: alert channels and the delivery outbox (notify/notify-schema.ts).
   NOTIFY_MIGRATION,
+  // 13: agent releases: signed manifests and whether their artifact is in (releases/releases-schema.ts).
+  RELEASES_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -41,6 +41,9 @@ export const PERMISSIONS = [
   'alerts.read',
   'alerts.ack',
   'alerts.manage',
+  // Agent releases: see them (and fetch their artifacts); publish one, which is fleet-wide.
+  'releases.read',
+  'releases.publish',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -86,8 +89,17 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'alerts.read',
     'alerts.ack',
     'alerts.manage',
+    'releases.read',
   ],
-  technician: ['gates.read', 'devices.read', 'devices.enrol', 'devices.command', 'alerts.read', 'alerts.ack'],
+  technician: [
+    'gates.read',
+    'devices.read',
+    'devices.enrol',
+    'devices.command',
+    'alerts.read',
+    'alerts.ack',
+    'releases.read',
+  ],
   editor: [...READ_ONLY, 'content.write', 'content.publish', 'announcements.templates'],
   approver: [...READ_ONLY, 'content.approve', 'content.publish', 'announcements.approve', 'audit.read'],
   'duty-officer': [...READ_ONLY, 'announcements.fire', 'announcements.approve', 'alerts.ack'],
@@ -95,7 +107,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
 };
 
 /** Actions on the fleet as a whole: only a grant on all gates carries them, whatever gate is named. */
-export const FLEET_WIDE_PERMISSIONS: ReadonlySet<Permission> = new Set(['users.manage', 'gates.write']);
+export const FLEET_WIDE_PERMISSIONS: ReadonlySet<Permission> = new Set([
+  'users.manage',
+  'gates.write',
+  'releases.publish',
+]);
 
 function grants(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);

@@ -29,6 +29,7 @@ describe('loadFleetConfig', () => {
       demoContent: false,
       telemetryRetention: { rawMs: 2 * 86_400_000, minuteMs: 30 * 86_400_000, hourMs: 730 * 86_400_000 },
       alerts: { tickMs: 1000, sweepMs: 60_000 },
+      releaseKeys: [],
     });
   });
 

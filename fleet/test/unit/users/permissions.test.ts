@@ -20,18 +20,19 @@ const principal = (...grants: Grant[]): Principal => ({
   mustChangePassword: false,
 });
 
-/** The specification, one row per role: ✓ = the role holds the permission. */
+/** The specification, one row per role (kept aligned as a table): ✓ = the role holds the permission. */
+// prettier-ignore
 const SPEC: Record<Role, Record<Permission, boolean>> = {
   // gates r/w, devices read/enrol/remove/command, users.manage, audit.read,
   // content read/write/approve/publish, announcements read/fire/approve/templates, reports.read,
-  // alerts read/ack/manage
-  admin: row(1, 1, 1, 1, 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, /**/ 1, 1, 1),
-  operator: row(1, 0, 1, 1, 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, 1, 0, 0, /**/ 1, /**/ 1, 1, 1),
-  technician: row(1, 0, 1, 1, 0, 1, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, /**/ 1, 1, 0),
-  editor: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, /**/ 1, 0, 0),
-  approver: row(1, 0, 1, 0, 0, 0, 0, 1, /**/ 1, 0, 1, 1, /**/ 1, 0, 1, 0, /**/ 1, /**/ 1, 0, 0),
-  'duty-officer': row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 1, 1, 0, /**/ 1, /**/ 1, 1, 0),
-  viewer: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, /**/ 1, 0, 0),
+  // alerts read/ack/manage, releases read/publish
+  admin: row(1, 1, 1, 1, 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, /**/ 1, 1, 1, /**/ 1, 1),
+  operator: row(1, 0, 1, 1, 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, 1, 0, 0, /**/ 1, /**/ 1, 1, 1, /**/ 1, 0),
+  technician: row(1, 0, 1, 1, 0, 1, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, /**/ 1, 1, 0, /**/ 1, 0),
+  editor: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0),
+  approver: row(1, 0, 1, 0, 0, 0, 0, 1, /**/ 1, 0, 1, 1, /**/ 1, 0, 1, 0, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0),
+  'duty-officer': row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 1, 1, 0, /**/ 1, /**/ 1, 1, 0, /**/ 0, 0),
+  viewer: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0),
 };
 
 function row(...flags: number[]): Record<Permission, boolean> {
@@ -41,7 +42,7 @@ function row(...flags: number[]): Record<Permission, boolean> {
   >;
 }
 
-const FLEET_WIDE: readonly Permission[] = ['users.manage', 'gates.write'];
+const FLEET_WIDE: readonly Permission[] = ['users.manage', 'gates.write', 'releases.publish'];
 const cases = ROLES.flatMap((role) => PERMISSIONS.map((permission) => [role, permission] as const));
 
 describe('can: each role × permission × scope', () => {
@@ -137,6 +138,8 @@ describe('scopeOf', () => {
       'alerts.read': ['cat-bi-airport'],
       'alerts.ack': ['cat-bi-airport'],
       'alerts.manage': ['cat-bi-airport'],
+      'releases.read': ['cat-bi-airport'],
+      'releases.publish': [],
     });
   });
 });

@@ -61,6 +61,8 @@ const permissions = (overrides: Partial<Me['permissions']>): Pick<Me, 'permissio
     'alerts.read': [],
     'alerts.ack': [],
     'alerts.manage': [],
+    'releases.read': [],
+    'releases.publish': [],
     ...overrides,
   },
 });
