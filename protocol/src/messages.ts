@@ -202,6 +202,15 @@ export const telemetrySchema = z.object({
       offsetMs: z.number().nullable(),
     })
     .optional(),
+  /** The OS release (os-release) and its pending security updates as apt counts them; null when unknown. */
+  os: z
+    .object({
+      prettyName: z.string().max(120).nullable(),
+      versionId: z.string().max(40).nullable(),
+      securityUpdates: z.number().int().nonnegative().nullable(),
+      checkedAt: isoTimeSchema.nullable(),
+    })
+    .optional(),
   /** What the screen shows, from periodic low-resolution captures, and the TV's power as HDMI-CEC reports it. */
   display: z
     .object({

@@ -2,17 +2,20 @@ import { realpath } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { GatecastError, type TelemetrySample } from '@gatecast/protocol';
 import { runTool } from '../hardware/run-tool.js';
+import { systemClock } from '../lib/clock.js';
 import type { ClockOffsetProbe } from './clock-offset.js';
 import { readDisplayOutput, readHdmiStatus, type DisplayOutput } from './display-output.js';
 import { hostFiles } from './host-files.js';
 import { readNetwork, readRoute, type InterfaceAddresses } from './network-reading.js';
+import { createOsProbe, type OsProbe } from './os-release.js';
 import { createSysfsThrottled, readPiPower } from './pi-power.js';
 import { readDataReadOnly, readStorageHealth } from './storage-health.js';
 
 /** What the host adds to a sample besides the basics; `output` is merged into the display block. */
-export type HostBlocks = Required<Pick<TelemetrySample, 'power' | 'storage' | 'network' | 'clock'>> & {
-  output: DisplayOutput;
-};
+export type HostBlocks = Required<Pick<TelemetrySample, 'power' | 'storage' | 'network' | 'clock'>> &
+  Pick<TelemetrySample, 'os'> & {
+    output: DisplayOutput;
+  };
 
 export interface HostTelemetry {
   read(): Promise<HostBlocks>;
@@ -30,6 +33,8 @@ export interface HostProbeOptions {
   vcgencmd?: () => Promise<string>;
   ssid?: (iface: string) => Promise<string | null>;
   addresses?: () => InterfaceAddresses;
+  /** The OS release and pending security updates; the real machine's, checked every 6 h, by default. */
+  os?: OsProbe;
 }
 
 export interface HostTelemetryOptions extends HostProbeOptions {
@@ -53,19 +58,22 @@ export function createHostTelemetry(options: HostTelemetryOptions): HostTelemetr
   };
   // The data directory as the mount table names it (a symlinked path would match the wrong mount).
   let dataDir: Promise<string> | null = null;
+  const os = options.os ?? createOsProbe({ clock: systemClock });
   const resolvedDataDir = (): Promise<string> =>
     (dataDir ??= realpath(options.dataDir).catch(() => options.dataDir));
 
   return {
     async read() {
-      const [power, storage, net, offsetMs, output] = await Promise.all([
+      const [power, storage, net, offsetMs, output, osReading] = await Promise.all([
         readPiPower(sysfsThrottled, vcgencmd),
         readStorageHealth({ sys, proc }, await resolvedDataDir()),
         readNetwork(network),
         options.clockOffset.read(),
         readDisplayOutput(sys),
+        os.read(),
       ]);
-      return { power, storage, network: net, clock: { synced: options.clockSynced(), offsetMs }, output };
+      const clock = { synced: options.clockSynced(), offsetMs };
+      return { power, storage, network: net, clock, os: osReading, output };
     },
     async watchKey() {
       const [power, hdmi, route, readOnly] = await Promise.all([
