@@ -65,12 +65,13 @@ export function registerContentCommands(program: Command, io: CliIo): void {
 
   withOwner(content.command('add-web'))
     .description("show a web page (it must be on the gate's web allow-list) as a draft")
-    .requiredOption('--url <url>', 'https://… on the allow-list of every gate it may reach')
+    // Not --url: that is the global flag naming the fleet manager, and it would take the value.
+    .requiredOption('--web-url <url>', 'https://… on the allow-list of every gate it may reach')
     .option('--duration <seconds>', 'how long it stays up', toInt)
-    .action(async (options: OwnerOptions & { url: string; duration?: number }, command: Command) => {
+    .action(async (options: OwnerOptions & { webUrl: string; duration?: number }, command: Command) => {
       await create(io, command, 'items', options, {
         kind: 'web',
-        url: options.url,
+        url: options.webUrl,
         ...duration(options.duration),
       });
     });
@@ -92,7 +93,7 @@ export function registerContentCommands(program: Command, io: CliIo): void {
     .option('--name <name>', 'new name')
     .option('--text <lang=text>', 'text: the new body, one language per option', collect, [])
     .option('--title <lang=text>', 'text: the new title, one language per option', collect, [])
-    .option('--url <url>', 'web: the new address')
+    .option('--web-url <url>', 'web: the new address')
     .option('--duration <seconds>', 'new duration', toInt)
     .option('--json', 'print JSON')
     .action(async (id: string, options: EditOptions, command: Command) => {
@@ -100,7 +101,7 @@ export function registerContentCommands(program: Command, io: CliIo): void {
       const { work } = await callApi<{ work: WorkView }>(target, 'GET', workPath(id));
       const spec = { ...work.spec };
       if (options.text.length > 0 || options.title.length > 0) Object.assign(spec, textSpec(options, spec));
-      if (options.url) spec.url = options.url;
+      if (options.webUrl) spec.url = options.webUrl;
       if (options.duration !== undefined) spec.durationSec = options.duration;
       await edit(io, target, id, { ...(options.name ? { name: options.name } : {}), spec }, options.json);
     });
@@ -302,7 +303,7 @@ interface MediaOptions {
 
 interface EditOptions extends TextOptions {
   name?: string;
-  url?: string;
+  webUrl?: string;
   duration?: number;
   json?: boolean;
 }

@@ -40,6 +40,32 @@ describe('content commands', () => {
     return JSON.parse(result.out).id as string;
   };
 
+  it('adds and edits a web page with --web-url (the global --url names the fleet manager)', async () => {
+    h.allowLists.set('cat-bi-airport', ['https://www.haiphong.gov.vn']);
+    const item = await id(
+      editor.token,
+      'content',
+      'add-web',
+      '--gate',
+      'cat-bi-airport',
+      '--name',
+      'City news',
+      '--web-url',
+      'https://www.haiphong.gov.vn/tin-tuc',
+    );
+    const edited = await cli(
+      editor.token,
+      'content',
+      'edit',
+      item,
+      '--web-url',
+      'https://www.haiphong.gov.vn/',
+    );
+    expect(edited.code, edited.err).toBe(0);
+    const work = (await h.as(editor.token, 'GET', `/api/v1/content/${item}`)).body;
+    expect(work.work.spec).toMatchObject({ kind: 'web', url: 'https://www.haiphong.gov.vn/' });
+  });
+
   it('takes a night schedule from draft to the preview table, in local time', async () => {
     const item = await id(
       editor.token,
