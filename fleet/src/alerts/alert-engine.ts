@@ -6,7 +6,7 @@ import type { FleetEvents } from '../devices/fleet-events.js';
 import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { Gate, GatesRepo } from '../gates/gates-repo.js';
 import type { Database } from '../store/database.js';
-import { stepAlert, type RuleMemory } from './alert-machine.js';
+import { stepAlert, type AlertAction, type RuleMemory } from './alert-machine.js';
 import { AlertRecorder } from './alert-recorder.js';
 import { ALERT_RULES, type AlertRule, type AlertSink } from './alert-types.js';
 import { AlertsRepo, type AlertPlace } from './alerts-repo.js';
@@ -23,7 +23,7 @@ export interface AlertEngineDeps {
   gates: Pick<GatesRepo, 'get'>;
   deviceEvents: Pick<DeviceEventsRepo, 'list'>;
   desired: { latest(deviceId: string): DesiredDocument | undefined };
-  /** Device changes; the engine evaluates a screen as soon as it changes. */
+  /** Device changes; the engine evaluates a changed screen on the next turn of the event loop. */
   events?: Pick<FleetEvents, 'subscribe'>;
   sink: AlertSink;
   log: Logger;
@@ -34,8 +34,19 @@ export interface AlertEngineDeps {
   sweepMs?: number;
 }
 
-/** Screens evaluated per turn of the event loop during a sweep, so 10k screens never block it long. */
-const SWEEP_BATCH = 200;
+/**
+ * Screens evaluated per turn of the event loop (changes, sweep) and recorded in one transaction:
+ * 1000 screens dropping at once cost five commits, and never block the broker's loop for long.
+ */
+const BATCH = 200;
+
+/** What one screen's evaluation decided; RAM takes it on only once the store has it. */
+interface Decision {
+  deviceId: string;
+  steps: { rule: AlertRule; memory: RuleMemory; actions: readonly AlertAction[] }[];
+  /** Null: the deadline stays as it was (the screen's gate is gone). */
+  nextDue: number | null;
+}
 
 /**
  * Runs the rules and the alert machine over the screens: at once when a screen changes, at its next
@@ -64,6 +75,9 @@ export class AlertEngine {
   /** A sweep was asked for while one ran (a policy changed mid-sweep): run one more after it. */
   private sweepAgain = false;
   private running = false;
+  /** Changed screens waiting for the next flush, in the order they changed. */
+  private readonly pending = new Set<string>();
+  private flushTimer: NodeJS.Immediate | null = null;
 
   constructor(deps: AlertEngineDeps) {
     this.deps = deps;
@@ -84,7 +98,8 @@ export class AlertEngine {
       this.memoryOf(stored.deviceId).set(stored.rule, stored.memory);
       if (stored.dueAt !== null) this.setDue(stored.deviceId, Date.parse(stored.dueAt));
     }
-    this.unsubscribe = this.deps.events?.subscribe((deviceId) => this.evaluate(deviceId)) ?? null;
+    // The listener runs inside the broker's connect/will handling: it only notes the screen.
+    this.unsubscribe = this.deps.events?.subscribe((deviceId) => this.changed(deviceId)) ?? null;
     const tick = setInterval(() => this.tick(), this.deps.tickMs ?? 1_000);
     const sweep = setInterval(() => void this.sweep(), this.deps.sweepMs ?? 60_000);
     this.timers = [tick, sweep];
@@ -101,6 +116,10 @@ export class AlertEngine {
     this.unsubscribe = null;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    // Screens not evaluated yet are not lost: the sweep after the next start looks at every screen.
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = null;
+    this.pending.clear();
   }
 
   /** Policies changed: forget resolved policies and look at every screen again. */
@@ -123,24 +142,15 @@ export class AlertEngine {
 
   /** Runs every rule for one screen now. Never throws: a failure costs this evaluation only. */
   evaluate(deviceId: string): void {
-    try {
-      const device = this.deps.devices.get(deviceId);
-      if (!device) {
-        this.memories.delete(deviceId);
-        this.enrolment.delete(deviceId);
-        this.due.delete(deviceId);
-        return;
-      }
-      this.evaluateDevice(device);
-    } catch (error) {
-      this.log.error({ deviceId, err: (error as Error).message }, 'alert evaluation failed');
-    }
+    this.evaluateBatch([deviceId]);
   }
 
   /** Screens whose deadline has come. */
   tick(): void {
     const nowMs = this.now().getTime();
-    for (const [deviceId, dueMs] of [...this.due]) if (dueMs <= nowMs) this.evaluate(deviceId);
+    const due = [...this.due].filter(([, dueMs]) => dueMs <= nowMs).map(([deviceId]) => deviceId);
+    for (let start = 0; start < due.length; start += BATCH)
+      this.evaluateBatch(due.slice(start, start + BATCH));
   }
 
   /** Every screen, a batch per turn of the event loop; also closes alerts of removed screens. */
@@ -155,8 +165,8 @@ export class AlertEngine {
       this.gateCache.clear();
       this.closeAlertsOfRemovedScreens();
       const ids = this.deps.devices.list().map((device) => device.id);
-      for (let start = 0; start < ids.length && this.running; start += SWEEP_BATCH) {
-        for (const id of ids.slice(start, start + SWEEP_BATCH)) this.evaluate(id);
+      for (let start = 0; start < ids.length && this.running; start += BATCH) {
+        this.evaluateBatch(ids.slice(start, start + BATCH));
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
@@ -170,14 +180,83 @@ export class AlertEngine {
     }
   }
 
-  private evaluateDevice(device: DeviceRecord): void {
+  private changed(deviceId: string): void {
+    this.pending.add(deviceId);
+    if (this.flushTimer === null && this.running) this.flushTimer = setImmediate(() => this.flush());
+  }
+
+  /** One batch of changed screens, then yields; the rest wait for the next turn. */
+  private flush(): void {
+    this.flushTimer = null;
+    if (!this.running) return;
+    const batch: string[] = [];
+    for (const deviceId of this.pending) {
+      this.pending.delete(deviceId);
+      batch.push(deviceId);
+      if (batch.length === BATCH) break;
+    }
+    this.evaluateBatch(batch);
+    if (this.pending.size > 0 && this.running) this.flushTimer = setImmediate(() => this.flush());
+  }
+
+  /**
+   * Evaluates screens and records all their decisions (and hands them to the sink) in one
+   * transaction. Should one screen fail, the batch rolls back whole and its screens go one by one,
+   * so a failure costs only that screen's evaluation.
+   */
+  private evaluateBatch(deviceIds: readonly string[]): void {
+    if (deviceIds.length > 1) {
+      try {
+        return this.record(deviceIds);
+      } catch {
+        // Retried below, screen by screen, where the failing one is logged.
+      }
+    }
+    for (const deviceId of deviceIds) {
+      try {
+        this.record([deviceId]);
+      } catch (error) {
+        this.log.error({ deviceId, err: (error as Error).message }, 'alert evaluation failed');
+      }
+    }
+  }
+
+  /** RAM takes on the decisions only once the store has them. */
+  private record(deviceIds: readonly string[]): void {
+    const decisions = this.alerts.transaction(() => deviceIds.flatMap((id) => this.decideFor(id) ?? []));
+    for (const decision of decisions) this.adopt(decision);
+  }
+
+  private decideFor(deviceId: string): Decision | null {
+    const device = this.deps.devices.get(deviceId);
+    if (device) return this.decide(device);
+    this.memories.delete(deviceId);
+    this.enrolment.delete(deviceId);
+    this.due.delete(deviceId);
+    this.inputs.forget(deviceId);
+    return null;
+  }
+
+  private adopt({ deviceId, steps, nextDue }: Decision): void {
+    const memories = this.memoryOf(deviceId);
+    for (const { rule, memory, actions } of steps) {
+      memories.set(rule, memory);
+      for (const action of actions) {
+        if (action.type !== 'flapping') this.log.info({ deviceId, rule, action: action.type }, 'alert');
+      }
+    }
+    if (nextDue !== null) this.setDue(deviceId, nextDue);
+  }
+
+  /** Runs the rules for one screen and records what they decide; the caller holds the transaction. */
+  private decide(device: DeviceRecord): Decision {
     if (this.enrolment.get(device.id) !== device.createdAt) {
       // Memory rows go with a removed screen; what RAM still holds of it goes now.
       if (this.enrolment.has(device.id)) this.memories.delete(device.id);
       this.enrolment.set(device.id, device.createdAt);
     }
     const gate = this.gate(device.gateId);
-    if (!gate) return;
+    if (!gate) return { deviceId: device.id, steps: [], nextDue: null };
     const now = this.now();
     const at = now.toISOString();
     const policy = this.book.for(device.gateId, device.zoneId);
@@ -189,6 +268,7 @@ export class AlertEngine {
     const place = placeOf(device, gate);
     const memories = this.memoryOf(device.id);
     let nextDue = Number.POSITIVE_INFINITY;
+    const steps: Decision['steps'] = [];
     for (const rule of ALERT_RULES) {
       const settings = policy.rules[rule];
       const previous = memories.get(rule) ?? null;
@@ -198,17 +278,11 @@ export class AlertEngine {
       const outcome = stepAlert(previous, observation, settings, context);
       if (outcome.dueAt !== null) nextDue = Math.min(nextDue, Date.parse(outcome.dueAt));
       if (outcome.actions.length === 0 && unchanged(previous, outcome.memory)) continue;
-      this.alerts.transaction(() => {
-        for (const action of outcome.actions) this.recorder.apply(action, rule, place, at);
-        this.memory.save(device.id, rule, outcome.memory, outcome.dueAt);
-      });
-      memories.set(rule, outcome.memory);
-      for (const action of outcome.actions) {
-        if (action.type !== 'flapping')
-          this.log.info({ deviceId: device.id, rule, action: action.type }, 'alert');
-      }
+      for (const action of outcome.actions) this.recorder.apply(action, rule, place, at);
+      this.memory.save(device.id, rule, outcome.memory, outcome.dueAt);
+      steps.push({ rule, memory: outcome.memory, actions: outcome.actions });
     }
-    this.setDue(device.id, nextDue);
+    return { deviceId: device.id, steps, nextDue };
   }
 
   private closeAlertsOfRemovedScreens(): void {

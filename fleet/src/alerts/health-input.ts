@@ -16,10 +16,19 @@ export interface HealthInputSources {
   alerts: Pick<AlertsRepo, 'updateFailureDismissed'>;
 }
 
+/** A screen's last failed update as last read, and the events it was read from. */
+interface CachedFailure {
+  marker: string;
+  failure: Omit<UpdateFailure, 'dismissed'> | null;
+}
+
 /** Reads what the rules need about one screen from the store. */
 export class HealthInputReader {
   private readonly sources: HealthInputSources;
   private readonly presenceStmt;
+  private readonly latestFailureStmt;
+  private readonly startsMarkerStmt;
+  private readonly failures = new Map<string, CachedFailure>();
 
   constructor(sources: HealthInputSources) {
     this.sources = sources;
@@ -27,6 +36,19 @@ export class HealthInputReader {
       .prepare<[string, string], string>(
         `SELECT at FROM presence_log WHERE device_id = ? AND state IN ('online', 'offline') AND at > ?
          ORDER BY id`,
+      )
+      .pluck();
+    // Both use the (device, kind, time) index: a screen without failed updates costs one lookup,
+    // not a walk over its play events.
+    this.latestFailureStmt = sources.db
+      .prepare<[string], string>(
+        `SELECT id FROM device_events WHERE device_id = ? AND kind = 'update-failed'
+         ORDER BY at DESC, id DESC LIMIT 1`,
+      )
+      .pluck();
+    this.startsMarkerStmt = sources.db
+      .prepare<[string], number | null>(
+        `SELECT MAX(rowid) FROM device_events WHERE device_id = ? AND kind = 'agent-started'`,
       )
       .pluck();
   }
@@ -49,8 +71,36 @@ export class HealthInputReader {
     };
   }
 
+  /** The screen is gone: drop what is kept of it. */
+  forget(deviceId: string): void {
+    this.failures.delete(deviceId);
+  }
+
+  /**
+   * Re-read only when the screen's newest failed update or its agent starts changed (a start stored
+   * late still moves the row marker); whether it was dismissed can change any time, so it is not kept.
+   */
   private updateFailure(deviceId: string): UpdateFailure | null {
-    const { deviceEvents, alerts } = this.sources;
+    const failureId = this.latestFailureStmt.get(deviceId);
+    if (failureId === undefined) {
+      this.failures.delete(deviceId);
+      return null;
+    }
+    const marker = `${failureId}|${this.startsMarkerStmt.get(deviceId) ?? ''}`;
+    let cached = this.failures.get(deviceId);
+    if (cached?.marker !== marker) {
+      cached = { marker, failure: this.readFailure(deviceId) };
+      this.failures.set(deviceId, cached);
+    }
+    if (!cached.failure) return null;
+    return {
+      ...cached.failure,
+      dismissed: this.sources.alerts.updateFailureDismissed(deviceId, cached.failure.eventId),
+    };
+  }
+
+  private readFailure(deviceId: string): Omit<UpdateFailure, 'dismissed'> | null {
+    const { deviceEvents } = this.sources;
     const latest = deviceEvents.list(deviceId, { kind: 'update-failed', limit: 1 }).events[0];
     if (!latest || latest.event.kind !== 'update-failed') return null;
     const failure = latest.event;
@@ -70,7 +120,6 @@ export class HealthInputReader {
       stage: failure.stage,
       message: failure.problem.message,
       committed,
-      dismissed: alerts.updateFailureDismissed(deviceId, failure.id),
     };
   }
 }
