@@ -37,6 +37,8 @@ const gateIdsSchema = z.array(z.string());
 /** Alert channels: plain SQL; the rules about who may change them live in the routes. */
 export class ChannelsRepo {
   private readonly stmts;
+  /** Every alert transition asks which channels want it; channels change rarely, so they are read once. */
+  private routingCache: StoredChannel[] | null = null;
 
   constructor(
     db: Database,
@@ -68,6 +70,12 @@ export class ChannelsRepo {
     return this.stmts.all.all().flatMap((row) => this.fromRow(row) ?? []);
   }
 
+  /** The channels for routing a transition (their last attempt may be stale); kept until one changes. */
+  routing(): readonly StoredChannel[] {
+    this.routingCache ??= this.list();
+    return this.routingCache;
+  }
+
   get(id: string): StoredChannel | undefined {
     const row = this.stmts.get.get(id);
     return row ? (this.fromRow(row) ?? undefined) : undefined;
@@ -79,14 +87,17 @@ export class ChannelsRepo {
   }
 
   create(channel: Channel): void {
+    this.routingCache = null;
     this.stmts.insert.run(this.toParams(channel));
   }
 
   update(channel: Channel): void {
+    this.routingCache = null;
     this.stmts.update.run(this.toParams(channel));
   }
 
   remove(id: string): boolean {
+    this.routingCache = null;
     return this.stmts.remove.run(id).changes > 0;
   }
 

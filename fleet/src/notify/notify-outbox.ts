@@ -104,7 +104,7 @@ export class NotifyOutbox implements AlertSink {
   enqueue(transition: AlertTransition): void {
     const at = this.now().toISOString();
     let added = 0;
-    for (const channel of this.channels.list()) {
+    for (const channel of this.channels.routing()) {
       if (!channelWants(channel, transition)) continue;
       if (this.outbox.enqueue(randomUUID(), channel.id, transition, at)) added++;
     }
