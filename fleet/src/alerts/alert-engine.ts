@@ -8,6 +8,7 @@ import type { Gate, GatesRepo } from '../gates/gates-repo.js';
 import type { Database } from '../store/database.js';
 import { stepAlert, type AlertAction, type RuleMemory } from './alert-machine.js';
 import { AlertRecorder } from './alert-recorder.js';
+import { ChangeQueue } from './change-queue.js';
 import { ALERT_RULES, type AlertRule, type AlertSink } from './alert-types.js';
 import { AlertsRepo, type AlertPlace } from './alerts-repo.js';
 import { inWindow, windowEndAfter } from './daily-window.js';
@@ -76,8 +77,7 @@ export class AlertEngine {
   private sweepAgain = false;
   private running = false;
   /** Changed screens waiting for the next flush, in the order they changed. */
-  private readonly pending = new Set<string>();
-  private flushTimer: NodeJS.Immediate | null = null;
+  private readonly changes = new ChangeQueue(BATCH, (deviceIds) => this.evaluateBatch(deviceIds));
 
   constructor(deps: AlertEngineDeps) {
     this.deps = deps;
@@ -99,7 +99,8 @@ export class AlertEngine {
       if (stored.dueAt !== null) this.setDue(stored.deviceId, Date.parse(stored.dueAt));
     }
     // The listener runs inside the broker's connect/will handling: it only notes the screen.
-    this.unsubscribe = this.deps.events?.subscribe((deviceId) => this.changed(deviceId)) ?? null;
+    this.changes.start();
+    this.unsubscribe = this.deps.events?.subscribe((deviceId) => this.changes.add(deviceId)) ?? null;
     const tick = setInterval(() => this.tick(), this.deps.tickMs ?? 1_000);
     const sweep = setInterval(() => void this.sweep(), this.deps.sweepMs ?? 60_000);
     this.timers = [tick, sweep];
@@ -117,9 +118,7 @@ export class AlertEngine {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     // Screens not evaluated yet are not lost: the sweep after the next start looks at every screen.
-    if (this.flushTimer) clearImmediate(this.flushTimer);
-    this.flushTimer = null;
-    this.pending.clear();
+    this.changes.stop();
   }
 
   /** Policies changed: forget resolved policies and look at every screen again. */
@@ -178,25 +177,6 @@ export class AlertEngine {
       this.sweepAgain = false;
       await this.sweep();
     }
-  }
-
-  private changed(deviceId: string): void {
-    this.pending.add(deviceId);
-    if (this.flushTimer === null && this.running) this.flushTimer = setImmediate(() => this.flush());
-  }
-
-  /** One batch of changed screens, then yields; the rest wait for the next turn. */
-  private flush(): void {
-    this.flushTimer = null;
-    if (!this.running) return;
-    const batch: string[] = [];
-    for (const deviceId of this.pending) {
-      this.pending.delete(deviceId);
-      batch.push(deviceId);
-      if (batch.length === BATCH) break;
-    }
-    this.evaluateBatch(batch);
-    if (this.pending.size > 0 && this.running) this.flushTimer = setImmediate(() => this.flush());
   }
 
   /**
