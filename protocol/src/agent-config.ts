@@ -26,10 +26,24 @@ export const agentConfigSchema = z.object({
   dataDir: z.string().min(1).default('/var/lib/gatecast'),
   healthIntervalSec: z.number().int().min(5).max(3_600).default(60),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-  /** Agent updates: the release-signing public keys this screen trusts; none pinned, no update is accepted. */
+  /** Agent updates (OTA): pinned keys, where releases live, and the health gate a new release must pass. */
   updates: z
-    .object({ publicKeys: z.array(releasePublicKeySchema).max(8).default([]) })
-    .default({ publicKeys: [] }),
+    .object({
+      /** The release-signing public keys this screen trusts; none pinned, no update is accepted. */
+      publicKeys: z.array(releasePublicKeySchema).max(8).default([]),
+      /**
+       * The install root: `releases/<version>/`, the `current` and `previous` links, `launcher.mjs`.
+       * Default: found from the running release's own path; an agent run from elsewhere refuses updates.
+       */
+      installRoot: z.string().min(1).optional(),
+      /** A new release must stay up, connected and showing content this long before it commits. */
+      healthGateSec: z.number().int().min(1).max(3_600).default(300),
+      /** A new release not healthy this long after its first start is rolled back. */
+      healthTimeoutSec: z.number().int().min(5).max(86_400).default(900),
+      /** Starts of a release still in its health gate that the launcher allows before it rolls back. */
+      maxStarts: z.number().int().min(1).max(20).default(3),
+    })
+    .default({ publicKeys: [], healthGateSec: 300, healthTimeoutSec: 900, maxStarts: 3 }),
   /** The screen: a kiosk Chromium driven by the agent, or none (the agent only logs what it would show). */
   player: z
     .object({

@@ -26,7 +26,7 @@ export function agentConfig(
     dataDir,
     healthIntervalSec: 3_600,
     logLevel: 'info',
-    updates: { publicKeys: [] },
+    updates: { publicKeys: [], healthGateSec: 300, healthTimeoutSec: 900, maxStarts: 3 },
     // These tests drive the agent, not the screen: no Chromium.
     player: {
       mode: 'none',
