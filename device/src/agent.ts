@@ -1,7 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { AgentConfig, CommandRequest, ParsedMessage, RejectedMessage } from '@gatecast/protocol';
+import {
+  encodePayload,
+  type AgentConfig,
+  type CommandRequest,
+  type DesiredDocument,
+  type ParsedMessage,
+  type RejectedMessage,
+} from '@gatecast/protocol';
 import { createCommandHandlers } from './commands/command-handlers.js';
 import { createCommandRouter } from './commands/command-router.js';
 import { DeferredTasks } from './commands/deferred-tasks.js';
@@ -32,6 +39,10 @@ import { mergeScreenState } from './player/screen-state.js';
 import { createReconciler } from './reconcile/reconciler.js';
 import { createLoggingScreen, type Screen } from './reconcile/screen.js';
 import { createDesiredStore } from './state/desired-store.js';
+import { announcementShowing } from './update/announcement-showing.js';
+import { showsContent } from './update/health-gate.js';
+import { findInstallRoot } from './update/install-root.js';
+import { createUpdater, type UpdateTiming } from './update/updater.js';
 
 export interface AgentOptions {
   config: AgentConfig;
@@ -56,6 +67,17 @@ export interface AgentOptions {
   buildTime?: Date;
   /** For the reconnect jitter; tests may pin it. */
   random?: () => number;
+  /** The running release's version; by default the package's (or, in a release, its release.json). */
+  agentVersion?: string;
+  /** How the agent asks to be started again (after an update or a rollback); main.ts exits with 75. */
+  restarter?: Restarter;
+  /** Self-update retry and polling intervals; tests shorten them. */
+  updateTiming?: Partial<UpdateTiming>;
+}
+
+/** The agent cannot restart itself in place: it asks whoever runs it (systemd through main.ts). */
+export interface Restarter {
+  requestRestart(reason: string): void;
 }
 
 export interface Agent {
@@ -68,7 +90,11 @@ export function createAgent(options: AgentOptions): Agent {
   const { config } = options;
   const log = options.log.child({ mod: 'agent' });
   const clock = options.clock ?? systemClock;
-  const agentVersion = readAgentVersion();
+  const agentVersion = options.agentVersion ?? readAgentVersion();
+  const buildTime = options.buildTime ?? readBuildTime();
+  const restarter: Restarter = options.restarter ?? {
+    requestRestart: (reason) => log.warn({ reason }, 'restart requested, but nothing restarts this agent'),
+  };
   const events = new DurableEventQueue({ dir: join(config.dataDir, 'events'), log: options.log, clock });
   const link = createMqttLink({
     config,
@@ -87,7 +113,7 @@ export function createAgent(options: AgentOptions): Agent {
     ? null
     : createPlayer(config, options.log, send, {
         clock,
-        buildTime: options.buildTime ?? readBuildTime(),
+        buildTime,
         clockSynchronized: () => clockSync.synchronized(),
       });
   // Switching the TV is a change worth a sample at once.
@@ -109,25 +135,50 @@ export function createAgent(options: AgentOptions): Agent {
         },
       })
     : null;
-  // The player's view (playing, its errors, the display's) is merged into every report the reconciler makes.
-  const report = (): void =>
-    link.setReported(
-      mergeScreenState(
-        reconciler.reported,
-        player ? withDisplayProblems(player.screen.state, display) : null,
-      ),
+  // The player's view (playing, its errors, the display's) and the self-update are merged into
+  // every report the reconciler makes.
+  const reported = () => {
+    const merged = mergeScreenState(
+      reconciler.reported,
+      player ? withDisplayProblems(player.screen.state, display) : null,
     );
+    const update = updater.status;
+    return update ? { ...merged, update } : merged;
+  };
+  const report = (): void => link.setReported(reported());
   player?.screen.onStateChange(report);
 
   const reconciler = createReconciler({
     deviceId: config.deviceId,
     agentVersion,
     store: createDesiredStore({ dataDir: config.dataDir, log: options.log }),
-    screen: options.screen ?? player?.screen ?? createLoggingScreen(options.log),
+    screen: offeringTo(options.screen ?? player?.screen ?? createLoggingScreen(options.log), (desired) =>
+      updater.offer(desired),
+    ),
     clock,
     log: options.log,
     onReported: () => report(),
     onEvent: (event) => send('events', event),
+  });
+  const updater = createUpdater({
+    dataDir: config.dataDir,
+    installRoot: findInstallRoot(config.updates.installRoot),
+    runningVersion: agentVersion,
+    updates: config.updates,
+    clock,
+    buildTime,
+    log: options.log,
+    probe: {
+      connected: () => link.connected,
+      showingContent: () => showsContent(reported().phase, player !== null),
+    },
+    announcementShowing: (desired) =>
+      announcementShowing(desired, { now: clock.now(), buildTime, synchronized: clockSync.synchronized() }),
+    headers: fleetCredentials(config),
+    emitEvent: (event) => events.append({ id: event.id, payload: encodePayload('events', event) }),
+    onStatus: () => report(),
+    requestRestart: (reason) => restarter.requestRestart(reason),
+    ...(options.updateTiming ? { timing: options.updateTiming } : {}),
   });
   // Work that must wait for a command's answer to leave (reboot).
   const deferred = new DeferredTasks((error) =>
@@ -217,6 +268,9 @@ export function createAgent(options: AgentOptions): Agent {
           log.warn({ err: error.message }, 'player page server did not start; retried with the document');
         }),
       ]);
+      // What a previous run left of an update (a health gate to pass, a rollback to finish) comes
+      // before the saved document, which offers its release to the updater.
+      await updater.start();
       // The saved state goes on screen first: the fleet may be out of reach for a long time.
       await reconciler.start();
       await link.start();
@@ -226,6 +280,7 @@ export function createAgent(options: AgentOptions): Agent {
     },
     async stop() {
       log.info('agent stopping');
+      await updater.stop();
       watcher.stop();
       await health.stop();
       await display?.stop();
@@ -236,6 +291,16 @@ export function createAgent(options: AgentOptions): Agent {
       await link.stop();
       await events.stop();
       log.info('agent stopped');
+    },
+  };
+}
+
+/** The reconciler's screen, which also hands every accepted document to the updater. */
+function offeringTo(screen: Screen, offer: (desired: DesiredDocument) => void): Screen {
+  return {
+    show(desired) {
+      offer(desired);
+      return screen.show(desired);
     },
   };
 }

@@ -10,6 +10,11 @@ import { withTimeout } from './lib/with-timeout.js';
 const NAME = 'gatecast-agent';
 /** Exit codes: 0 clean stop, 1 unexpected failure, 2 bad usage or config (systemd must not loop on it). */
 const EXIT_USAGE = 2;
+/**
+ * The agent asks to be started again (a new release is switched in, or a failed one rolled back):
+ * it stops cleanly and exits with EX_TEMPFAIL; systemd's `Restart=always` starts the launcher again.
+ */
+const EXIT_RESTART = 75;
 const STOP_TIMEOUT_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
@@ -46,18 +51,24 @@ async function run(config: AgentConfig): Promise<number> {
     redact: { paths: ['secret', 'password', '*.secret', '*.password'], censor: '[redacted]' },
   });
   watchForCrashes(log);
-  const agent = createAgent({ config, log });
-  const stopSignal = waitForStopSignal();
+  let askRestart: (reason: string) => void = () => undefined;
+  const restart = new Promise<{ restart: string }>(
+    (resolve) => (askRestart = (reason) => resolve({ restart: reason })),
+  );
+  const agent = createAgent({ config, log, restarter: { requestRestart: (reason) => askRestart(reason) } });
+  const stopSignal = waitForStopSignal().then((signal) => ({ signal }));
   await agent.start();
-  const signal = await stopSignal;
-  log.info({ signal }, 'stop requested');
+  const reason = await Promise.race([stopSignal, restart]);
+  const code = 'restart' in reason ? EXIT_RESTART : 0;
+  if ('restart' in reason) log.info({ reason: reason.restart, exitCode: code }, 'restart requested');
+  else log.info({ signal: reason.signal }, 'stop requested');
   const stopped = await withTimeout(
     agent.stop().then(() => true),
     STOP_TIMEOUT_MS,
     false,
   );
   if (!stopped) log.warn({ timeoutMs: STOP_TIMEOUT_MS }, 'stop timed out; exiting anyway');
-  return 0;
+  return code;
 }
 
 function waitForStopSignal(): Promise<NodeJS.Signals> {
