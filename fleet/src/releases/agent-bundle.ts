@@ -9,6 +9,8 @@ export const DEVICE_PACKAGE_DIR = fileURLToPath(new URL('../../../device/', impo
 
 /** The file the artifact's agent starts from, and the static folders it serves beside it. */
 export const AGENT_ENTRY = 'agent.mjs';
+/** The stable launcher systemd starts; copied from a release to the install root once. */
+export const LAUNCHER_ENTRY = 'launcher.mjs';
 export const AGENT_ASSET_DIRS = ['player-ui', 'kiosk-ui'] as const;
 export const RELEASE_INFO_FILE = 'release.json';
 
@@ -39,14 +41,39 @@ const COMMONJS_SHIM = [
  * Returns the bundle's size in bytes.
  */
 export async function bundleAgent(outFile: string, deviceDir = DEVICE_PACKAGE_DIR): Promise<number> {
-  const entry = join(deviceDir, 'src', 'main.ts');
+  const applied = new Set<(typeof PATH_REWRITES)[number]>();
+  const bytes = await bundleDeviceEntry('src/main.ts', outFile, deviceDir, [
+    releasePaths(deviceDir, applied),
+  ]);
+  const missed = PATH_REWRITES.filter((rewrite) => !applied.has(rewrite));
+  if (missed.length > 0) {
+    const names = missed.map((rewrite) => `${rewrite.from} in device/${rewrite.file}`).join(', ');
+    throw new GatecastError('INTERNAL', `the agent's asset paths moved (${names}); update agent-bundle.ts`);
+  }
+  return bytes;
+}
+
+/**
+ * Bundles the launcher (device/src/launcher/launcher.ts) the same way: it finds the install root
+ * from its own path, so it needs no rewrites. Returns the bundle's size in bytes.
+ */
+export async function bundleLauncher(outFile: string, deviceDir = DEVICE_PACKAGE_DIR): Promise<number> {
+  return bundleDeviceEntry('src/launcher/launcher.ts', outFile, deviceDir, []);
+}
+
+async function bundleDeviceEntry(
+  source: string,
+  outFile: string,
+  deviceDir: string,
+  plugins: Plugin[],
+): Promise<number> {
+  const entry = join(deviceDir, source);
   await access(entry).catch(() => {
     throw new GatecastError(
       'NOT_FOUND',
       `no agent sources at ${entry}: build releases from a gatecast checkout`,
     );
   });
-  const applied = new Set<(typeof PATH_REWRITES)[number]>();
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: deviceDir,
@@ -59,15 +86,10 @@ export async function bundleAgent(outFile: string, deviceDir = DEVICE_PACKAGE_DI
     legalComments: 'none',
     logLevel: 'silent',
     metafile: true,
-    plugins: [releasePaths(deviceDir, applied)],
+    plugins,
   }).catch((error: Error) => {
-    throw new GatecastError('INTERNAL', `could not bundle the agent: ${error.message.split('\n')[0]}`);
+    throw new GatecastError('INTERNAL', `could not bundle ${source}: ${error.message.split('\n')[0]}`);
   });
-  const missed = PATH_REWRITES.filter((rewrite) => !applied.has(rewrite));
-  if (missed.length > 0) {
-    const names = missed.map((rewrite) => `${rewrite.from} in device/${rewrite.file}`).join(', ');
-    throw new GatecastError('INTERNAL', `the agent's asset paths moved (${names}); update agent-bundle.ts`);
-  }
   return Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 }
 

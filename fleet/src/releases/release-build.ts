@@ -14,8 +14,10 @@ import {
   AGENT_ASSET_DIRS,
   AGENT_ENTRY,
   DEVICE_PACKAGE_DIR,
+  LAUNCHER_ENTRY,
   RELEASE_INFO_FILE,
   bundleAgent,
+  bundleLauncher,
 } from './agent-bundle.js';
 import { signManifest } from './release-keys.js';
 
@@ -43,8 +45,8 @@ export const artifactNameOf = (version: string): string => `gatecast-agent-${ver
 export const manifestFileOf = (artifactFile: string): string => `${artifactFile}.manifest.json`;
 
 /**
- * Builds a release on the operator's machine: bundles the agent, packs it with its pages and a
- * release.json into a versioned .tgz, and signs the manifest (version, sha256, size) with the
+ * Builds a release on the operator's machine: bundles the agent and the launcher, packs them with
+ * the pages and a release.json into a versioned .tgz, and signs the manifest (version, sha256, size) with the
  * operator's key. The key is only read here; nothing sends it anywhere.
  */
 export async function buildRelease(input: ReleaseBuildInput): Promise<BuiltRelease> {
@@ -59,6 +61,8 @@ export async function buildRelease(input: ReleaseBuildInput): Promise<BuiltRelea
     progress(`bundling the agent ${input.version}…`);
     const bundleBytes = await bundleAgent(join(staging, AGENT_ENTRY), deviceDir);
     progress(`bundled ${AGENT_ENTRY} (${(bundleBytes / 1024 / 1024).toFixed(1)} MB)`);
+    const launcherBytes = await bundleLauncher(join(staging, LAUNCHER_ENTRY), deviceDir);
+    progress(`bundled ${LAUNCHER_ENTRY} (${(launcherBytes / 1024).toFixed(0)} kB)`);
     for (const dir of AGENT_ASSET_DIRS)
       await cp(join(deviceDir, dir), join(staging, dir), { recursive: true });
     await writeFile(join(staging, RELEASE_INFO_FILE), `${JSON.stringify({ version: input.version })}\n`);
@@ -66,6 +70,7 @@ export async function buildRelease(input: ReleaseBuildInput): Promise<BuiltRelea
     progress(`packing ${artifact}…`);
     await createTar({ gzip: true, file: artifactFile, cwd: staging, portable: true }, [
       AGENT_ENTRY,
+      LAUNCHER_ENTRY,
       RELEASE_INFO_FILE,
       ...AGENT_ASSET_DIRS,
     ]);

@@ -88,10 +88,21 @@ describe('gatecast release', () => {
     const unpacked = path.join(work, 'releases', '1.5.0');
     fs.mkdirSync(unpacked, { recursive: true });
     await extract({ file: summary.artifact, cwd: unpacked });
-    expect(fs.readdirSync(unpacked).sort()).toEqual(['agent.mjs', 'kiosk-ui', 'player-ui', 'release.json']);
+    expect(fs.readdirSync(unpacked).sort()).toEqual([
+      'agent.mjs',
+      'kiosk-ui',
+      'launcher.mjs',
+      'player-ui',
+      'release.json',
+    ]);
     expect(fs.existsSync(path.join(unpacked, 'player-ui', 'index.html'))).toBe(true);
     const version = await run(process.execPath, ['agent.mjs', '--version'], { cwd: unpacked });
     expect(version.stdout.trim()).toBe('1.5.0');
+    // `work` is laid out as an install root: the launcher, copied up once, starts what `current` names.
+    fs.copyFileSync(path.join(unpacked, 'launcher.mjs'), path.join(work, 'launcher.mjs'));
+    fs.symlinkSync(path.join('releases', '1.5.0'), path.join(work, 'current'));
+    const launched = await run(process.execPath, ['launcher.mjs', '--version'], { cwd: work });
+    expect(launched.stdout.trim()).toBe('1.5.0');
 
     const published = await cli('publish', 'out/gatecast-agent-1.5.0.tgz');
     expect(published.code, published.err).toBe(0);
