@@ -27,6 +27,8 @@ export interface FleetConfig {
   telemetryRetention: TelemetryRetention;
   /** The alert engine: how often deadlines are checked, and every screen evaluated (GATECAST_ALERT_*_MS). */
   alerts: { tickMs: number; sweepMs: number };
+  /** The rollout engine: how often active rollouts are re-evaluated (GATECAST_ROLLOUT_TICK_MS). */
+  rollouts: { tickMs: number };
   /** The keys releases must be signed with (GATECAST_RELEASE_KEYS); none: every release is refused. */
   releaseKeys: ReleasePublicKey[];
 }
@@ -127,6 +129,8 @@ export function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
       tickMs: read(env, 'GATECAST_ALERT_TICK_MS', intervalMsSchema, '1000'),
       sweepMs: read(env, 'GATECAST_ALERT_SWEEP_MS', intervalMsSchema, '60000'),
     },
+    // Windows open and announcements end with time alone: the engine looks again every few seconds.
+    rollouts: { tickMs: read(env, 'GATECAST_ROLLOUT_TICK_MS', intervalMsSchema, '5000') },
     releaseKeys: loadTrustedReleaseKeys(env.GATECAST_RELEASE_KEYS),
   };
 }

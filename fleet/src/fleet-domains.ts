@@ -7,11 +7,13 @@ import { CountersService } from './counters/counters-service.js';
 import type { DemoContentSource } from './desired/demo-content.js';
 import { DesiredService } from './desired/desired-service.js';
 import type { DevicesRepo } from './devices/devices-repo.js';
+import type { FleetEvents } from './devices/fleet-events.js';
 import type { GatesRepo } from './gates/gates-repo.js';
 import { LibraryService } from './library/library-service.js';
 import { isUrlAllowed } from './library/url-allow-list.js';
 import { createInfo, type InfoService } from './info/info-domain.js';
 import { ReportsService } from './reports/reports-service.js';
+import { createRollouts, type Rollouts } from './rollouts/rollouts-domain.js';
 import type { Database } from './store/database.js';
 import { travellerExtras } from './traveller/traveller-extras.js';
 
@@ -26,9 +28,11 @@ export interface FleetDomains {
   info: InfoService;
   /** Counter screens: pairing codes, paired tablets and the pages they push. */
   counters: CountersService;
+  /** Rollouts of agent releases: the service, its engine (started by the fleet once HTTP listens). */
+  rollouts: Rollouts;
   /** Recomposes the screens of one gate (its web allow-list changed). */
   refreshGate(gateId: string): Promise<void>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /**
@@ -46,6 +50,10 @@ export async function createFleetDomains(deps: {
   demo: () => DemoContentSource | undefined;
   /** The fleet's HTTP address as screens reach it (media URLs); undefined until it listens. */
   mediaBaseUrl: () => string | undefined;
+  /** Device changes, so rollouts see a screen's reported update at once. */
+  events?: FleetEvents;
+  /** How often the rollout engine looks again without a device change (GATECAST_ROLLOUT_TICK_MS). */
+  rolloutTickMs?: number;
 }): Promise<FleetDomains> {
   const { db, gates, devices, log } = deps;
   const library = new LibraryService({ db, dataDir: deps.dataDir, log });
@@ -81,6 +89,17 @@ export async function createFleetDomains(deps: {
     log,
   });
   counters.start();
+  const rollouts = createRollouts({
+    db,
+    gates,
+    devices,
+    refresh: (deviceIds) => desired.refreshMany(deviceIds),
+    announcements: () => announcements.source,
+    ...(deps.events ? { events: deps.events } : {}),
+    mediaBaseUrl: deps.mediaBaseUrl,
+    tickMs: deps.rolloutTickMs ?? 5_000,
+    log,
+  });
   const desired = new DesiredService({
     db,
     gates,
@@ -96,6 +115,7 @@ export async function createFleetDomains(deps: {
       (device, gate) => info.extrasFor(device, gate),
       (device, gate, now) => counters.extrasFor(device, gate, now),
       travellerExtras(deps.mediaBaseUrl),
+      rollouts.extras,
     ],
   });
   return {
@@ -106,6 +126,7 @@ export async function createFleetDomains(deps: {
     reports: new ReportsService(db, gates),
     info,
     counters,
+    rollouts,
     refreshGate: (gateId) =>
       desired.refreshMany(
         devices
@@ -113,9 +134,10 @@ export async function createFleetDomains(deps: {
           .filter((device) => device.gateId === gateId)
           .map((device) => device.id),
       ),
-    stop: () => {
+    stop: async () => {
       library.stop();
       counters.stop();
+      await rollouts.engine.stop();
     },
   };
 }

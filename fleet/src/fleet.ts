@@ -114,6 +114,8 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     log,
     demo,
     mediaBaseUrl,
+    events: run.events,
+    rolloutTickMs: config.rollouts.tickMs,
   });
   run.domains = domains;
   // One store of screenshots: the HTTP API saves them, Telegram alerts attach the latest.
@@ -131,6 +133,12 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   const ports = await listening('cannot start the MQTT broker', () => broker.start());
   await desired.republishAll();
 
+  const releases = new ReleasesService({
+    db: store.db,
+    dir: join(config.dataDir, 'releases'),
+    trustedKeys: config.releaseKeys,
+    log,
+  });
   // Known for certain only once the app listens (PORT=0); enrolment reads it then.
   let publicHttpUrl = config.publicHttpUrl;
   const app = buildHttpApp({
@@ -157,12 +165,9 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     counters: domains.counters,
     traveller: { bundles: domains.info },
     ...run.health.http,
-    releases: new ReleasesService({
-      db: store.db,
-      dir: join(config.dataDir, 'releases'),
-      trustedKeys: config.releaseKeys,
-      log,
-    }),
+    releases,
+    rollouts: domains.rollouts.service,
+    mayFetchRelease: domains.rollouts.mayFetch,
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>
@@ -174,6 +179,8 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   // every screen is composed again; an unchanged document keeps its version and is not re-sent.
   await desired.refreshAll();
   publicHttpUrl = withActualHttpPort(config.publicHttpUrl, httpPort);
+  // Rollouts carry on where the last run stopped: artifact URLs name the address bound just now.
+  domains.rollouts.engine.start();
   return {
     httpPort,
     ...ports,

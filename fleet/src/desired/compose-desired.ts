@@ -18,8 +18,8 @@ const NO_MEDIA: MediaCatalog = { get: () => undefined };
 
 /**
  * What the other domains add to one screen's document: its profile (information), its gate's
- * information tree, the traveller page its QR codes link to, and a counter's pairing code and
- * pushed page. Each domain provides its part (DesiredServiceDeps.extras); later ones win.
+ * information tree, the traveller page its QR codes link to, a counter's pairing code and
+ * pushed page, and the agent release assigned to it. Each domain provides its part (DesiredServiceDeps.extras); later ones win.
  */
 export interface ScreenExtras {
   profile?: DeviceProfile;
@@ -27,6 +27,8 @@ export interface ScreenExtras {
   travellerUrl?: string;
   pairingCode?: string;
   counterPage?: CounterPage;
+  /** The agent release a rollout assigned this screen (rollouts/), with where its artifact is served. */
+  agent?: DesiredDocument['agent'];
 }
 
 /**
@@ -100,5 +102,6 @@ export function composeDesired(input: {
       ...(extras.infoTree ? { infoTree: extras.infoTree } : {}),
       ...(extras.counterPage ? { counterPage: extras.counterPage } : {}),
     },
+    ...(extras.agent ? { agent: extras.agent } : {}),
   };
 }

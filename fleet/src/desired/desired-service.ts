@@ -32,7 +32,7 @@ export interface DesiredServiceDeps {
   mediaBaseUrl?: () => string | undefined;
   /** The gate's web allow-list as a check at compose time; everything passes without it. */
   allowWeb?: (url: string, gate: Gate) => boolean;
-  /** What other domains add to each screen's document (profile, information tree, counters). */
+  /** What other domains add to each screen's document (profile, information tree, counters, agent release). */
   extras?: ReadonlyArray<(device: DeviceRecord, gate: Gate, now: Date) => ScreenExtras>;
 }
 

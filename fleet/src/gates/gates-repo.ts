@@ -12,6 +12,7 @@ import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/sqlite-errors.js';
 import { normaliseAllowList } from '../library/url-allow-list.js';
+import { dailyWindowSchema, type DailyWindow } from '../alerts/daily-window.js';
 
 export interface Zone {
   id: string;
@@ -86,6 +87,12 @@ export class GatesRepo {
         'SELECT web_allow_list FROM gates WHERE id = ?',
       ),
       setWebAllowList: db.prepare<[string, string]>('UPDATE gates SET web_allow_list = ? WHERE id = ?'),
+      maintenanceWindows: db.prepare<[], { id: string; maintenance_window: string | null }>(
+        'SELECT id, maintenance_window FROM gates',
+      ),
+      setMaintenanceWindow: db.prepare<[string | null, string]>(
+        'UPDATE gates SET maintenance_window = ? WHERE id = ?',
+      ),
       insertZone: db.prepare<[ZoneRow]>(
         'INSERT INTO zones (gate_id, id, name, created_at) VALUES (@gate_id, @id, @name, @created_at)',
       ),
@@ -171,6 +178,35 @@ export class GatesRepo {
     const changed = this.stmts.setWebAllowList.run(JSON.stringify(list), gateId).changes;
     if (changed === 0) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
     return list;
+  }
+
+  /**
+   * Each gate's maintenance window (when rollouts may hand screens a release), null for any time.
+   * Read all at once: the rollout engine asks for every gate of its screens on each round.
+   */
+  maintenanceWindows(): Map<string, DailyWindow | null> {
+    const windows = new Map<string, DailyWindow | null>();
+    for (const row of this.stmts.maintenanceWindows.all()) {
+      const where = { table: 'gates', column: 'maintenance_window', id: row.id };
+      const window =
+        row.maintenance_window === null
+          ? null
+          : parseJsonColumn(dailyWindowSchema, row.maintenance_window, this.log, where);
+      windows.set(row.id, window);
+    }
+    return windows;
+  }
+
+  maintenanceWindow(gateId: string): DailyWindow | null {
+    return this.maintenanceWindows().get(gateId) ?? null;
+  }
+
+  /** NOT_FOUND for an unknown gate. */
+  setMaintenanceWindow(gateId: string, window: DailyWindow | null): DailyWindow | null {
+    const value = window === null ? null : JSON.stringify({ from: window.from, to: window.to });
+    const changed = this.stmts.setMaintenanceWindow.run(value, gateId).changes;
+    if (changed === 0) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
+    return window === null ? null : { from: window.from, to: window.to };
   }
 
   private toGate(row: GateRow, zones: Zone[]): Gate {

@@ -14,7 +14,8 @@ import { deviceProfileRoutes } from '../info/device-profile-routes.js';
 import { countersRoutes } from '../counters/counters-routes.js';
 import { channelsRoutes } from '../notify/channels-routes.js';
 import { healthRoutes } from '../health/health-routes.js';
-import { releasesRoutes } from '../releases/releases-routes.js';
+import { deviceReleaseRoutes, releasesRoutes } from '../releases/releases-routes.js';
+import { rolloutsRoutes } from '../rollouts/rollouts-routes.js';
 import { tabletPage } from '../counters/tablet-page.js';
 import { LoginService } from '../users/login-service.js';
 import { UserAdmin } from '../users/user-admin.js';
@@ -149,6 +150,9 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   app.register(alertsRoutes, { deps });
   app.register(channelsRoutes, { notify: deps.notify });
   app.register(releasesRoutes, { releases: deps.releases });
+  const mayFetch = deps.mayFetchRelease;
+  app.register(deviceReleaseRoutes, { releases: deps.releases, ...(mayFetch ? { mayFetch } : {}) });
+  app.register(rolloutsRoutes, { rollouts: deps.rollouts });
   // The tablet's page (hidden from the API description) only where there are counters to serve.
   if (deps.counters) app.register(tabletPage);
   if (deps.traveller) {

@@ -20,7 +20,9 @@ import type { InfoBundleSource } from '../info/info-bundle-source.js';
 import type { CountersService } from '../counters/counters-service.js';
 import type { LibraryService } from '../library/library-service.js';
 import type { ReportsService } from '../reports/reports-service.js';
+import type { DeviceReleaseCheck } from '../releases/releases-routes.js';
 import type { ReleasesService } from '../releases/releases-service.js';
+import type { RolloutsService } from '../rollouts/rollouts-service.js';
 import type { PasswordFunctions } from '../users/login-service.js';
 import type { SessionStore } from '../users/sessions.js';
 import type { UsersRepo } from '../users/users-repo.js';
@@ -101,6 +103,10 @@ export interface HttpDeps {
   notify?: NotifyOutbox;
   /** Agent releases and their artifacts; without it their routes answer 503. */
   releases?: ReleasesService;
+  /** Whether a screen may fetch a release: only the one assigned to it. Without it screens fetch none. */
+  mayFetchRelease?: DeviceReleaseCheck;
+  /** Rollouts of releases to screens; without it their routes answer 503. */
+  rollouts?: RolloutsService;
   /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
   webRoot?: string;
 }

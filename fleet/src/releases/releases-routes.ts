@@ -38,6 +38,7 @@ const ARTIFACT_TYPES = ['application/octet-stream', 'application/gzip'];
 /**
  * Agent releases: operators publish signed manifests and their artifacts; operators and screens
  * download artifacts with Range. Publishing is fleet-wide; reading needs releases.read somewhere.
+ * Screens fetch theirs through deviceReleaseRoutes below.
  */
 export const releasesRoutes: FastifyPluginAsyncZod<{ releases: ReleasesService | undefined }> = async (
   app,
@@ -146,12 +147,26 @@ export const releasesRoutes: FastifyPluginAsyncZod<{ releases: ReleasesService |
       return serveArtifact(request, reply, await service().artifact(request.params.version));
     },
   );
+};
 
+/** Whether a screen may fetch a release: only the one assigned to it (rollouts/). */
+export type DeviceReleaseCheck = (deviceId: string, version: string) => boolean;
+
+/**
+ * A release's artifact for a screen. Deny by default: a screen gets only the release a rollout
+ * assigned it, so a leaked device secret does not open every release, and without a check
+ * nothing is served.
+ */
+export const deviceReleaseRoutes: FastifyPluginAsyncZod<{
+  releases: ReleasesService | undefined;
+  mayFetch?: DeviceReleaseCheck;
+}> = async (app, { releases, mayFetch }) => {
   app.get(
     '/api/v1/device/releases/:version/artifact',
     {
       schema: {
-        summary: "A published release's artifact for a screen (device credentials, HTTP Basic; Range)",
+        summary:
+          'The artifact of the release assigned to this screen (device credentials, HTTP Basic; Range)',
         tags: ['device'],
         security: [{ deviceBasic: [] }],
         params: versionParams,
@@ -160,7 +175,12 @@ export const releasesRoutes: FastifyPluginAsyncZod<{ releases: ReleasesService |
     async (request, reply) => {
       // Unreachable past the auth hook (device namespace); kept so a misregistered route fails closed.
       if (request.deviceId === null) throw new GatecastError('UNAUTHORIZED');
-      return serveArtifact(request, reply, await service().artifact(request.params.version));
+      const { version } = request.params;
+      if (!mayFetch?.(request.deviceId, version)) {
+        throw new GatecastError('FORBIDDEN', `release ${version} is not assigned to ${request.deviceId}`);
+      }
+      if (!releases) throw new GatecastError('UNAVAILABLE', 'this fleet manager keeps no releases');
+      return serveArtifact(request, reply, await releases.artifact(version));
     },
   );
 };

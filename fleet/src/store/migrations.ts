@@ -8,6 +8,7 @@ import { LIBRARY_MIGRATION } from '../library/library-schema.js';
 import { NOTIFY_MIGRATION } from '../notify/notify-schema.js';
 import { REPORTS_MIGRATION } from '../reports/reports-schema.js';
 import { RELEASES_MIGRATION } from '../releases/releases-schema.js';
+import { ROLLOUTS_MIGRATION } from '../rollouts/rollouts-schema.js';
 
 /**
  * The schema, as an append-only list: step N brings `PRAGMA user_version` from N to N + 1.
@@ -197,6 +198,8 @@ export const MIGRATIONS: readonly string[] = [
   NOTIFY_MIGRATION,
   // 13: agent releases: signed manifests and whether their artifact is in (releases/releases-schema.ts).
   RELEASES_MIGRATION,
+  // 14: rollouts, their screens, each screen's assigned release, maintenance windows (rollouts/rollouts-schema.ts).
+  ROLLOUTS_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -44,6 +44,10 @@ export const PERMISSIONS = [
   // Agent releases: see them (and fetch their artifacts); publish one, which is fleet-wide.
   'releases.read',
   'releases.publish',
+  // Rollouts take screens to a release, wave by wave: gate-scoped, so an operator of one gate can
+  // update that gate's screens (and set its maintenance window) but no other gate's.
+  'rollouts.read',
+  'rollouts.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -90,6 +94,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'alerts.ack',
     'alerts.manage',
     'releases.read',
+    'rollouts.read',
+    'rollouts.manage',
   ],
   technician: [
     'gates.read',
@@ -99,6 +105,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'alerts.read',
     'alerts.ack',
     'releases.read',
+    'rollouts.read',
   ],
   editor: [...READ_ONLY, 'content.write', 'content.publish', 'announcements.templates'],
   approver: [...READ_ONLY, 'content.approve', 'content.publish', 'announcements.approve', 'audit.read'],

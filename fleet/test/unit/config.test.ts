@@ -29,6 +29,7 @@ describe('loadFleetConfig', () => {
       demoContent: false,
       telemetryRetention: { rawMs: 2 * 86_400_000, minuteMs: 30 * 86_400_000, hourMs: 730 * 86_400_000 },
       alerts: { tickMs: 1000, sweepMs: 60_000 },
+      rollouts: { tickMs: 5000 },
       releaseKeys: [],
     });
   });
@@ -93,6 +94,11 @@ describe('loadFleetConfig', () => {
     const error = configError({ ...tls, [name]: value });
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message.startsWith(`${name}: `)).toBe(true);
+  });
+
+  it('reads the rollout engine interval and refuses one too short', () => {
+    expect(loadFleetConfig({ GATECAST_ROLLOUT_TICK_MS: '250' }).rollouts).toEqual({ tickMs: 250 });
+    expect(configError({ GATECAST_ROLLOUT_TICK_MS: '10' }).message).toMatch(/^GATECAST_ROLLOUT_TICK_MS: /);
   });
 
   it('says what a port must be', () => {

@@ -12,6 +12,26 @@ import {
 import { authorize, noteAudit, principalOf } from '../../auth/authorize.js';
 import { inScope, scopeOf } from '../../users/permissions.js';
 import type { HttpDeps } from '../http-deps.js';
+import { dailyWindowSchema, type DailyWindow } from '../../alerts/daily-window.js';
+import type { Gate, GatesRepo } from '../../gates/gates-repo.js';
+import { maintenanceWindowBodySchema } from '../../rollouts/rollouts-api.js';
+
+/** A gate as the API shows it: with the maintenance window rollouts keep to (null: any time). */
+const gateViewSchema = gateSchema.extend({ maintenanceWindow: dailyWindowSchema.nullable() });
+
+type WindowStore = Pick<GatesRepo, 'maintenanceWindows' | 'maintenanceWindow' | 'setMaintenanceWindow'>;
+
+/**
+ * HttpDeps names only the gate methods older routes use; the real GatesRepo has the window ones.
+ * A store without them (a test double) shows no windows and refuses to set one.
+ */
+function windowStoreOf(gates: HttpDeps['gates']): WindowStore | null {
+  return 'maintenanceWindows' in gates ? (gates as unknown as WindowStore) : null;
+}
+
+function viewOf(gate: Gate, windows: Map<string, DailyWindow | null>): z.infer<typeof gateViewSchema> {
+  return { ...gate, maintenanceWindow: windows.get(gate.id) ?? null };
+}
 
 /** Gates (an airport, a seaport) and their zones (arrivals hall, pier 2): where screens hang. */
 export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app, { deps }) => {
@@ -21,12 +41,18 @@ export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app
       schema: {
         summary: 'List the gates the caller may read, with their zones',
         tags: ['gates'],
-        response: { 200: z.object({ gates: z.array(gateSchema) }), ...errorResponses },
+        response: { 200: z.object({ gates: z.array(gateViewSchema) }), ...errorResponses },
       },
     },
     async (request) => {
       const scope = scopeOf(principalOf(request), 'gates.read');
-      return { gates: deps.gates.list().filter((gate) => inScope(scope, gate.id)) };
+      const windows = windowStoreOf(deps.gates)?.maintenanceWindows() ?? new Map();
+      return {
+        gates: deps.gates
+          .list()
+          .filter((gate) => inScope(scope, gate.id))
+          .map((gate) => viewOf(gate, windows)),
+      };
     },
   );
 
@@ -58,7 +84,7 @@ export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app
         summary: 'One gate with its zones',
         tags: ['gates'],
         params: gateParamsSchema,
-        response: { 200: z.object({ gate: gateSchema }), ...errorResponses },
+        response: { 200: z.object({ gate: gateViewSchema }), ...errorResponses },
       },
       config: { audit: { action: 'gate.read', objectType: 'gate', objectParam: 'gateId' } },
     },
@@ -66,7 +92,36 @@ export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app
       authorize(request, 'gates.read', request.params.gateId);
       const gate = deps.gates.get(request.params.gateId);
       if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${request.params.gateId}`);
-      return { gate };
+      return { gate: viewOf(gate, windowStoreOf(deps.gates)?.maintenanceWindows() ?? new Map()) };
+    },
+  );
+
+  app.put(
+    '/api/v1/gates/:gateId/maintenance-window',
+    {
+      schema: {
+        summary: "Set when rollouts may hand this gate's screens a release (null: any time)",
+        tags: ['gates', 'rollouts'],
+        params: gateParamsSchema,
+        body: maintenanceWindowBodySchema,
+        response: {
+          200: z.object({ gateId: z.string(), window: dailyWindowSchema.nullable() }),
+          ...errorResponses,
+        },
+      },
+      config: { audit: { action: 'gate.maintenance-window', objectType: 'gate', objectParam: 'gateId' } },
+    },
+    async (request) => {
+      const { gateId } = request.params;
+      noteAudit(request, { gateId });
+      authorize(request, 'rollouts.manage', gateId);
+      const store = windowStoreOf(deps.gates);
+      if (!store) throw new GatecastError('UNAVAILABLE', 'this fleet manager keeps no maintenance windows');
+      const before = store.maintenanceWindow(gateId);
+      const window = store.setMaintenanceWindow(gateId, request.body.window);
+      noteAudit(request, { before: { window: before }, after: { window } });
+      request.log.info({ gateId, window }, 'maintenance window set');
+      return { gateId, window };
     },
   );
 

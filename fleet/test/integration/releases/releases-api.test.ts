@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateReleaseKey } from '../../../src/releases/release-keys.js';
-import { sha256, signedRelease, startReleasesApp, type ReleasesApp } from './releases-app.js';
+import { SCREEN, sha256, signedRelease, startReleasesApp, type ReleasesApp } from './releases-app.js';
 
 /** Past the API's 1 MiB JSON body limit, so the upload must really stream. */
 const SIZE = 3 * 1024 * 1024;
@@ -209,8 +209,11 @@ describe('releases over HTTP', () => {
       expect(stale.status).toBe(200);
     });
 
-    it('serves screens under /api/v1/device/ with their own credentials only', async () => {
+    it('serves screens under /api/v1/device/ with their own credentials, only the release assigned to them', async () => {
       const url = `${t.base}/api/v1/device/releases/3.0.0/artifact`;
+      const unassigned = await fetch(url, { headers: { authorization: t.screenAuth } });
+      expect(unassigned.status).toBe(403);
+      t.assign(SCREEN, '3.0.0');
       expect((await fetch(url)).status).toBe(401);
       expect((await fetch(url, { headers: { authorization: `Bearer ${t.admin}` } })).status).toBe(401);
       const wrong = `Basic ${Buffer.from('cat-bi-arrivals-01:not-the-secret').toString('base64')}`;
@@ -219,6 +222,7 @@ describe('releases over HTTP', () => {
       expect(screen.status).toBe(206);
       expect(await body(screen)).toEqual(bytes.subarray(10, 20));
       expect((await artifact({}, t.screenAuth)).status).toBe(401);
+      t.assign(SCREEN, '9.9.9');
       const unpublished = await fetch(`${t.base}/api/v1/device/releases/9.9.9/artifact`, {
         headers: { authorization: t.screenAuth },
       });

@@ -31,6 +31,8 @@ export interface ReleasesApp {
   technician: string;
   /** `Basic …` for the enrolled screen. */
   screenAuth: string;
+  /** Assigns a release to a screen, as a rollout would. */
+  assign(deviceId: string, version: string): void;
   call(token: string | null, method: string, url: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
@@ -46,7 +48,12 @@ export async function startReleasesApp(): Promise<ReleasesApp> {
     log: core.log,
   });
   const desired = new DesiredService(core.desiredDeps);
-  const app = buildHttpApp(apiDeps(core, desired, { releases, deviceCredentials: core.devices }));
+  // What a rollout would have assigned each screen: the device artifact route serves only that.
+  const assigned = new Map<string, string>();
+  const mayFetchRelease = (deviceId: string, version: string) => assigned.get(deviceId) === version;
+  const app = buildHttpApp(
+    apiDeps(core, desired, { releases, deviceCredentials: core.devices, mayFetchRelease }),
+  );
   await app.listen({ host: '127.0.0.1', port: 0 });
   seedGates(core.gates);
   const secret = enrol(core.devices, SCREEN);
@@ -62,6 +69,7 @@ export async function startReleasesApp(): Promise<ReleasesApp> {
     admin,
     technician,
     screenAuth: `Basic ${Buffer.from(`${SCREEN}:${secret}`).toString('base64')}`,
+    assign: (deviceId, version) => void assigned.set(deviceId, version),
     call: (token, method, url, init = {}) =>
       fetch(`${base}${url}`, {
         ...init,

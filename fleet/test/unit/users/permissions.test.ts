@@ -25,14 +25,14 @@ const principal = (...grants: Grant[]): Principal => ({
 const SPEC: Record<Role, Record<Permission, boolean>> = {
   // gates r/w, devices read/enrol/remove/command, users.manage, audit.read,
   // content read/write/approve/publish, announcements read/fire/approve/templates, reports.read,
-  // alerts read/ack/manage, releases read/publish
-  admin: row(1, 1, 1, 1, 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, /**/ 1, 1, 1, /**/ 1, 1),
-  operator: row(1, 0, 1, 1, 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, 1, 0, 0, /**/ 1, /**/ 1, 1, 1, /**/ 1, 0),
-  technician: row(1, 0, 1, 1, 0, 1, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, /**/ 1, 1, 0, /**/ 1, 0),
-  editor: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0),
-  approver: row(1, 0, 1, 0, 0, 0, 0, 1, /**/ 1, 0, 1, 1, /**/ 1, 0, 1, 0, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0),
-  'duty-officer': row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 1, 1, 0, /**/ 1, /**/ 1, 1, 0, /**/ 0, 0),
-  viewer: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0),
+  // alerts read/ack/manage, releases read/publish, rollouts read/manage
+  admin: row(1, 1, 1, 1, 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, 1, 1, 1, /**/ 1, /**/ 1, 1, 1, /**/ 1, 1, /**/ 1, 1),
+  operator: row(1, 0, 1, 1, 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, 1, 0, 0, /**/ 1, /**/ 1, 1, 1, /**/ 1, 0, /**/ 1, 1),
+  technician: row(1, 0, 1, 1, 0, 1, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, 0, 0, 0, /**/ 0, /**/ 1, 1, 0, /**/ 1, 0, /**/ 1, 0),
+  editor: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 1, /**/ 1, 0, 0, 1, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0, /**/ 0, 0),
+  approver: row(1, 0, 1, 0, 0, 0, 0, 1, /**/ 1, 0, 1, 1, /**/ 1, 0, 1, 0, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0, /**/ 0, 0),
+  'duty-officer': row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 1, 1, 0, /**/ 1, /**/ 1, 1, 0, /**/ 0, 0, /**/ 0, 0),
+  viewer: row(1, 0, 1, 0, 0, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, 0, 0, 0, /**/ 1, /**/ 1, 0, 0, /**/ 0, 0, /**/ 0, 0),
 };
 
 function row(...flags: number[]): Record<Permission, boolean> {
@@ -140,6 +140,8 @@ describe('scopeOf', () => {
       'alerts.manage': ['cat-bi-airport'],
       'releases.read': ['cat-bi-airport'],
       'releases.publish': [],
+      'rollouts.read': ['cat-bi-airport'],
+      'rollouts.manage': ['cat-bi-airport'],
     });
   });
 });

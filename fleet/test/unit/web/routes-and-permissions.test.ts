@@ -63,6 +63,8 @@ const permissions = (overrides: Partial<Me['permissions']>): Pick<Me, 'permissio
     'alerts.manage': [],
     'releases.read': [],
     'releases.publish': [],
+    'rollouts.read': [],
+    'rollouts.manage': [],
     ...overrides,
   },
 });

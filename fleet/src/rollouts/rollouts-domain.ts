@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { AnnouncementSource } from '../announcements/announcement-source.js';
+import type { ScreenExtras } from '../desired/compose-desired.js';
+import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
+import type { FleetEvents } from '../devices/fleet-events.js';
+import type { GatesRepo } from '../gates/gates-repo.js';
+import { ReleasesRepo } from '../releases/releases-repo.js';
+import type { Database } from '../store/database.js';
+import { agentExtras, ReleaseAssignments } from './release-assignments.js';
+import { RolloutEngine } from './rollout-engine.js';
+import { RolloutsRepo } from './rollouts-repo.js';
+import { RolloutsService } from './rollouts-service.js';
+
+export interface Rollouts {
+  service: RolloutsService;
+  engine: RolloutEngine;
+  assignments: ReleaseAssignments;
+  /** The desired document's `agent` part for a screen (DesiredServiceDeps.extras). */
+  extras: (device: DeviceRecord) => ScreenExtras;
+  /** The device artifact route's check: a screen fetches only the release assigned to it. */
+  mayFetch: (deviceId: string, version: string) => boolean;
+}
+
+/**
+ * Rollouts wired: store, service, engine and the `agent` part of desired documents. `refresh`
+ * and `announcements` are read late: the desired service is created after the extras it takes.
+ */
+export function createRollouts(deps: {
+  db: Database;
+  gates: GatesRepo;
+  devices: DevicesRepo;
+  refresh: (deviceIds: readonly string[]) => Promise<void>;
+  announcements?: () => AnnouncementSource | undefined;
+  events?: FleetEvents;
+  mediaBaseUrl: () => string | undefined;
+  tickMs: number;
+  log: Logger;
+  now?: () => Date;
+}): Rollouts {
+  const { db, gates, devices, log } = deps;
+  const repo = new RolloutsRepo(db, log);
+  const assignments = new ReleaseAssignments(db);
+  const releases = new ReleasesRepo(db);
+  const now = deps.now ?? (() => new Date());
+  const service: RolloutsService = new RolloutsService({
+    repo,
+    assignments,
+    releases,
+    devices,
+    gates,
+    refresh: deps.refresh,
+    poke: () => engine.poke(),
+    log,
+    now,
+  });
+  const engine: RolloutEngine = new RolloutEngine({
+    repo,
+    service,
+    devices,
+    gates,
+    announcements: {
+      entriesFor: (device, at) => deps.announcements?.()?.entriesFor(device, at) ?? [],
+    },
+    ...(deps.events ? { events: deps.events } : {}),
+    refresh: deps.refresh,
+    tickMs: deps.tickMs,
+    log,
+    now,
+  });
+  return {
+    service,
+    engine,
+    assignments,
+    extras: agentExtras({ assignments, releases, mediaBaseUrl: deps.mediaBaseUrl }),
+    mayFetch: (deviceId, version) => assignments.isAssigned(deviceId, version),
+  };
+}
