@@ -12,6 +12,7 @@ import { registerGateCommands } from './commands/gates.js';
 import { registerMediaCommands } from './commands/media.js';
 import { registerReportCommands } from './commands/report.js';
 import { registerReleaseCommands } from './commands/release.js';
+import { registerRolloutCommands } from './commands/rollout.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommands } from './commands/tokens.js';
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIo): Command {
   registerKioskReportCommand(program, io);
   registerAlertCommands(program, io);
   registerReleaseCommands(program, io);
+  registerRolloutCommands(program, io);
   return program;
 }
 

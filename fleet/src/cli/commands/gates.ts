@@ -4,6 +4,7 @@ import type { GateView } from '../api-types.js';
 import type { CliIo } from '../io.js';
 import { printJson, printTable } from '../output.js';
 import { globalsOf, splitList } from './options.js';
+import { registerMaintenanceWindowCommand } from './gates-maintenance-window.js';
 
 export function registerGateCommands(program: Command, io: CliIo): void {
   const gates = program.command('gates').description('border gates and their zones');
@@ -62,6 +63,7 @@ export function registerGateCommands(program: Command, io: CliIo): void {
     );
 
   registerWebAllowCommand(gates, io);
+  registerMaintenanceWindowCommand(gates, io);
 }
 
 interface AllowListView {

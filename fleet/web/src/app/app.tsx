@@ -26,6 +26,10 @@ const ReportsPage = lazyPage(() => import('../pages/reports-page.js'), 'ReportsP
 const LibraryPage = lazyPage(() => import('../pages/library-page.js'), 'LibraryPage');
 const InfoPage = lazyPage(() => import('../pages/info-page.js'), 'InfoPage');
 const AlertSettingsPage = lazyPage(() => import('../pages/alert-settings-page.js'), 'AlertSettingsPage');
+const RolloutsPage = lazyPage(() => import('../pages/rollouts-page.js'), 'RolloutsPage');
+const RolloutDetailPage = lazy(async () => ({
+  default: (await import('../pages/rollouts-detail-page.js')).RolloutDetailPage,
+}));
 
 function lazyPage<K extends string>(load: () => Promise<Record<K, () => React.JSX.Element>>, name: K) {
   return lazy(async () => ({ default: (await load())[name] }));
@@ -86,6 +90,10 @@ function CurrentPage() {
       return <AlertDetailPage key={route.alertId} alertId={route.alertId} />;
     case 'alert-settings':
       return <AlertSettingsPage />;
+    case 'rollouts':
+      return <RolloutsPage />;
+    case 'rollout':
+      return <RolloutDetailPage key={route.rolloutId} rolloutId={route.rolloutId} />;
     case 'not-found':
       return <NotFoundPage />;
   }

@@ -49,6 +49,15 @@ export function Layout({ children }: { children: ReactNode }) {
           },
         ]
       : []),
+    ...(allowsSomewhere(me, 'rollouts.read')
+      ? [
+          {
+            path: '/rollouts',
+            label: t('nav.rollouts'),
+            current: route.page === 'rollouts' || route.page === 'rollout',
+          },
+        ]
+      : []),
     ...(allowsSomewhere(me, 'reports.read')
       ? [{ path: '/reports', label: t('nav.reports'), current: route.page === 'reports' }]
       : []),

@@ -4,6 +4,7 @@ import { announcementsEn } from './domains/announcements.en.js';
 import { reportsEn } from './domains/reports.en.js';
 import { infoEn } from './domains/info.en.js';
 import { countersEn } from './domains/counters.en.js';
+import { rolloutsEn } from './domains/rollouts.en.js';
 import { alertsEn } from './domains/alerts.en.js';
 import { healthChartEn } from './domains/health.en.js';
 
@@ -279,6 +280,7 @@ export const en = {
   ...reportsEn,
   ...infoEn,
   ...countersEn,
+  ...rolloutsEn,
   ...alertsEn,
   ...healthChartEn,
 } as const;

@@ -5,6 +5,7 @@ import { announcementsVi } from './domains/announcements.vi.js';
 import { reportsVi } from './domains/reports.vi.js';
 import { infoVi } from './domains/info.vi.js';
 import { countersVi } from './domains/counters.vi.js';
+import { rolloutsVi } from './domains/rollouts.vi.js';
 import { alertsVi } from './domains/alerts.vi.js';
 import { healthChartVi } from './domains/health.vi.js';
 
@@ -280,6 +281,7 @@ export const vi: Record<MessageKey, string> = {
   ...reportsVi,
   ...infoVi,
   ...countersVi,
+  ...rolloutsVi,
   ...alertsVi,
   ...healthChartVi,
 };

@@ -17,6 +17,8 @@ export type Route =
   | { page: 'alerts' }
   | { page: 'alert'; alertId: string }
   | { page: 'alert-settings' }
+  | { page: 'rollouts' }
+  | { page: 'rollout'; rolloutId: string }
   | { page: 'not-found' };
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -43,6 +45,9 @@ export function parseRoute(pathname: string): Route {
   if (path === '/alerts/settings') return { page: 'alert-settings' };
   const alert = /^\/alerts\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (alert?.[1] !== undefined) return { page: 'alert', alertId: alert[1] };
+  if (path === '/rollouts') return { page: 'rollouts' };
+  const rollout = /^\/rollouts\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+  if (rollout?.[1] !== undefined) return { page: 'rollout', rolloutId: rollout[1] };
   const device = /^\/devices\/([^/]+)$/.exec(path);
   if (device?.[1] !== undefined && DEVICE_ID.test(device[1])) return { page: 'device', deviceId: device[1] };
   return { page: 'not-found' };
@@ -65,6 +70,8 @@ export function routePath(route: Route): string {
       return `/alerts/${encodeURIComponent(route.alertId)}`;
     case 'alert-settings':
       return '/alerts/settings';
+    case 'rollout':
+      return `/rollouts/${encodeURIComponent(route.rolloutId)}`;
     default:
       return `/${route.page}`;
   }
