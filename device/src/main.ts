@@ -23,6 +23,12 @@ async function main(argv: string[]): Promise<number> {
     .description('The gatecast screen agent: keeps one information screen on its desired state.')
     .version(readAgentVersion())
     .requiredOption('-c, --config <file>', 'agent config file (JSON)')
+    .option('--self-test', 'run the commissioning self-test, print its report and exit (0 passed, 1 failed)')
+    .option(
+      '--boot-dir <dir>',
+      'the boot partition, read at first boot for gatecast/provision.json',
+      '/boot/firmware',
+    )
     .exitOverride();
   try {
     program.parse(argv);
@@ -30,13 +36,17 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     throw error;
   }
-  const file = program.opts<{ config: string }>().config;
+  const options = program.opts<{ config: string; selfTest?: boolean; bootDir: string }>();
+  const file = options.config;
+  // [self-test] `--self-test`: run the checks, print the report, return its exit code (helper S).
+  // [first-boot] import <bootDir>/gatecast/provision.json into the data partition (helper P).
   let config: AgentConfig;
   try {
     config = await loadAgentConfig(file);
   } catch (error) {
     if (!(error instanceof GatecastError)) throw error;
     console.error(`${NAME}: ${error.message}`);
+    // [commissioning] a missing or broken config, or an enrolment token: the commissioning screen (helper P).
     return EXIT_USAGE;
   }
   return run(config);

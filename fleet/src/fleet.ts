@@ -168,6 +168,8 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     releases,
     rollouts: domains.rollouts.service,
     mayFetchRelease: domains.rollouts.mayFetch,
+    // [enrolment] enrolment service — helper F.
+    // [commissioning] self-test reports — helper C9.
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>

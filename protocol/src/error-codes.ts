@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   COMMAND_TIMEOUT: { http: 504, text: 'The device did not answer in time.' },
   DEVICE_OFFLINE: { http: 409, text: 'The device is not connected.' },
   CONFIG_INVALID: { http: 400, text: 'The configuration file is invalid.' },
+  ENROLMENT_REFUSED: { http: 403, text: 'The enrolment token is unknown, expired or revoked.' },
   MEDIA_INVALID: { http: 422, text: 'A media file does not match its declared sha256 or size.' },
   MEDIA_TOO_LARGE: { http: 413, text: 'A media file is larger than its declared size.' },
   MEDIA_QUOTA_EXCEEDED: { http: 507, text: 'The media needed does not fit the cache quota.' },

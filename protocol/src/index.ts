@@ -11,3 +11,4 @@ export * from './protocol-doc.js';
 export * from './release.js';
 export * from './schedule.js';
 export * from './topics.js';
+export * from './provisioning.js';

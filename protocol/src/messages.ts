@@ -12,6 +12,7 @@ import { counterPageSchema, infoTreeRefSchema } from './info.js';
 import { ZONES, layoutSchema, scheduleEntrySchema } from './schedule.js';
 import { deviceIdSchema, slugSchema } from './device-id.js';
 import { releaseVersionSchema, signedManifestSchema } from './release.js';
+import { selfTestReportSchema } from './provisioning.js';
 import { ERROR_CODE_NAMES } from './error-codes.js';
 
 const versionStringSchema = z.string().min(1).max(64);
@@ -303,6 +304,8 @@ export const eventSchema = z.discriminatedUnion('kind', [
     stage: z.enum(['download', 'verify', 'install', 'restart', 'health-check']),
     problem: problemSchema,
   }),
+  /** A commissioning self-test report (first boot, on demand, or a technician's `--self-test`). */
+  z.object({ ...eventBase, kind: z.literal('self-test'), report: selfTestReportSchema }),
   /**
    * The render receipt of an announcement: sent once per announcement entry and screen when it
    * first becomes visible, with the sha256 of a screenshot taken then (null if the capture failed).

@@ -56,6 +56,8 @@ export function buildProgram(io: CliIo): Command {
   registerAlertCommands(program, io);
   registerReleaseCommands(program, io);
   registerRolloutCommands(program, io);
+  // [enrolment] registerEnrolmentCommands(program, io) — helper F.
+  // [commissioning] registerProvisionCommand / self-test report commands — helper C9.
   return program;
 }
 

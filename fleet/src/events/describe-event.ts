@@ -23,5 +23,11 @@ export function describeEvent(event: DeviceEvent): string {
       return `update to ${event.targetVersion} failed at ${event.stage}; running ${event.runningVersion}: ${event.problem.code}`;
     case 'announcement-shown':
       return `announcement ${event.entryId} shown at ${event.shownAt} (${event.language ?? '-'})`;
+    case 'self-test': {
+      const failed = event.report.checks
+        .filter((check) => check.status === 'fail')
+        .map((check) => check.check);
+      return `self-test (${event.report.trigger}): ${failed.length === 0 ? 'passed' : `failed ${failed.join(', ')}`}`;
+    }
   }
 }

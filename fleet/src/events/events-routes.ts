@@ -15,6 +15,7 @@ export const EVENT_KINDS = [
   'announcement-shown',
   'kiosk-usage',
   'update-failed',
+  'self-test',
 ] as const satisfies readonly EventKind[];
 
 export const eventsQuerySchema = z.strictObject({

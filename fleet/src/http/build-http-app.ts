@@ -153,6 +153,8 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const mayFetch = deps.mayFetchRelease;
   app.register(deviceReleaseRoutes, { releases: deps.releases, ...(mayFetch ? { mayFetch } : {}) });
   app.register(rolloutsRoutes, { rollouts: deps.rollouts });
+  // [enrolment] enrolment token and request routes — helper F.
+  // [commissioning] self-test report routes — helper C9.
   // The tablet's page (hidden from the API description) only where there are counters to serve.
   if (deps.counters) app.register(tabletPage);
   if (deps.traveller) {

@@ -107,6 +107,8 @@ export interface HttpDeps {
   mayFetchRelease?: DeviceReleaseCheck;
   /** Rollouts of releases to screens; without it their routes answer 503. */
   rollouts?: RolloutsService;
+  // [enrolment] the enrolment service — helper F.
+  // [commissioning] the self-test reports service — helper C9.
   /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
   webRoot?: string;
 }

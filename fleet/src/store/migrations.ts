@@ -200,6 +200,8 @@ export const MIGRATIONS: readonly string[] = [
   RELEASES_MIGRATION,
   // 14: rollouts, their screens, each screen's assigned release, maintenance windows (rollouts/rollouts-schema.ts).
   ROLLOUTS_MIGRATION,
+  // [enrolment] 15: enrolment tokens and requests (enrolment/enrolment-schema.ts) — helper F.
+  // [commissioning] 16: self-test reports (commissioning/commissioning-schema.ts) — helper C9.
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
