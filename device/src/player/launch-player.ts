@@ -37,6 +37,8 @@ export async function launchPlayerBrowser(launch: PlayerLaunch): Promise<Browser
     windowWidth: launch.player.windowWidth,
     windowHeight: launch.player.windowHeight,
     runningAsRoot: process.getuid?.() === 0,
+    // A headless browser draws nowhere; only a real screen joins the compositor.
+    ...(launch.player.headless ? {} : { waylandDisplay: process.env.WAYLAND_DISPLAY }),
   });
   return openSession({
     executablePath,

@@ -9,6 +9,11 @@ export interface LaunchFlagInput {
   windowHeight?: number;
   /** Chromium refuses to run as root with its sandbox; only then is it turned off. */
   runningAsRoot: boolean;
+  /**
+   * The Wayland display of the kiosk compositor (the SD image's cage session), from WAYLAND_DISPLAY.
+   * Chromium would otherwise look for an X server that the image does not have.
+   */
+  waylandDisplay?: string;
 }
 
 /**
@@ -41,5 +46,6 @@ export function kioskFlags(input: LaunchFlagInput): string[] {
     flags.push(`--window-size=${input.windowWidth},${input.windowHeight}`);
   }
   if (input.runningAsRoot) flags.push('--no-sandbox');
+  if (input.waylandDisplay) flags.push('--ozone-platform=wayland', '--enable-features=UseOzonePlatform');
   return flags;
 }

@@ -53,6 +53,13 @@ describe('kioskFlags', () => {
       'window-size',
     );
   });
+
+  it('joins the kiosk compositor over Wayland when it runs under one', () => {
+    expect(kioskFlags({ ...base, runningAsRoot: false })).not.toContain('--ozone-platform=wayland');
+    expect(kioskFlags({ ...base, runningAsRoot: false, waylandDisplay: 'wayland-0' })).toContain(
+      '--ozone-platform=wayland',
+    );
+  });
 });
 
 describe('markCleanExit', () => {
