@@ -20,6 +20,13 @@ import { FleetClient } from './fleet-http/fleet-client.js';
 import { createClockSync, type ClockSync } from './hardware/clock-sync.js';
 import { createCecDisplayPower, type DisplayPower } from './hardware/display-power.js';
 import { createSystemdRebooter, type Rebooter } from './hardware/rebooter.js';
+import {
+  createStallMonitor,
+  startSystemdWatchdog,
+  type StallMonitor,
+  type SystemdNotifier,
+  type SystemdWatchdog,
+} from './hardware/systemd-watchdog.js';
 import { createChangeWatcher } from './health/change-watcher.js';
 import { createClockOffsetProbe } from './health/clock-offset.js';
 import { notifyingDisplayPower } from './health/display-power-watch.js';
@@ -31,6 +38,7 @@ import { chromiumScreenTelemetry } from './health/screen-telemetry.js';
 import { readBuildTime } from './lib/build-info.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { makeEvent } from './lib/device-event.js';
+import { withTimeout } from './lib/with-timeout.js';
 import { readAgentVersion } from './lib/version.js';
 import { createMqttLink, type MqttLink } from './link/mqtt-link.js';
 import { createMediaCache, type MediaCache } from './media/media-cache.js';
@@ -38,6 +46,8 @@ import { ChromiumScreen, type ChromiumScreenOptions } from './player/chromium-sc
 import { mergeScreenState } from './player/screen-state.js';
 import { createReconciler } from './reconcile/reconciler.js';
 import { createLoggingScreen, type Screen } from './reconcile/screen.js';
+import { createAgentSelfTest } from './self-test/agent-self-test.js';
+import type { SelfTestProbes } from './self-test/probes.js';
 import { createDesiredStore } from './state/desired-store.js';
 import { announcementShowing } from './update/announcement-showing.js';
 import { showsContent } from './update/health-gate.js';
@@ -73,7 +83,14 @@ export interface AgentOptions {
   restarter?: Restarter;
   /** Self-update retry and polling intervals; tests shorten them. */
   updateTiming?: Partial<UpdateTiming>;
+  /** The commissioning self-test's edges; by default the host probes' roots and the agent's CEC and NTP. */
+  selfTest?: SelfTestProbes;
+  /** systemd's notification socket and watchdog: process.env and `systemd-notify` by default. */
+  systemd?: { env?: NodeJS.ProcessEnv; notifier?: SystemdNotifier };
 }
+
+/** Applying a document takes milliseconds; this long means the agent is wedged and the watchdog starves. */
+const APPLY_STALL_LIMIT_MS = 5 * 60_000;
 
 /** The agent cannot restart itself in place: it asks whoever runs it (systemd through main.ts). */
 export interface Restarter {
@@ -105,7 +122,10 @@ export function createAgent(options: AgentOptions): Agent {
     events,
     onMessage: (message) => route(message),
     onRejected: (rejected, raw) => answerRejected(rejected, raw),
-    onConnected: () => void health.sampleNow(),
+    onConnected: () => {
+      void health.sampleNow();
+      selfTest.linkUp();
+    },
   });
   const send: MqttLink['send'] = (kind, payload) => link.send(kind, payload);
   const clockSync = options.clockSync ?? createClockSync(options.log);
@@ -121,6 +141,22 @@ export function createAgent(options: AgentOptions): Agent {
     options.displayPower ?? createCecDisplayPower(options.log),
     (reason) => watcher.notify(reason),
   );
+  const selfTest = createAgentSelfTest({
+    config,
+    agentVersion,
+    clock,
+    log: options.log,
+    probes: {
+      sysRoot: options.health?.sysRoot,
+      procRoot: options.health?.procRoot,
+      addresses: options.health?.addresses,
+      ssid: options.health?.ssid,
+      cec: displayPower,
+      clockSync,
+      ...options.selfTest,
+    },
+    emit: (report) => send('events', makeEvent(clock, { kind: 'self-test', report })),
+  });
   const display = player
     ? watchPlayerDisplay(player.screen, {
         intervalMs: config.player.displayCheckSec * 1000,
@@ -148,12 +184,16 @@ export function createAgent(options: AgentOptions): Agent {
   const report = (): void => link.setReported(reported());
   player?.screen.onStateChange(report);
 
+  const applying = createStallMonitor('applying a desired document', APPLY_STALL_LIMIT_MS);
+  let watchdog: SystemdWatchdog | null = null;
   const reconciler = createReconciler({
     deviceId: config.deviceId,
     agentVersion,
     store: createDesiredStore({ dataDir: config.dataDir, log: options.log }),
-    screen: offeringTo(options.screen ?? player?.screen ?? createLoggingScreen(options.log), (desired) =>
-      updater.offer(desired),
+    screen: offeringTo(
+      options.screen ?? player?.screen ?? createLoggingScreen(options.log),
+      (desired) => updater.offer(desired),
+      applying,
     ),
     clock,
     log: options.log,
@@ -197,6 +237,7 @@ export function createAgent(options: AgentOptions): Agent {
       rebooter: options.rebooter ?? createSystemdRebooter(options.log),
       display: displayPower,
       deferred,
+      selfTest,
       appliedVersion: () => reconciler.appliedVersion,
       uptimeSec: () => Math.round(process.uptime()),
     }),
@@ -277,9 +318,19 @@ export function createAgent(options: AgentOptions): Agent {
       health.start();
       watcher.start();
       display?.start();
+      // Started: systemd (Type=notify) hears READY=1 and the watchdog is fed while the agent works.
+      watchdog = startSystemdWatchdog({
+        log: options.log,
+        healthy: () => applying.problem(),
+        ...options.systemd,
+      });
+      watchdog.ready();
     },
     async stop() {
       log.info('agent stopping');
+      selfTest.stop();
+      // STOPPING=1 is a courtesy; a stuck systemd-notify must not eat the stop's time budget.
+      if (watchdog) await withTimeout(watchdog.stop(), 2_000, undefined);
       await updater.stop();
       watcher.stop();
       await health.stop();
@@ -295,12 +346,16 @@ export function createAgent(options: AgentOptions): Agent {
   };
 }
 
-/** The reconciler's screen, which also hands every accepted document to the updater. */
-function offeringTo(screen: Screen, offer: (desired: DesiredDocument) => void): Screen {
+/** The reconciler's screen, which also hands every accepted document to the updater, and is timed. */
+function offeringTo(
+  screen: Screen,
+  offer: (desired: DesiredDocument) => void,
+  applying: StallMonitor,
+): Screen {
   return {
     show(desired) {
       offer(desired);
-      return screen.show(desired);
+      return applying.track(screen.show(desired));
     },
   };
 }

@@ -354,6 +354,8 @@ export const commandRequestSchema = z.discriminatedUnion('name', [
     name: z.literal('display'),
     args: z.object({ action: z.enum(['on', 'standby', 'status']) }),
   }),
+  /** The commissioning self-test; the result is `{ report }` (selfTestReportSchema), also sent as an event. */
+  z.object({ ...commandBase, name: z.literal('self-test'), args: z.object({}).default({}) }),
 ]);
 
 export const COMMAND_NAMES = [
@@ -364,6 +366,7 @@ export const COMMAND_NAMES = [
   'restart-browser',
   'reboot',
   'display',
+  'self-test',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

@@ -3,13 +3,14 @@ import type { Clock } from '../lib/clock.js';
 import { createHardwareCommands, type HardwareCommandContext } from './hardware-commands.js';
 import type { Indicator } from './indicator.js';
 import { createScreenCommands, type ScreenCommandContext } from './screen-commands.js';
+import { createSelfTestCommand, type SelfTestCommandContext } from './self-test-command.js';
 
 /** One executor per command name: adding a command to the protocol without one does not compile. */
 export type CommandHandlers = {
   [N in CommandName]: (request: Extract<CommandRequest, { name: N }>) => Promise<Record<string, unknown>>;
 };
 
-export interface CommandContext extends ScreenCommandContext, HardwareCommandContext {
+export interface CommandContext extends ScreenCommandContext, HardwareCommandContext, SelfTestCommandContext {
   agentVersion: string;
   clock: Clock;
   indicator: Indicator;
@@ -34,5 +35,6 @@ export function createCommandHandlers(context: CommandContext): CommandHandlers 
     },
     ...createScreenCommands(context),
     ...createHardwareCommands(context),
+    ...createSelfTestCommand(context),
   };
 }
