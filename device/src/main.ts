@@ -3,6 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { pino, type Logger } from 'pino';
 import { GatecastError, type AgentConfig } from '@gatecast/protocol';
 import { createAgent } from './agent.js';
+import { enrolmentPending, runCommissioning } from './commissioning/commissioning-mode.js';
+import { screenSettingsFromEnv } from './commissioning/screen-settings.js';
+import { keepSystemdInformed } from './commissioning/systemd-keepalive.js';
+import { importBootProvisioning, type ImportResult } from './provisioning/import-boot-provisioning.js';
 import { loadAgentConfig } from './config/load-config.js';
 import { readAgentVersion } from './lib/version.js';
 import { withTimeout } from './lib/with-timeout.js';
@@ -29,6 +33,10 @@ async function main(argv: string[]): Promise<number> {
       'the boot partition, read at first boot for gatecast/provision.json',
       '/boot/firmware',
     )
+    .option(
+      '--commissioning',
+      'on a screen: a missing or broken config shows the commissioning screen and is read again, instead of exit 2',
+    )
     .exitOverride();
   try {
     program.parse(argv);
@@ -36,20 +44,75 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     throw error;
   }
-  const options = program.opts<{ config: string; selfTest?: boolean; bootDir: string }>();
+  const options = program.opts<{
+    config: string;
+    selfTest?: boolean;
+    bootDir: string;
+    commissioning?: boolean;
+  }>();
   const file = options.config;
-  // [self-test] `--self-test`: run the checks, print the report, return its exit code (helper S).
-  // [first-boot] import <bootDir>/gatecast/provision.json into the data partition (helper P).
+  // Before anything else: a technician's check needs no MQTT, browser, display or usable config.
+  if (options.selfTest)
+    return (await import('./self-test/self-test-cli.js')).runSelfTestCli({ configFile: file });
+  const imported = await importProvisionFile(options.bootDir, file);
   let config: AgentConfig;
   try {
     config = await loadAgentConfig(file);
   } catch (error) {
     if (!(error instanceof GatecastError)) throw error;
     console.error(`${NAME}: ${error.message}`);
-    // [commissioning] a missing or broken config, or an enrolment token: the commissioning screen (helper P).
-    return EXIT_USAGE;
+    const provisionProblem = imported.kind === 'invalid' ? imported.message : null;
+    // A terminal run keeps the one-line exit 2; a screen (or a provisioned card) must not crash-loop.
+    if (!options.commissioning && provisionProblem === null && !(await enrolmentPending(file)))
+      return EXIT_USAGE;
+    const commissioned = await commission(file, error.message, provisionProblem);
+    if (commissioned === null) return 0;
+    config = commissioned;
   }
   return run(config);
+}
+
+function bootLogger(): Logger {
+  return pino({ name: NAME, base: { pid: process.pid } });
+}
+
+/** First boot: the boot partition's provision file into the data partition; a failure is shown, not fatal. */
+async function importProvisionFile(bootDir: string, configFile: string): Promise<ImportResult> {
+  try {
+    return await importBootProvisioning({ bootDir, configFile, log: bootLogger() });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { kind: 'invalid', message: `could not import the provision file from ${bootDir}: ${reason}` };
+  }
+}
+
+/** The commissioning screen until the config is valid (then the agent runs in this process) or a stop signal. */
+async function commission(
+  file: string,
+  problem: string,
+  provisionProblem: string | null,
+): Promise<AgentConfig | null> {
+  const log = bootLogger();
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const systemd = keepSystemdInformed(log);
+  try {
+    return await runCommissioning({
+      configFile: file,
+      settings: screenSettingsFromEnv(process.env),
+      problem,
+      provisionProblem,
+      agentVersion: readAgentVersion(),
+      log,
+      signal: stop.signal,
+    });
+  } finally {
+    systemd.stop();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
 }
 
 async function run(config: AgentConfig): Promise<number> {
