@@ -2,6 +2,7 @@ import type { ErrorCode } from '@gatecast/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { noteAudit } from '../auth/authorize.js';
 import { COUNTER_TABLET_ROUTES } from '../counters/counter-tablet-routes.js';
+import { ENROLMENT_DEVICE_ROUTES } from '../enrolment/enrolment-device-paths.js';
 import { can, type Permission, type Principal } from '../users/permissions.js';
 import { sameToken, type Session } from '../users/sessions.js';
 import type { UserRecord } from '../users/users-repo.js';
@@ -20,6 +21,8 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/v1/auth/login',
   // Counter tablets have no account: each call but pairing carries the pairing token itself.
   ...COUNTER_TABLET_ROUTES,
+  // Screens asking to enrol have no account: the enrolment token, then a poll token, is the bearer.
+  ...ENROLMENT_DEVICE_ROUTES,
 ]);
 
 /**

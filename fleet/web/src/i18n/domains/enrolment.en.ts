@@ -1,0 +1,31 @@
+// Enrolment: the dashboard's strings. enrolment.vi.ts has exactly these keys.
+export const enrolmentEn = {
+  'nav.enrolment': 'Screens waiting',
+  'enrolment.title': 'Screens waiting for approval',
+  'enrolment.intro':
+    'A new screen that booted with an enrolment token shows a pairing code. Check the code on the screen itself, then approve it here: the screen fetches its own credentials and starts.',
+  'enrolment.list': 'Waiting screens',
+  'enrolment.none': 'No screen is waiting.',
+  'enrolment.col.code': 'Code',
+  'enrolment.col.serial': 'Serial',
+  'enrolment.col.network': 'Network',
+  'enrolment.col.gate': 'Gate',
+  'enrolment.col.age': 'Asked',
+  'enrolment.col.actions': 'Actions',
+  'enrolment.action.approve': 'Approve',
+  'enrolment.action.refuse': 'Refuse',
+  'enrolment.approve.title': 'Approve a screen',
+  'enrolment.approve.hint':
+    'Type the code the screen shows (or scan its QR code). A screen can only join the gate its token was made for.',
+  'enrolment.approve.code': 'Pairing code',
+  'enrolment.approve.gate': 'Gate',
+  'enrolment.approve.pickGate': 'Pick a gate',
+  'enrolment.approve.zone': 'Zone',
+  'enrolment.approve.tokenZone': 'The token’s zone',
+  'enrolment.approve.name': 'Name',
+  'enrolment.approve.namePlaceholder': 'e.g. Arrivals belt 3',
+  'enrolment.approve.deviceId': 'Screen id (optional)',
+  'enrolment.approve.deviceIdPlaceholder': 'derived from gate and zone',
+  'enrolment.approved': 'Approved {code}: screen {id}. It picks up its credentials within a few seconds.',
+  'enrolment.refused': 'Refused {code}.',
+};
