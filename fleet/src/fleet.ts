@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
 import { ApiTokens } from './auth/api-tokens.js';
 import { createBroker, type Broker } from './broker/broker.js';
+import { CommissioningService } from './commissioning/commissioning-service.js';
 import { CommandClient } from './commands/command-client.js';
 import type { FleetConfig } from './config.js';
 import { createFleetDomains, type FleetDomains } from './fleet-domains.js';
@@ -16,6 +17,7 @@ import { verifySecret } from './devices/device-secrets.js';
 import { DevicesRepo } from './devices/devices-repo.js';
 import { FleetEvents } from './devices/fleet-events.js';
 import { DeviceEventsRepo } from './events/device-events-repo.js';
+import { EnrolmentService } from './enrolment/enrolment-service.js';
 import { GatesRepo } from './gates/gates-repo.js';
 import { DEMO_MEDIA_DIR, loadMediaLibrary, mediaSources } from './media/media-library.js';
 import { buildHttpApp } from './http/build-http-app.js';
@@ -168,8 +170,13 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     releases,
     rollouts: domains.rollouts.service,
     mayFetchRelease: domains.rollouts.mayFetch,
-    // [enrolment] enrolment service — helper F.
-    // [commissioning] self-test reports — helper C9.
+    enrolment: new EnrolmentService({
+      db: store.db,
+      gates: store.gates,
+      releaseKeys: config.releaseKeys,
+      log,
+    }),
+    commissioning: new CommissioningService({ ...store, releaseKeys: config.releaseKeys }),
   });
   run.app = app;
   await listening('cannot start the HTTP API', () =>

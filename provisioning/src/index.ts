@@ -1,1 +1,3 @@
 export * from './agent-config-file.js';
+export * from './boot-partition.js';
+export * from './disk-image.js';

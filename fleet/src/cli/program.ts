@@ -3,6 +3,7 @@ import { GatecastError } from '@gatecast/protocol';
 import { registerAlertCommands } from './commands/alerts.js';
 import { registerAnnounceCommands } from './commands/announce.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerCommissioningCommands } from './commands/commissioning.js';
 import { registerContentCommands } from './commands/content.js';
 import { registerPlaylistCommands } from './commands/playlists.js';
 import { registerPreviewCommand } from './commands/preview.js';
@@ -11,8 +12,10 @@ import { registerDeviceCommands } from './commands/devices.js';
 import { registerGateCommands } from './commands/gates.js';
 import { registerMediaCommands } from './commands/media.js';
 import { registerReportCommands } from './commands/report.js';
+import { registerProvisionCommand } from './commands/provision.js';
 import { registerReleaseCommands } from './commands/release.js';
 import { registerRolloutCommands } from './commands/rollout.js';
+import { registerEnrolmentCommands } from './commands/enrolment.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommands } from './commands/tokens.js';
@@ -56,8 +59,9 @@ export function buildProgram(io: CliIo): Command {
   registerAlertCommands(program, io);
   registerReleaseCommands(program, io);
   registerRolloutCommands(program, io);
-  // [enrolment] registerEnrolmentCommands(program, io) — helper F.
-  // [commissioning] registerProvisionCommand / self-test report commands — helper C9.
+  registerEnrolmentCommands(program, io);
+  registerProvisionCommand(program, io);
+  registerCommissioningCommands(program, io);
   return program;
 }
 

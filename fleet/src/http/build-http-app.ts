@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { alertsRoutes } from '../alerts/alerts-routes.js';
 import { registerAuditHook } from '../audit/audit-hook.js';
+import { commissioningRoutes } from '../commissioning/commissioning-routes.js';
 import { contentRoutes } from '../content/content-routes.js';
 import { layoutRoutes } from '../content/layout-routes.js';
 import { eventsRoutes } from '../events/events-routes.js';
@@ -16,6 +17,8 @@ import { channelsRoutes } from '../notify/channels-routes.js';
 import { healthRoutes } from '../health/health-routes.js';
 import { deviceReleaseRoutes, releasesRoutes } from '../releases/releases-routes.js';
 import { rolloutsRoutes } from '../rollouts/rollouts-routes.js';
+import { enrolmentDeviceRoutes } from '../enrolment/enrolment-device-routes.js';
+import { enrolmentRoutes } from '../enrolment/enrolment-routes.js';
 import { tabletPage } from '../counters/tablet-page.js';
 import { LoginService } from '../users/login-service.js';
 import { UserAdmin } from '../users/user-admin.js';
@@ -153,8 +156,9 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const mayFetch = deps.mayFetchRelease;
   app.register(deviceReleaseRoutes, { releases: deps.releases, ...(mayFetch ? { mayFetch } : {}) });
   app.register(rolloutsRoutes, { rollouts: deps.rollouts });
-  // [enrolment] enrolment token and request routes — helper F.
-  // [commissioning] self-test report routes — helper C9.
+  app.register(enrolmentRoutes, { deps });
+  app.register(enrolmentDeviceRoutes, { enrolment: deps.enrolment });
+  app.register(commissioningRoutes, { deps, commissioning: deps.commissioning });
   // The tablet's page (hidden from the API description) only where there are counters to serve.
   if (deps.counters) app.register(tabletPage);
   if (deps.traveller) {

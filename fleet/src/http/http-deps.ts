@@ -5,9 +5,11 @@ import type { Announcements } from '../announcements/announcements.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ApiTokens } from '../auth/api-tokens.js';
 import type { Broker } from '../broker/broker.js';
+import type { CommissioningService } from '../commissioning/commissioning-service.js';
 import type { CommandClient } from '../commands/command-client.js';
 import type { DesiredService } from '../desired/desired-service.js';
 import type { DevicesRepo } from '../devices/devices-repo.js';
+import type { EnrolmentService } from '../enrolment/enrolment-service.js';
 import type { ScreenshotStore } from '../screenshots/screenshot-store.js';
 import type { MediaLibrary } from '../media/media-library.js';
 import type { NotifyOutbox } from '../notify/notify-outbox.js';
@@ -107,8 +109,10 @@ export interface HttpDeps {
   mayFetchRelease?: DeviceReleaseCheck;
   /** Rollouts of releases to screens; without it their routes answer 503. */
   rollouts?: RolloutsService;
-  // [enrolment] the enrolment service — helper F.
-  // [commissioning] the self-test reports service — helper C9.
+  /** Enrolment tokens, screens asking to join and their approval; without it their routes answer 503. */
+  enrolment?: EnrolmentService;
+  /** Self-test reports, secret rotation and release keys for provisioning; without it they answer 503. */
+  commissioning?: CommissioningService;
   /** The built dashboard (fleet/web/dist); without it the app serves the API only. */
   webRoot?: string;
 }

@@ -4,6 +4,7 @@ import { COUNTERS_MIGRATION } from '../counters/counters-schema.js';
 import { HEALTH_MIGRATION } from '../health/health-schema.js';
 import { INFO_MIGRATION } from '../info/info-schema.js';
 import { CONTENT_MIGRATION } from '../content/content-schema.js';
+import { ENROLMENT_MIGRATION } from '../enrolment/enrolment-schema.js';
 import { LIBRARY_MIGRATION } from '../library/library-schema.js';
 import { NOTIFY_MIGRATION } from '../notify/notify-schema.js';
 import { REPORTS_MIGRATION } from '../reports/reports-schema.js';
@@ -200,8 +201,8 @@ export const MIGRATIONS: readonly string[] = [
   RELEASES_MIGRATION,
   // 14: rollouts, their screens, each screen's assigned release, maintenance windows (rollouts/rollouts-schema.ts).
   ROLLOUTS_MIGRATION,
-  // [enrolment] 15: enrolment tokens and requests (enrolment/enrolment-schema.ts) — helper F.
-  // [commissioning] 16: self-test reports (commissioning/commissioning-schema.ts) — helper C9.
+  // 15: enrolment tokens and the requests screens make with them (enrolment/enrolment-schema.ts).
+  ENROLMENT_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,4 @@
-import { GatecastError } from '@gatecast/protocol';
+import { GatecastError, agentConfigSchema } from '@gatecast/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -94,6 +94,35 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     async (request) => {
       const device = mustGet(request, request.params.deviceId, 'devices.read');
       return { device: { ...view(device), desired: deps.desired.latest(device.id) ?? null } };
+    },
+  );
+
+  app.post(
+    '/api/v1/devices/:deviceId/secret',
+    {
+      schema: {
+        summary: 'Give a device a new secret, shown only this once; the old one stops working at once',
+        tags: ['devices'],
+        params: deviceParamsSchema,
+        response: { 200: enrolledDeviceSchema, ...errorResponses },
+      },
+      config: { audit: { action: 'device.rotate-secret', objectType: 'device', objectParam: 'deviceId' } },
+    },
+    async (request) => {
+      const device = mustGet(request, request.params.deviceId, 'devices.enrol');
+      if (!deps.commissioning)
+        throw new GatecastError('UNAVAILABLE', 'this fleet manager cannot rotate secrets');
+      // Credential first, then the session: the screen reconnecting with the old secret is refused.
+      const secret = deps.commissioning.rotateSecret(device.id);
+      const kicked = deps.broker.kick(device.id);
+      request.log.info({ deviceId: device.id, kicked }, 'device secret rotated');
+      const agentConfig = agentConfigSchema.parse({
+        deviceId: device.id,
+        secret,
+        mqtt: { url: deps.publicMqttUrl },
+        ...(deps.publicHttpUrl ? { fleetUrl: deps.publicHttpUrl() } : {}),
+      });
+      return { device: view(device), agentConfig };
     },
   );
 

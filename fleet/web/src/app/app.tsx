@@ -26,7 +26,11 @@ const ReportsPage = lazyPage(() => import('../pages/reports-page.js'), 'ReportsP
 const LibraryPage = lazyPage(() => import('../pages/library-page.js'), 'LibraryPage');
 const InfoPage = lazyPage(() => import('../pages/info-page.js'), 'InfoPage');
 const AlertSettingsPage = lazyPage(() => import('../pages/alert-settings-page.js'), 'AlertSettingsPage');
+const EnrolmentPage = lazyPage(() => import('../pages/enrolment-page.js'), 'EnrolmentPage');
 const RolloutsPage = lazyPage(() => import('../pages/rollouts-page.js'), 'RolloutsPage');
+const CommissioningPage = lazy(async () => ({
+  default: (await import('../pages/commissioning-page.js')).CommissioningPage,
+}));
 const RolloutDetailPage = lazy(async () => ({
   default: (await import('../pages/rollouts-detail-page.js')).RolloutDetailPage,
 }));
@@ -94,6 +98,10 @@ function CurrentPage() {
       return <RolloutsPage />;
     case 'rollout':
       return <RolloutDetailPage key={route.rolloutId} rolloutId={route.rolloutId} />;
+    case 'enrolment':
+      return <EnrolmentPage />;
+    case 'commissioning':
+      return <CommissioningPage key={route.gateId} gateId={route.gateId} />;
     case 'not-found':
       return <NotFoundPage />;
   }

@@ -49,6 +49,9 @@ export function Layout({ children }: { children: ReactNode }) {
           },
         ]
       : []),
+    ...(allowsSomewhere(me, 'devices.enrol')
+      ? [{ path: '/enrolment', label: t('nav.enrolment'), current: route.page === 'enrolment' }]
+      : []),
     ...(allowsSomewhere(me, 'rollouts.read')
       ? [
           {

@@ -5,6 +5,8 @@ import { reportsEn } from './domains/reports.en.js';
 import { infoEn } from './domains/info.en.js';
 import { countersEn } from './domains/counters.en.js';
 import { rolloutsEn } from './domains/rollouts.en.js';
+import { enrolmentEn } from './domains/enrolment.en.js';
+import { commissioningEn } from './domains/commissioning.en.js';
 import { alertsEn } from './domains/alerts.en.js';
 import { healthChartEn } from './domains/health.en.js';
 
@@ -281,6 +283,8 @@ export const en = {
   ...infoEn,
   ...countersEn,
   ...rolloutsEn,
+  ...enrolmentEn,
+  ...commissioningEn,
   ...alertsEn,
   ...healthChartEn,
 } as const;

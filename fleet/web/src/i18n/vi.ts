@@ -6,6 +6,8 @@ import { reportsVi } from './domains/reports.vi.js';
 import { infoVi } from './domains/info.vi.js';
 import { countersVi } from './domains/counters.vi.js';
 import { rolloutsVi } from './domains/rollouts.vi.js';
+import { enrolmentVi } from './domains/enrolment.vi.js';
+import { commissioningVi } from './domains/commissioning.vi.js';
 import { alertsVi } from './domains/alerts.vi.js';
 import { healthChartVi } from './domains/health.vi.js';
 
@@ -282,6 +284,8 @@ export const vi: Record<MessageKey, string> = {
   ...infoVi,
   ...countersVi,
   ...rolloutsVi,
+  ...enrolmentVi,
+  ...commissioningVi,
   ...alertsVi,
   ...healthChartVi,
 };

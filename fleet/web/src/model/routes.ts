@@ -19,6 +19,8 @@ export type Route =
   | { page: 'alert-settings' }
   | { page: 'rollouts' }
   | { page: 'rollout'; rolloutId: string }
+  | { page: 'enrolment' }
+  | { page: 'commissioning'; gateId: string }
   | { page: 'not-found' };
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,63}$/;
@@ -46,8 +48,12 @@ export function parseRoute(pathname: string): Route {
   const alert = /^\/alerts\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (alert?.[1] !== undefined) return { page: 'alert', alertId: alert[1] };
   if (path === '/rollouts') return { page: 'rollouts' };
+  // /enrol?code=… is what a waiting screen's QR code opens.
+  if (path === '/enrolment' || path === '/enrol') return { page: 'enrolment' };
   const rollout = /^\/rollouts\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (rollout?.[1] !== undefined) return { page: 'rollout', rolloutId: rollout[1] };
+  const commissioning = /^\/gates\/([a-z0-9][a-z0-9-]{0,63})\/commissioning$/.exec(path);
+  if (commissioning?.[1] !== undefined) return { page: 'commissioning', gateId: commissioning[1] };
   const device = /^\/devices\/([^/]+)$/.exec(path);
   if (device?.[1] !== undefined && DEVICE_ID.test(device[1])) return { page: 'device', deviceId: device[1] };
   return { page: 'not-found' };
@@ -72,6 +78,8 @@ export function routePath(route: Route): string {
       return '/alerts/settings';
     case 'rollout':
       return `/rollouts/${encodeURIComponent(route.rolloutId)}`;
+    case 'commissioning':
+      return `/gates/${encodeURIComponent(route.gateId)}/commissioning`;
     default:
       return `/${route.page}`;
   }

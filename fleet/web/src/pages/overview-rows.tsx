@@ -54,6 +54,14 @@ function GroupRow(props: {
         </button>
       </Heading>
       <CountChips counts={group.counts} />
+      {kind === 'gate' && 'gateId' in group && (
+        <Link
+          to={routePath({ page: 'commissioning', gateId: group.gateId })}
+          className="group-commissioning-link"
+        >
+          {t('commissioning.link')}
+        </Link>
+      )}
     </div>
   );
 }
