@@ -6,9 +6,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { writeProvisionFileToImage } from '../../provisioning/dist/index.js';
+import { loadAgentConfig } from '../../device/dist/config/load-config.js';
+import { importBootProvisioning } from '../../device/dist/provisioning/import-boot-provisioning.js';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const version = JSON.parse(readFileSync(join(here, '../device/package.json'), 'utf8')).version;
@@ -97,6 +101,7 @@ async function main() {
     const offset = (part) => part.start * (table.sectorsize ?? 512);
 
     checkBoot(image, offset(parts[0]));
+    await checkProvisioning(image, offset(parts[0]), work);
     const rootPart = join(work, 'root.part');
     execFileSync('dd', [
       `if=${image}`,
@@ -140,6 +145,60 @@ async function main() {
     failures === 0 ? 'test:image: all checks passed\n' : `test:image: ${failures} check(s) failed\n`,
   );
   process.exitCode = failures === 0 ? 0 : 1;
+}
+
+/**
+ * The provisioning round trip on the built image: `gatecast provision`'s writer puts a provision
+ * file into the boot partition (mtools, no mount); the agent's own first-boot import reads it back
+ * out of that partition and its config loader accepts the result.
+ */
+async function checkProvisioning(image, bootOffset, work) {
+  const target = process.env.GATECAST_TEST_IMAGE ? join(work, 'provisioned.img') : image;
+  if (target !== image) execFileSync('cp', ['--sparse=always', image, target]);
+  const secret = 'image-test-secret-0123456789abcdef';
+  await writeProvisionFileToImage(target, {
+    format: 1,
+    fleetUrl: 'https://fleet.cat-bi.example',
+    mqttUrl: 'mqtts://fleet.cat-bi.example:8883',
+    device: { id: 'cat-bi-arrivals-01', secret },
+    wifi: { ssid: 'CatBi-Screens', psk: 'image test passphrase' },
+    gateId: 'cat-bi-airport',
+    zoneId: 'arrivals-hall',
+  });
+  const boot = join(work, 'boot');
+  await mkdir(join(boot, 'gatecast'), { recursive: true });
+  const copied = run('mcopy', [
+    '-i',
+    `${target}@@${bootOffset}`,
+    '::gatecast/provision.json',
+    join(boot, 'gatecast'),
+  ]);
+  check(
+    'provision file written into the boot partition and read back',
+    copied.status === 0,
+    oneLine(copied.stderr),
+  );
+  const configFile = join(work, 'data', 'agent.json');
+  const imported = await importBootProvisioning({
+    bootDir: boot,
+    configFile,
+    log: pino({ level: 'silent' }),
+    network: { reload: async () => undefined },
+  });
+  check('the agent imports it at first boot', imported.kind === 'device', JSON.stringify(imported));
+  const config = await loadAgentConfig(configFile).catch((error) => ({ error: error.message }));
+  check(
+    "the agent's config loader accepts the imported config",
+    config.deviceId === 'cat-bi-arrivals-01' &&
+      config.secret === secret &&
+      config.mqtt?.url.startsWith('mqtts://'),
+    config.error ?? '',
+  );
+  check(
+    'the secret is gone from the boot partition copy',
+    !readFileSync(join(boot, 'gatecast', 'provision.json'), 'utf8').includes(secret),
+  );
+  if (target !== image) await rm(target);
 }
 
 function labelOf(partFile) {
