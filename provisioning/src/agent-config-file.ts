@@ -1,11 +1,11 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { existsSync } from 'node:fs';
 import {
   agentConfigSchema,
   describeZodError,
   GatecastError,
   type AgentConfigInput,
 } from '@gatecast/protocol';
+import { writeSecretFile } from './secret-file.js';
 
 /** Validates an agent config and renders the file exactly as the agent will read it. */
 export function renderAgentConfig(config: AgentConfigInput): string {
@@ -33,28 +33,5 @@ export function writeAgentConfigFile(
   if (!options.overwrite && existsSync(path)) {
     throw new GatecastError('CONFLICT', `${path} already exists; pass overwrite to replace it`);
   }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  syncDirectory(dirname(path));
-}
-
-function syncDirectory(directory: string): void {
-  const fd = openSync(directory, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeSecretFile(path, text);
 }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BOOT_PROVISION_DIR,
@@ -9,6 +9,7 @@ import {
   type ProvisionFile,
   type ProvisionFileInput,
 } from '@gatecast/protocol';
+import { writeSecretFile } from './secret-file.js';
 
 /** Validates a provision file and renders it exactly as the screen will read it at first boot. */
 export function renderProvisionFile(file: ProvisionFileInput): string {
@@ -32,19 +33,6 @@ export function writeProvisionFile(bootDir: string, file: ProvisionFileInput): s
   const dir = join(bootDir, BOOT_PROVISION_DIR);
   const path = join(bootDir, BOOT_PROVISION_FILE);
   mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.provision.${process.pid}.tmp`);
-  try {
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeSecretFile(path, text);
   return path;
 }
