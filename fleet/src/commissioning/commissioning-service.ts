@@ -3,13 +3,11 @@ import { generateDeviceSecret, hashSecret } from '../devices/device-secrets.js';
 import type { DevicesRepo } from '../devices/devices-repo.js';
 import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
-import type { Database } from '../store/database.js';
 import { buildGateCommissioning } from './commissioning-report.js';
 import type { GateCommissioning, LatestSelfTest } from './commissioning-schemas.js';
 
 export interface CommissioningDeps {
-  db: Database;
-  devices: Pick<DevicesRepo, 'get' | 'list'>;
+  devices: Pick<DevicesRepo, 'get' | 'list' | 'replaceCredential'>;
   deviceEvents: Pick<DeviceEventsRepo, 'list'>;
   gates: Pick<GatesRepo, 'get'>;
   /** The release-signing keys the fleet trusts: what a provisioned screen pins. */
@@ -23,13 +21,7 @@ export interface CommissioningDeps {
  * `gatecast provision`, since the fleet keeps only a hash and cannot hand out the old one.
  */
 export class CommissioningService {
-  private readonly rotate;
-
-  constructor(private readonly deps: CommissioningDeps) {
-    this.rotate = deps.db.prepare<[string, string, string]>(
-      'UPDATE device_credentials SET salt = ?, hash = ? WHERE device_id = ?',
-    );
-  }
+  constructor(private readonly deps: CommissioningDeps) {}
 
   latest(deviceId: string): LatestSelfTest {
     const [stored] = this.deps.deviceEvents.list(deviceId, { kind: 'self-test', limit: 1 }).events;
@@ -65,8 +57,7 @@ export class CommissioningService {
   /** A fresh secret replaces the stored hash; the old secret stops working at the next connect. */
   rotateSecret(deviceId: string): string {
     const secret = generateDeviceSecret();
-    const { salt, hash } = hashSecret(secret);
-    if (this.rotate.run(salt, hash, deviceId).changes === 0) {
+    if (!this.deps.devices.replaceCredential(deviceId, hashSecret(secret))) {
       throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
     }
     return secret;

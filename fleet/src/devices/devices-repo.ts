@@ -93,6 +93,11 @@ export class DevicesRepo {
     return this.stmts.credential.get(id);
   }
 
+  /** A new secret's hash in place of the old; false when the device is not in the store. */
+  replaceCredential(id: string, secret: SecretHash): boolean {
+    return this.stmts.replaceCredential.run(secret.salt, secret.hash, id).changes > 0;
+  }
+
   /**
    * `since` moves only when the state changes; `lastSeenAt` is always `at`. An agent version
    * from the status message is kept when given. False when the device is not in the store.
@@ -181,6 +186,9 @@ function prepare(db: Database) {
     remove: db.prepare<[string]>('DELETE FROM devices WHERE id = ?'),
     credential: db.prepare<[string], SecretHash>(
       'SELECT salt, hash FROM device_credentials WHERE device_id = ?',
+    ),
+    replaceCredential: db.prepare<[string, string, string]>(
+      'UPDATE device_credentials SET salt = ?, hash = ? WHERE device_id = ?',
     ),
     // SET expressions all read the old row, so the CASE sees the previous state.
     presence: db.prepare<[{ id: string; state: string; at: string; agent_version: string | null }]>(
