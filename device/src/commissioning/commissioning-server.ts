@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { qrLinkOf, sendLinkQr } from '../player/qr-code.js';
 import { renderCommissioningPage } from './commissioning-page.js';
 import type { CommissioningView } from './commissioning-view.js';
+import { closeServer, listenOnLoopback } from '../lib/loopback-server.js';
 
 const CSP = [
   "default-src 'none'",
@@ -63,18 +64,13 @@ export class CommissioningServer {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('not found');
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(server, this.port);
     this.server = server;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }

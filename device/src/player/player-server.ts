@@ -9,6 +9,7 @@ import { parseRange } from './http-range.js';
 import { safeEntryPath } from './package-paths.js';
 import type { PagePlan } from './page-plan.js';
 import { qrLanguageOf, qrLinkOf, sendLinkQr, sendTravellerQr, TravellerQrCodes } from './qr-code.js';
+import { closeServer, listenOnLoopback } from '../lib/loopback-server.js';
 
 /** device/player-ui, from src/player and dist/player alike. */
 export const PLAYER_UI_DIR = fileURLToPath(new URL('../../player-ui/', import.meta.url));
@@ -84,19 +85,14 @@ export class PlayerServer {
         else response.destroy();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(server, this.options.port);
     this.server = server;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   private async route(request: IncomingMessage, response: ServerResponse): Promise<void> {
