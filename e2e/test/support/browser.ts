@@ -16,8 +16,8 @@ export function chromiumOrSkip(): boolean {
     return true;
   } catch {
     const reason = `Chromium not found at ${CHROMIUM_PATH} (install Debian's "chromium" or set GATECAST_CHROMIUM)`;
-    if (process.env.CI) throw new Error(`the dashboard tests need a browser: ${reason}`);
-    console.error(`skipping the dashboard browser tests: ${reason}`);
+    if (process.env.CI) throw new Error(`the browser tests need Chromium: ${reason}`);
+    console.error(`skipping the browser tests (dashboard and player pages): ${reason}`);
     return false;
   }
 }
