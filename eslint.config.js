@@ -44,6 +44,13 @@ export default tseslint.config(
     },
   },
   {
+    // The store is asynchronous (PostgreSQL or SQLite through one query builder): a query nobody
+    // awaits is a write that may fail unseen or land after the answer.
+    files: ['fleet/src/**/*.ts', 'fleet/test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
     // CLIs and scripts talk to people on stdout.
     files: ['fleet/src/cli/**', 'scripts/**', '*/src/**/main.ts', 'provisioning/src/**'],
     rules: { 'no-console': 'off' },

@@ -2,7 +2,7 @@ import { GatecastError } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.js';
 import { parseJsonColumn } from '../store/json-column.js';
-import { isConstraintError } from '../store/sqlite-errors.js';
+import { isConstraintError } from '../store/constraint-errors.js';
 import { policyOverrideSchema, type PolicyOverride } from './alert-policy.js';
 
 export interface StoredOverride extends PolicyOverride {

@@ -7,7 +7,7 @@ import type { ApprovalRecord } from '../approval/approval-workflow.js';
 import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
-import { isConstraintError } from '../store/sqlite-errors.js';
+import { isConstraintError } from '../store/constraint-errors.js';
 
 /** A pre-approved announcement text; only a published one can be fired. */
 export interface AnnouncementTemplate extends ApprovalRecord {

@@ -6,7 +6,7 @@ import type { ApprovalState } from '../approval/approval-workflow.js';
 import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
-import { isConstraintError } from '../store/sqlite-errors.js';
+import { isConstraintError } from '../store/constraint-errors.js';
 import { SPEC_SCHEMAS, type LayoutSetting, type Work, type WorkOf, type WorkType } from './content-specs.js';
 
 interface WorkRow extends ApprovalRow {

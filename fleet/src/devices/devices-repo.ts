@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
-import { isConstraintError } from '../store/sqlite-errors.js';
+import { isConstraintError } from '../store/constraint-errors.js';
 import { tagsSchema, toDeviceRecord, type DeviceRecord, type DeviceRow } from './device-row.js';
 import type { SecretHash } from './device-secrets.js';
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
-import { isConstraintError } from '../store/sqlite-errors.js';
+import { isConstraintError } from '../store/constraint-errors.js';
 import { normaliseAllowList } from '../library/url-allow-list.js';
 import { dailyWindowSchema, type DailyWindow } from '../alerts/daily-window.js';
 

@@ -5,7 +5,7 @@ import { approvalFromRow, approvalToRow, type ApprovalRow } from '../approval/ap
 import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
-import { isConstraintError } from '../store/sqlite-errors.js';
+import { isConstraintError } from '../store/constraint-errors.js';
 import { infoNodeSpecSchema, type InfoNodeKind, type InfoNodeRecord } from './info-specs.js';
 
 interface NodeRow extends ApprovalRow {

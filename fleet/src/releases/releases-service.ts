@@ -9,7 +9,7 @@ import {
 } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.js';
-import { isConstraintError } from '../store/sqlite-errors.js';
+import { isConstraintError } from '../store/constraint-errors.js';
 import { receiveArtifact } from './artifact-intake.js';
 import { verifyManifestSignature } from './release-keys.js';
 import { ReleasesRepo, type StoredRelease } from './releases-repo.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GatecastError } from '@gatecast/protocol';
 import type { Database } from '../store/database.js';
-import { isConstraintError } from '../store/sqlite-errors.js';
+import { isConstraintError } from '../store/constraint-errors.js';
 import type { Grant, Role } from './permissions.js';
 
 export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
