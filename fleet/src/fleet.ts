@@ -24,7 +24,9 @@ import { buildHttpApp } from './http/build-http-app.js';
 import { ScreenshotStore } from './screenshots/screenshot-store.js';
 import { ReleasesService } from './releases/releases-service.js';
 import { DEFAULT_WEB_ROOT } from './http/dashboard.js';
-import { openDatabase, type Database } from './store/database.js';
+import type { Database } from './store/database.js';
+import { openStore, type Store as OpenedStore } from './store/open-store.js';
+import type { Sql } from './store/sql.js';
 import { ensureFirstAdmin } from './users/first-admin.js';
 import { SessionStore } from './users/sessions.js';
 import { UsersRepo } from './users/users-repo.js';
@@ -47,7 +49,7 @@ export interface Fleet {
 
 /** What one start() opened, so stop() (or a failed start) closes exactly that. */
 interface Run {
-  db?: Database;
+  store?: OpenedStore;
   commands?: CommandClient;
   broker?: Broker;
   app?: FastifyInstance;
@@ -91,7 +93,7 @@ export function createFleet(config: FleetConfig, log: Logger): Fleet {
 }
 
 async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<RunningFleet> {
-  const store = openStore(run, config, log);
+  const store = await openFleetStore(run, config, log);
   const admin = await ensureFirstAdmin(store, config.dataDir);
   markAllOffline(store.devices);
   const tls = await readTls(config.mqtts);
@@ -200,6 +202,9 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
 }
 
 interface Store {
+  /** The store's one async query path (ADR 39); repos move to it one domain at a time. */
+  sql: Sql;
+  /** The SQLite connection, for the repos that have not moved yet. */
   db: Database;
   gates: GatesRepo;
   devices: DevicesRepo;
@@ -210,12 +215,14 @@ interface Store {
   audit: AuditLog;
 }
 
-function openStore(run: Run, config: FleetConfig, log: Logger): Store {
-  const db = attempt(`cannot open the database in ${config.dataDir}`, () =>
-    openDatabase(config.dataDir, log),
+async function openFleetStore(run: Run, config: FleetConfig, log: Logger): Promise<Store> {
+  const opened = await listening(`cannot open the database in ${config.dataDir}`, () =>
+    openStore({ dataDir: config.dataDir, log }),
   );
-  run.db = db;
+  run.store = opened;
+  const db = opened.sqlite as Database;
   return {
+    sql: opened.sql,
     db,
     gates: new GatesRepo(db),
     devices: new DevicesRepo(db, log),
@@ -269,7 +276,7 @@ async function stopRun(run: Run, log: Logger): Promise<void> {
     ['content', run.domains && (() => run.domains?.stop())],
     ['broker', run.broker && (() => run.broker?.stop())],
     ['commands', run.commands && (() => run.commands?.stop())],
-    ['database', run.db && (() => run.db?.close())],
+    ['database', run.store && (() => run.store?.close())],
   ];
   for (const [part, close] of steps) {
     if (!close) continue;
@@ -323,14 +330,6 @@ export function withActualHttpPort(url: string, httpPort: number): string {
 function requireStarted(broker: Broker | undefined): Broker {
   if (!broker) throw new GatecastError('UNAVAILABLE', 'the MQTT broker is not running');
   return broker;
-}
-
-function attempt<T>(what: string, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    throw new GatecastError('UNAVAILABLE', `${what}: ${oneLine(error)}`);
-  }
 }
 
 async function listening<T>(what: string, action: () => Promise<T>): Promise<T> {
