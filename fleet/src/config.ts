@@ -31,6 +31,8 @@ export interface FleetConfig {
   rollouts: { tickMs: number };
   /** The keys releases must be signed with (GATECAST_RELEASE_KEYS); none: every release is refused. */
   releaseKeys: ReleasePublicKey[];
+  /** Several processes share one broker cluster through Redis (GATECAST_REDIS_URL); null: one process. */
+  cluster: { redisUrl: string; processId: string | undefined } | null;
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -64,6 +66,16 @@ const httpUrlSchema = z.url({
   error: 'must look like http://host:8080 or https://host',
 });
 
+// redis://[user:password@]host[:port][/db]; rediss:// for TLS. The password is never echoed back.
+const redisUrlSchema = z
+  .string()
+  .regex(/^rediss?:\/\/[^\s/]+(\/\d{1,2})?\/?$/, 'must look like redis://127.0.0.1:6379/0');
+
+// Part of Redis keys, MQTT $SYS topics and store rows: kept short and plain.
+const processIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores');
+
 /** Reads one variable; empty counts as unset so `FOO=` in an env file means "use the default". */
 function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, fallback: string): T;
 function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>): T | undefined;
@@ -74,7 +86,8 @@ function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, fal
   const result = schema.safeParse(value);
   if (!result.success) {
     const reason = result.error.issues[0]?.message ?? 'is invalid';
-    throw new GatecastError('CONFIG_INVALID', `${name}: ${reason} (got ${JSON.stringify(value)})`);
+    const shown = name === 'GATECAST_REDIS_URL' ? withoutPassword(value) : value;
+    throw new GatecastError('CONFIG_INVALID', `${name}: ${reason} (got ${JSON.stringify(shown)})`);
   }
   return result.data;
 }
@@ -98,6 +111,17 @@ function readTls(env: NodeJS.ProcessEnv, host: string): FleetConfig['mqtts'] {
   }
   const port = read(env, 'MQTTS_PORT', portSchema, '8883');
   return { host, port, certFile: resolve(certFile), keyFile: resolve(keyFile) };
+}
+
+/** A URL for messages and logs: its password, if any, replaced by ***. */
+export function withoutPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+}
+
+function readCluster(env: NodeJS.ProcessEnv): FleetConfig['cluster'] {
+  const redisUrl = read(env, 'GATECAST_REDIS_URL', redisUrlSchema);
+  const processId = read(env, 'GATECAST_PROCESS_ID', processIdSchema);
+  return redisUrl === undefined ? null : { redisUrl, processId };
 }
 
 /** The fleet manager's settings from environment variables; throws CONFIG_INVALID naming the variable. */
@@ -132,5 +156,6 @@ export function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
     // Windows open and announcements end with time alone: the engine looks again every few seconds.
     rollouts: { tickMs: read(env, 'GATECAST_ROLLOUT_TICK_MS', intervalMsSchema, '5000') },
     releaseKeys: loadTrustedReleaseKeys(env.GATECAST_RELEASE_KEYS),
+    cluster: readCluster(env),
   };
 }

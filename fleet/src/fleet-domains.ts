@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createAnnouncements, type Announcements } from './announcements/announcements.js';
 import type { Broker } from './broker/broker.js';
+import { startRightAway, type EngineRunner } from './cluster/engine-runner.js';
 import { ContentRepo } from './content/content-repo.js';
 import { ContentService } from './content/content-service.js';
 import { CountersService } from './counters/counters-service.js';
@@ -54,6 +55,8 @@ export async function createFleetDomains(deps: {
   events?: FleetEvents;
   /** How often the rollout engine looks again without a device change (GATECAST_ROLLOUT_TICK_MS). */
   rolloutTickMs?: number;
+  /** Starts the counters' expiry timer: right away (default), or in a cluster's lease holder. */
+  engines?: EngineRunner;
 }): Promise<FleetDomains> {
   const { db, gates, devices, log } = deps;
   const library = new LibraryService({ db, dataDir: deps.dataDir, log });
@@ -88,7 +91,7 @@ export async function createFleetDomains(deps: {
     refresh: (deviceIds): Promise<void> => desired.refreshMany(deviceIds),
     log,
   });
-  counters.start();
+  (deps.engines ?? startRightAway).run('counters', counters);
   const rollouts = createRollouts({
     db,
     gates,

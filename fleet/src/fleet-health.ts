@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AlertEngine, type AlertEngineDeps } from './alerts/alert-engine.js';
 import { AlertsService } from './alerts/alerts-service.js';
+import type { EngineRunner } from './cluster/engine-runner.js';
 import type { FleetConfig } from './config.js';
 import type { DevicesRepo } from './devices/devices-repo.js';
 import type { FleetEvents } from './devices/fleet-events.js';
@@ -17,6 +18,8 @@ import type { Database } from './store/database.js';
 export interface FleetHealth {
   /** What the HTTP API needs of it. */
   http: Required<Pick<HttpDeps, 'health' | 'alerts' | 'notify'>>;
+  /** In a cluster, its acknowledgements and policy changes travel to the process running it. */
+  alertEngine: AlertEngine;
   stop(): Promise<void>;
 }
 
@@ -36,10 +39,12 @@ export function startFleetHealth(deps: {
   /** The fleet's address as people reach it, with the port actually bound; for device-page links. */
   publicUrl: () => string;
   log: Logger;
+  /** Starts the rollup, outbox and alert engine: right away, or in a cluster's lease holder. */
+  engines: EngineRunner;
 }): FleetHealth {
   const { db, config, log } = deps;
   const rollup = new TelemetryRollup({ db, retention: config.telemetryRetention, log });
-  rollup.start();
+  deps.engines.run('telemetry-rollup', rollup);
   const notify = new NotifyOutbox({
     db,
     log,
@@ -47,7 +52,7 @@ export function startFleetHealth(deps: {
     gateTimeZone: (gateId) => deps.gates.get(gateId)?.timeZone,
     screenshots: deps.screenshots,
   });
-  notify.start();
+  deps.engines.run('notify-outbox', notify);
   const alerts = new AlertEngine({
     db,
     devices: deps.devices,
@@ -60,8 +65,9 @@ export function startFleetHealth(deps: {
     tickMs: config.alerts.tickMs,
     sweepMs: config.alerts.sweepMs,
   });
-  alerts.start();
+  deps.engines.run('alerts', alerts);
   return {
+    alertEngine: alerts,
     http: {
       health: { history: new HealthHistory(db, { retention: config.telemetryRetention }) },
       alerts: new AlertsService({ engine: alerts, gates: deps.gates }),

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.js';
 import { ApiTokens } from './auth/api-tokens.js';
 import { createBroker, type Broker } from './broker/broker.js';
+import { joinCluster, type Cluster } from './cluster/cluster.js';
+import { everyInterval, startRightAway } from './cluster/engine-runner.js';
 import { CommissioningService } from './commissioning/commissioning-service.js';
 import { CommandClient } from './commands/command-client.js';
 import type { FleetConfig } from './config.js';
@@ -56,6 +58,8 @@ interface Run {
   events?: FleetEvents;
   domains?: FleetDomains;
   health?: FleetHealth;
+  /** Set when GATECAST_REDIS_URL makes this process one of several. */
+  cluster?: Cluster;
 }
 
 /** The fleet manager: store, broker and HTTP API wired together. Creating it does no I/O. */
@@ -95,10 +99,17 @@ export function createFleet(config: FleetConfig, log: Logger): Fleet {
 async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<RunningFleet> {
   const store = await openFleetStore(run, config, log);
   const admin = await ensureFirstAdmin(store, config.dataDir);
-  markAllOffline(store.devices);
   const tls = await readTls(config.mqtts);
   // Device changes for the dashboard's live stream: the inbox tells, the HTTP stream listens.
   run.events = new FleetEvents({ log });
+  // One process: nobody is connected yet. A cluster: other processes hold screens, so only
+  // screens no live process holds go offline (cluster/cluster-presence.ts).
+  if (config.cluster) {
+    run.cluster = await joinCluster({ config: config.cluster, db: store.db, events: run.events, log });
+  } else {
+    markAllOffline(store.devices);
+  }
+  const engines = run.cluster?.engines ?? startRightAway;
   const { broker, commands } = wireBroker(run, config, tls, store, log);
   const media = config.demoContent ? await loadMediaLibrary(DEMO_MEDIA_DIR, log) : undefined;
   // The demo's media URLs name the fleet's HTTP address, known only once it listens (port 0).
@@ -120,6 +131,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     mediaBaseUrl,
     events: run.events,
     rolloutTickMs: config.rollouts.tickMs,
+    engines,
   });
   run.domains = domains;
   // One store of screenshots: the HTTP API saves them, Telegram alerts attach the latest.
@@ -132,10 +144,19 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     config,
     publicUrl: () => mediaBaseUrl() ?? config.publicHttpUrl,
     log,
+    engines,
   });
+  run.cluster?.shareEngineSignals({ alerts: run.health.alertEngine, rollouts: domains.rollouts.engine });
+  // Codes and pages pushed through another process arm no timer in the engines' process.
+  run.cluster?.engines.run(
+    'counters-catch-up',
+    everyInterval(30_000, () => domains.counters.sweep(), log),
+  );
   const { desired } = domains;
   const ports = await listening('cannot start the MQTT broker', () => broker.start());
-  await desired.republishAll();
+  // Retained documents live in memory, or in Redis, where the running processes keep them: a
+  // republish there would re-send every document to every screen connected elsewhere.
+  if (!run.cluster || run.cluster.firstToStart()) await desired.republishAll();
 
   const releases = new ReleasesService({
     db: store.db,
@@ -191,7 +212,8 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   await desired.refreshAll();
   publicHttpUrl = withActualHttpPort(config.publicHttpUrl, httpPort);
   // Rollouts carry on where the last run stopped: artifact URLs name the address bound just now.
-  domains.rollouts.engine.start();
+  engines.run('rollouts', domains.rollouts.engine);
+  await run.cluster?.begin();
   return {
     httpPort,
     ...ports,
@@ -246,10 +268,13 @@ function wireBroker(
   const brokerRef: Pick<Broker, 'publishToDevice' | 'isConnected'> = {
     publishToDevice: (deviceId, kind, payload) =>
       requireStarted(run.broker).publishToDevice(deviceId, kind, payload),
-    isConnected: (deviceId) => run.broker?.isConnected(deviceId) ?? false,
+    isConnected: (deviceId) =>
+      (run.broker?.isConnected(deviceId) ?? false) || (run.cluster?.heldElsewhere(deviceId) ?? false),
   };
   const commands = new CommandClient({ broker: brokerRef, log });
   run.commands = commands;
+  const inbox = new DeviceInbox({ devices, deviceEvents, commands, log, events: run.events });
+  const cluster = run.cluster;
   const broker = createBroker({
     log,
     authenticator: {
@@ -258,23 +283,27 @@ function wireBroker(
         return stored !== undefined && verifySecret(secret, stored);
       },
     },
-    handlers: new DeviceInbox({ devices, deviceEvents, commands, log, events: run.events }),
+    handlers: cluster ? cluster.presence(inbox, () => broker.connectedDeviceIds()) : inbox,
+    ...(cluster ? { backend: cluster.brokerBackend } : {}),
     limits: config.brokerLimits,
     tcp: config.mqtt,
     ...(config.mqtts && tls ? { tls: { host: config.mqtts.host, port: config.mqtts.port, ...tls } } : {}),
   });
   run.broker = broker;
-  return { broker, commands };
+  return { broker: cluster ? cluster.attach(broker, commands) : broker, commands };
 }
 
 /** Reverse order of start; each part is closed even when an earlier one fails to. */
 async function stopRun(run: Run, log: Logger): Promise<void> {
   const steps: Array<[string, (() => unknown) | undefined]> = [
+    // A cluster's engines hand over first, so another process takes them while this one closes.
+    ['engines', run.cluster && (() => run.cluster?.endEngines())],
     ['http', run.app && (() => run.app?.close())],
     ['events', run.events && (() => run.events?.stop())],
     ['health', run.health && (() => run.health?.stop())],
     ['content', run.domains && (() => run.domains?.stop())],
     ['broker', run.broker && (() => run.broker?.stop())],
+    ['cluster', run.cluster && (() => run.cluster?.stop())],
     ['commands', run.commands && (() => run.commands?.stop())],
     ['database', run.store && (() => run.store?.close())],
   ];

@@ -38,6 +38,17 @@ export interface BrokerHandlers {
   onDeviceDisconnected(deviceId: string, cause: DisconnectCause): void;
 }
 
+/**
+ * Several processes as one broker (cluster/redis-broker-backend.ts). Without one, Aedes keeps
+ * everything in memory and the broker stands alone.
+ */
+export interface BrokerBackend {
+  /** Aedes' id in the cluster; stable per process so its $SYS topics and wills are recognised. */
+  id: string;
+  /** A fresh emitter and persistence for one start; Aedes closes the emitter, `close` the rest. */
+  open(): { mq: unknown; persistence: unknown; close(): Promise<void> };
+}
+
 export interface BrokerOptions {
   log: Logger;
   authenticator: DeviceAuthenticator;
@@ -46,6 +57,7 @@ export interface BrokerOptions {
   /** port 0 = ephemeral */
   tcp: { host?: string; port: number };
   tls?: { host?: string; port: number; cert: string | Buffer; key: string | Buffer };
+  backend?: BrokerBackend;
 }
 
 export interface BrokerStats {
@@ -87,7 +99,11 @@ interface Running {
   aedes: Aedes;
   listeners: Listeners;
   connections: Set<FrameGuard>;
+  backend: ReturnType<BrokerBackend['open']> | null;
 }
+
+/** Aedes tells every process of a cluster which broker took a client id: `$SYS/<broker id>/new/clients`. */
+const NEW_CLIENTS_TOPIC = '$SYS/+/new/clients';
 
 class GatecastBroker implements Broker {
   private readonly log: Logger;
@@ -114,10 +130,11 @@ class GatecastBroker implements Broker {
       );
     }
     this.stopping = false;
-    const aedes = this.createAedes();
-    await aedes.listen();
+    const backend = this.options.backend?.open() ?? null;
+    const aedes = this.createAedes(backend);
     const connections = new Set<FrameGuard>();
     try {
+      await aedes.listen();
       const listeners = await openListeners({
         log: this.log,
         tcp: this.options.tcp,
@@ -125,11 +142,12 @@ class GatecastBroker implements Broker {
         handshakeTimeoutMs: this.limits.connectTimeoutMs,
         onSocket: (socket) => this.accept(aedes, connections, socket),
       });
-      this.running = { aedes, listeners, connections };
+      this.running = { aedes, listeners, connections, backend };
       this.log.info({ mqttPort: listeners.mqttPort, mqttsPort: listeners.mqttsPort }, 'broker listening');
       return { mqttPort: listeners.mqttPort, mqttsPort: listeners.mqttsPort };
     } catch (error) {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await backend?.close();
       throw error;
     }
   }
@@ -138,7 +156,7 @@ class GatecastBroker implements Broker {
     const running = this.running;
     if (!running) return;
     this.stopping = true;
-    const { aedes, listeners, connections } = running;
+    const { aedes, listeners, connections, backend } = running;
     const closed = listeners.close();
     for (const id of this.sessions.deviceIds()) {
       const { connected } = this.sessions.sessionsOf(id);
@@ -148,6 +166,7 @@ class GatecastBroker implements Broker {
     // Sockets that never authenticated are not Aedes clients; close them too.
     for (const connection of connections) connection.destroy();
     await closed;
+    await backend?.close();
     aedes.removeAllListeners();
     this.sessions.clear();
     this.running = null;
@@ -198,9 +217,10 @@ class GatecastBroker implements Broker {
     return this.running;
   }
 
-  private createAedes(): Aedes {
+  private createAedes(backend: Running['backend']): Aedes {
     const limits = this.limits;
     const aedes = new Aedes({
+      ...(backend ? { id: this.options.backend?.id, mq: backend.mq, persistence: backend.persistence } : {}),
       ...createHooks({
         log: this.log,
         limits,
@@ -220,7 +240,23 @@ class GatecastBroker implements Broker {
       maxClientsIdLength: 64,
     });
     this.observe(aedes);
+    if (backend) this.observeCluster(aedes);
     return aedes;
+  }
+
+  /**
+   * A screen that reconnects to another process: Aedes there announces it and Aedes here closes
+   * the older session. Marked first, so that end is 'replaced' (no offline, no will) as it is
+   * when both connections land on this process. Subscribed before Aedes' own handler, so it runs first.
+   */
+  private observeCluster(aedes: Aedes): void {
+    const mq = (aedes as unknown as { mq: { on(topic: string, listener: NewClientListener): void } }).mq;
+    mq.on(NEW_CLIENTS_TOPIC, (packet, done) => {
+      const brokerId = packet.topic.split('/')[1];
+      const { connected } = this.sessions.sessionsOf(packet.payload.toString());
+      if (connected && brokerId !== aedes.id) this.sessions.markCause(connected, 'replaced');
+      done();
+    });
   }
 
   private observe(aedes: Aedes): void {
@@ -286,6 +322,8 @@ class GatecastBroker implements Broker {
     }
   }
 }
+
+type NewClientListener = (packet: { topic: string; payload: Buffer }, done: () => void) => void;
 
 function publish(aedes: Aedes, message: FleetMessage): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -39,8 +39,9 @@ export class Sessions {
     if (!this.causes.has(client)) this.causes.set(client, cause);
   }
 
-  /** A newer, still open connection of the same device is taking this session over. */
+  /** A newer, still open connection of the same device is taking this session over (here or, in a cluster, elsewhere). */
   isBeingReplaced(client: Client): boolean {
+    if (this.causes.get(client) === 'replaced') return true;
     const newer = this.connecting.get(client.id);
     return newer !== undefined && newer !== client && !newer.closed;
   }

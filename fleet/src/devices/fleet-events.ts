@@ -13,6 +13,8 @@ export interface FleetEventsOptions {
 interface Pending {
   lastAt: number;
   timer: NodeJS.Timeout | null;
+  /** A change made here is folded in: the other processes of a cluster are told too. */
+  relay: boolean;
 }
 
 const DEFAULT_MIN_INTERVAL_MS = 1_000;
@@ -29,6 +31,8 @@ export class FleetEvents {
   private readonly now: () => number;
   private readonly listeners = new Set<DeviceChangeListener>();
   private readonly pending = new Map<string, Pending>();
+  /** Set in a cluster: tells the other processes (cluster/cluster-events.ts). */
+  private relay: DeviceChangeListener | null = null;
 
   constructor(options: FleetEventsOptions) {
     this.log = options.log.child({ mod: 'fleet-events' });
@@ -48,9 +52,29 @@ export class FleetEvents {
     return this.listeners.size;
   }
 
+  /** A cluster's processes each keep their own listeners; this hands local changes to the others. */
+  relayTo(relay: DeviceChangeListener | null): void {
+    this.relay = relay;
+  }
+
   deviceChanged(deviceId: string): void {
+    if (this.listeners.size === 0 && !this.relay) return;
+    this.track(deviceId, this.relay !== null);
+  }
+
+  /** A change another process of the cluster stored: local listeners only, never relayed back. */
+  deviceChangedElsewhere(deviceId: string): void {
     if (this.listeners.size === 0) return;
-    const entry = this.pending.get(deviceId) ?? { lastAt: Number.NEGATIVE_INFINITY, timer: null };
+    this.track(deviceId, false);
+  }
+
+  private track(deviceId: string, relay: boolean): void {
+    const entry = this.pending.get(deviceId) ?? {
+      lastAt: Number.NEGATIVE_INFINITY,
+      timer: null,
+      relay: false,
+    };
+    entry.relay ||= relay;
     this.pending.set(deviceId, entry);
     if (entry.timer) return; // already folded into the trailing notification
     const wait = entry.lastAt + this.minIntervalMs - this.now();
@@ -70,17 +94,26 @@ export class FleetEvents {
     for (const entry of this.pending.values()) if (entry.timer) clearTimeout(entry.timer);
     this.pending.clear();
     this.listeners.clear();
+    this.relay = null;
   }
 
   private emit(deviceId: string, entry: Pending): void {
     entry.lastAt = this.now();
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(deviceId);
-      } catch (error) {
-        // A broken listener costs its own update, never the broker's loop or the other listeners.
-        this.log.error({ deviceId, err: (error as Error).message }, 'device change listener failed');
-      }
+    if (entry.relay) {
+      entry.relay = false;
+      this.deliver(deviceId, this.relay, 'device change not relayed');
+    }
+    for (const listener of [...this.listeners])
+      this.deliver(deviceId, listener, 'device change listener failed');
+  }
+
+  private deliver(deviceId: string, listener: DeviceChangeListener | null, failure: string): void {
+    if (!listener) return;
+    try {
+      listener(deviceId);
+    } catch (error) {
+      // A broken listener costs its own update, never the broker's loop or the other listeners.
+      this.log.error({ deviceId, err: (error as Error).message }, failure);
     }
   }
 }

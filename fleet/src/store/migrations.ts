@@ -3,6 +3,7 @@ import { ANNOUNCEMENTS_MIGRATION } from '../announcements/announcements-schema.j
 import { COUNTERS_MIGRATION } from '../counters/counters-schema.js';
 import { HEALTH_MIGRATION } from '../health/health-schema.js';
 import { INFO_MIGRATION } from '../info/info-schema.js';
+import { CLUSTER_MIGRATION } from '../cluster/cluster-schema.js';
 import { CONTENT_MIGRATION } from '../content/content-schema.js';
 import { ENROLMENT_MIGRATION } from '../enrolment/enrolment-schema.js';
 import { LIBRARY_MIGRATION } from '../library/library-schema.js';
@@ -203,6 +204,8 @@ export const MIGRATIONS: readonly string[] = [
   ROLLOUTS_MIGRATION,
   // 15: enrolment tokens and the requests screens make with them (enrolment/enrolment-schema.ts).
   ENROLMENT_MIGRATION,
+  // 16: processes, which one holds each screen, single-runner leases (cluster/cluster-schema.ts).
+  CLUSTER_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -31,6 +31,7 @@ describe('loadFleetConfig', () => {
       alerts: { tickMs: 1000, sweepMs: 60_000 },
       rollouts: { tickMs: 5000 },
       releaseKeys: [],
+      cluster: null,
     });
   });
 
@@ -99,6 +100,30 @@ describe('loadFleetConfig', () => {
   it('reads the rollout engine interval and refuses one too short', () => {
     expect(loadFleetConfig({ GATECAST_ROLLOUT_TICK_MS: '250' }).rollouts).toEqual({ tickMs: 250 });
     expect(configError({ GATECAST_ROLLOUT_TICK_MS: '10' }).message).toMatch(/^GATECAST_ROLLOUT_TICK_MS: /);
+  });
+
+  it('reads the Redis URL and process id of a cluster, and stays one process without them', () => {
+    expect(loadFleetConfig({ GATECAST_PROCESS_ID: 'fleet-a' }).cluster).toBeNull();
+    expect(loadFleetConfig({ GATECAST_REDIS_URL: 'redis://127.0.0.1:6379/0' }).cluster).toEqual({
+      redisUrl: 'redis://127.0.0.1:6379/0',
+      processId: undefined,
+    });
+    expect(
+      loadFleetConfig({ GATECAST_REDIS_URL: 'rediss://:pw@redis.internal:6380', GATECAST_PROCESS_ID: 'a-1' })
+        .cluster,
+    ).toEqual({ redisUrl: 'rediss://:pw@redis.internal:6380', processId: 'a-1' });
+  });
+
+  it('refuses a malformed Redis URL without echoing its password, and an odd process id', () => {
+    const error = configError({ GATECAST_REDIS_URL: 'http://:secret@127.0.0.1:6379' });
+    expect(error.message).toMatch(/^GATECAST_REDIS_URL: must look like redis:\/\/127\.0\.0\.1:6379\/0/);
+    expect(error.message).not.toContain('secret');
+    expect(configError({ GATECAST_REDIS_URL: 'redis://127.0.0.1:6379/0/x' }).message).toMatch(
+      /^GATECAST_REDIS_URL: /,
+    );
+    expect(
+      configError({ GATECAST_REDIS_URL: 'redis://127.0.0.1', GATECAST_PROCESS_ID: 'a b' }).message,
+    ).toMatch(/^GATECAST_PROCESS_ID: /);
   });
 
   it('says what a port must be', () => {

@@ -1,0 +1,142 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AlertEngine } from '../alerts/alert-engine.js';
+import type { Broker, BrokerBackend, BrokerHandlers } from '../broker/broker.js';
+import type { CommandClient } from '../commands/command-client.js';
+import type { FleetConfig } from '../config.js';
+import { withoutPassword } from '../config.js';
+import type { FleetEvents } from '../devices/fleet-events.js';
+import type { RolloutEngine } from '../rollouts/rollout-engine.js';
+import type { Database } from '../store/database.js';
+import { clusterWideBroker } from './cluster-broker.js';
+import { ClusterEvents } from './cluster-events.js';
+import { ClusterPresence } from './cluster-presence.js';
+import { LeasedEngines } from './engine-runner.js';
+import { shareEngineSignals } from './engine-signals.js';
+import { LeaseRepo } from './lease-repo.js';
+import { PresenceRepo } from './presence-repo.js';
+import { redisBrokerBackend } from './redis-broker-backend.js';
+import { closeRedis, openRedis, probeRedis } from './redis-connection.js';
+
+/** Every single-runner engine runs under this one lease, so they stay together in one process. */
+export const ENGINES_LEASE = 'engines';
+
+/** What one process of a cluster adds to the fleet; fleet.ts wires it in when GATECAST_REDIS_URL is set. */
+export interface Cluster {
+  processId: string;
+  brokerBackend: BrokerBackend;
+  engines: LeasedEngines;
+  /** Wraps the inbox so stored presence stays right across processes and command results travel. */
+  presence(inner: BrokerHandlers, connectedHere: () => string[]): BrokerHandlers;
+  /** Once the broker exists: kicks and command results from the others land here; returns the cluster-wide broker. */
+  attach(local: Broker, commands: Pick<CommandClient, 'handleResult'>): Broker;
+  /** Another live process holds the screen's connection. */
+  heldElsewhere(deviceId: string): boolean;
+  /** No other process was alive at this one's start (known once presence() ran). */
+  firstToStart(): boolean;
+  /** Alert acknowledgements, policy changes and new rollouts reach the engines' process. */
+  shareEngineSignals(engines: { alerts: AlertEngine; rollouts: RolloutEngine }): void;
+  /** Once the fleet serves: the engines start here if this process wins the lease. */
+  begin(): Promise<void>;
+  /** First of all on stop: the engines hand over to another process. */
+  endEngines(): Promise<void>;
+  /** After the broker stopped: leaves the cluster and closes the Redis connections. */
+  stop(): Promise<void>;
+}
+
+/** hostname-pid unless GATECAST_PROCESS_ID names it; a process's id must differ from its peers'. */
+export function defaultProcessId(): string {
+  return `${hostname()
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 50)}-${process.pid}`;
+}
+
+/** Joins the cluster: Redis must answer (or a clear error), this process registers and sweeps. */
+export async function joinCluster(deps: {
+  config: NonNullable<FleetConfig['cluster']>;
+  db: Database;
+  events: FleetEvents;
+  log: Logger;
+}): Promise<Cluster> {
+  const { config, db, events } = deps;
+  const processId = config.processId ?? defaultProcessId();
+  const log = deps.log.child({ process: processId });
+  await probeRedis(config.redisUrl);
+  const connections: Redis[] = [
+    openRedis(config.redisUrl, 'events-pub', log),
+    openRedis(config.redisUrl, 'events-sub', log),
+  ];
+  const [publisher, subscriber] = connections as [Redis, Redis];
+  const relay = new ClusterEvents({ events, processId, publisher, subscriber, log });
+  const repo = new PresenceRepo(db);
+  let presence: ClusterPresence | null = null;
+  const engines = new LeasedEngines({
+    repo: new LeaseRepo(db),
+    name: ENGINES_LEASE,
+    holder: processId,
+    log,
+  });
+  try {
+    await relay.start();
+  } catch (error) {
+    for (const connection of connections) connection.disconnect();
+    throw error;
+  }
+  log.info({ redis: withoutPassword(config.redisUrl) }, 'joined the cluster');
+  const heldElsewhere = (deviceId: string): boolean => {
+    try {
+      const holder = repo.holder(deviceId);
+      return holder !== undefined && holder !== processId;
+    } catch {
+      return false; // a busy store: as if the screen were not connected, the caller says so
+    }
+  };
+  return {
+    processId,
+    brokerBackend: redisBrokerBackend({ url: config.redisUrl, processId, log }),
+    engines,
+    presence(inner, connectedHere) {
+      // The screen answers the process it is connected to; the command may wait in another.
+      const relaying: BrokerHandlers = {
+        onDeviceConnected: (deviceId) => inner.onDeviceConnected(deviceId),
+        onDeviceDisconnected: (deviceId, cause) => inner.onDeviceDisconnected(deviceId, cause),
+        onDeviceMessage(message) {
+          inner.onDeviceMessage(message);
+          if (message.kind === 'cmd/res') {
+            relay.publish({ kind: 'command-result', deviceId: message.deviceId, result: message.payload });
+          }
+        },
+      };
+      presence = new ClusterPresence({
+        repo,
+        processId,
+        inner: relaying,
+        connectedHere,
+        changed: (deviceId) => events.deviceChanged(deviceId),
+        log,
+      });
+      presence.start();
+      return presence;
+    },
+    attach(local, commands) {
+      relay.on('kick', ({ deviceId }) => void local.kick(deviceId));
+      relay.on('command-result', ({ deviceId, result }) => commands.handleResult(deviceId, result));
+      return clusterWideBroker(local, {
+        heldElsewhere,
+        kickElsewhere: (deviceId) => relay.publish({ kind: 'kick', deviceId }),
+      });
+    },
+    heldElsewhere,
+    firstToStart: () => presence?.firstToStart ?? true,
+    shareEngineSignals: (shared) =>
+      shareEngineSignals({ bus: relay, runsEngines: () => engines.holding, ...shared }),
+    begin: () => engines.begin(),
+    endEngines: () => engines.end(),
+    async stop() {
+      relay.stop();
+      presence?.stop();
+      await Promise.all(connections.map(closeRedis));
+    },
+  };
+}
