@@ -171,3 +171,37 @@ describe.each(STORE_DIALECTS)('the dialect helpers on %s', (dialect) => {
     }
   });
 });
+
+describe.each(STORE_DIALECTS)('transactions on %s', (dialect) => {
+  it('take in the queries made through the root store while they run, and only those', async ({ skip }) => {
+    if (missingStore(dialect)) skip();
+    const store = await openTestStore(dialect);
+    try {
+      const count = async () =>
+        (await store.sql.one<{ n: number }>(sql`SELECT COUNT(*) AS n FROM audit_log`))?.n ?? -1;
+      await expect(
+        store.sql.transaction(async () => {
+          // A repo holds the root store, not the transaction: its writes must join and roll back.
+          await insertAudit(store.sql, 'gate.create');
+          await store.sql.transaction(async () => insertAudit(store.sql, 'zone.create'));
+          expect(await count()).toBe(2);
+          throw new Error('cancelled');
+        }),
+      ).rejects.toThrow('cancelled');
+      expect(await count()).toBe(0);
+      // Queries from elsewhere meanwhile are not part of it, and wait rather than deadlock.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slow = store.sql.transaction(async () => {
+        await insertAudit(store.sql, 'gate.create');
+        await held;
+      });
+      const outside = insertAudit(store.sql, 'zone.create');
+      release();
+      await Promise.all([slow, outside]);
+      expect(await count()).toBe(2);
+    } finally {
+      await store.dispose();
+    }
+  });
+});
