@@ -94,6 +94,7 @@ export async function createFleetDomains(deps: {
   counters.start();
   const rollouts = createRollouts({
     db,
+    sql: deps.sql,
     gates,
     devices,
     refresh: (deviceIds) => desired.refreshMany(deviceIds),
