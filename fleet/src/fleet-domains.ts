@@ -16,6 +16,7 @@ import { createInfo, type InfoService } from './info/info-domain.js';
 import { ReportsService } from './reports/reports-service.js';
 import { createRollouts, type Rollouts } from './rollouts/rollouts-domain.js';
 import type { Database } from './store/database.js';
+import type { Sql } from './store/sql.js';
 import { travellerExtras } from './traveller/traveller-extras.js';
 
 /** The content side of the fleet: what screens show, who approved it, and what they showed. */
@@ -43,6 +44,8 @@ export interface FleetDomains {
  */
 export async function createFleetDomains(deps: {
   db: Database;
+  /** The async query path (ADR 39) for the domains that moved to it. */
+  sql: Sql;
   gates: GatesRepo;
   devices: DevicesRepo;
   broker: Pick<Broker, 'publishToDevice' | 'clearRetained'>;
@@ -94,6 +97,7 @@ export async function createFleetDomains(deps: {
   (deps.engines ?? startRightAway).run('counters', counters);
   const rollouts = createRollouts({
     db,
+    sql: deps.sql,
     gates,
     devices,
     refresh: (deviceIds) => desired.refreshMany(deviceIds),
@@ -126,7 +130,7 @@ export async function createFleetDomains(deps: {
     content,
     announcements,
     desired,
-    reports: new ReportsService(db, gates),
+    reports: new ReportsService(deps.sql, gates),
     info,
     counters,
     rollouts,

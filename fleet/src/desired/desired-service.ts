@@ -33,7 +33,9 @@ export interface DesiredServiceDeps {
   /** The gate's web allow-list as a check at compose time; everything passes without it. */
   allowWeb?: (url: string, gate: Gate) => boolean;
   /** What other domains add to each screen's document (profile, information tree, counters, agent release). */
-  extras?: ReadonlyArray<(device: DeviceRecord, gate: Gate, now: Date) => ScreenExtras>;
+  extras?: ReadonlyArray<
+    (device: DeviceRecord, gate: Gate, now: Date) => ScreenExtras | Promise<ScreenExtras>
+  >;
 }
 
 /** Documents handed to the broker at once; bounded so a 10k refresh does not queue 10k writes. */
@@ -121,7 +123,7 @@ export class DesiredService {
       const changed: DesiredDocument[] = [];
       for (const deviceId of new Set(deviceIds)) {
         try {
-          const next = this.composeAndStore(deviceId, round);
+          const next = await this.composeAndStore(deviceId, round);
           if (next) changed.push(next);
         } catch (error) {
           if (error instanceof GatecastError && error.code === 'NOT_FOUND') continue;
@@ -152,14 +154,14 @@ export class DesiredService {
   }
 
   /** The document the device would get now, without storing or publishing it (previews). */
-  compose(deviceId: string): DesiredDocument {
+  async compose(deviceId: string): Promise<DesiredDocument> {
     const { device, gate } = this.placement(deviceId);
     const stored = this.latest(deviceId);
     return this.composeFor(device, gate, stored?.version ?? 1, this.now().toISOString(), this.round());
   }
 
   private async refreshOne(deviceId: string, round: ComposeRound): Promise<DesiredDocument> {
-    const next = this.composeAndStore(deviceId, round);
+    const next = await this.composeAndStore(deviceId, round);
     if (next) await this.publish(next);
     return this.latest(deviceId) ?? (next as DesiredDocument);
   }
@@ -168,11 +170,11 @@ export class DesiredService {
    * Composes one screen's document and stores it when its content changed. Returns what must be
    * published: the new document, the stored one if its last publish failed, or null.
    */
-  private composeAndStore(deviceId: string, round: ComposeRound): DesiredDocument | null {
+  private async composeAndStore(deviceId: string, round: ComposeRound): Promise<DesiredDocument | null> {
     const { device, gate } = this.placement(deviceId);
     const issuedAt = this.now().toISOString();
     const stored = this.latest(deviceId);
-    const composed = this.composeFor(device, gate, stored?.version ?? 1, issuedAt, round);
+    const composed = await this.composeFor(device, gate, stored?.version ?? 1, issuedAt, round);
     if (stored && sameContent(stored, composed)) return this.unpublished.has(deviceId) ? stored : null;
     const next = this.store(composed, issuedAt);
     this.log.info({ deviceId, version: next.version }, 'desired document changed');
@@ -195,14 +197,17 @@ export class DesiredService {
     };
   }
 
-  private composeFor(
+  private async composeFor(
     device: DeviceRecord,
     gate: Gate,
     version: number,
     issuedAt: string,
     round: ComposeRound,
-  ): DesiredDocument {
+  ): Promise<DesiredDocument> {
     const { allowWeb, media, announcements } = this.deps;
+    const extras = await Promise.all(
+      (this.deps.extras ?? []).map((provide) => provide(device, gate, this.now())),
+    );
     return composeDesired({
       device,
       gate,
@@ -214,10 +219,7 @@ export class DesiredService {
       ...(media ? { media } : {}),
       mediaBaseUrl: round.mediaBaseUrl,
       ...(allowWeb ? { allowWeb: (url: string) => allowWeb(url, gate) } : {}),
-      extras: Object.assign(
-        {},
-        ...(this.deps.extras ?? []).map((provide) => provide(device, gate, this.now())),
-      ) as ScreenExtras,
+      extras: Object.assign({}, ...extras) as ScreenExtras,
     });
   }
 

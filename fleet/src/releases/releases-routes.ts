@@ -150,7 +150,7 @@ export const releasesRoutes: FastifyPluginAsyncZod<{ releases: ReleasesService |
 };
 
 /** Whether a screen may fetch a release: only the one assigned to it (rollouts/). */
-export type DeviceReleaseCheck = (deviceId: string, version: string) => boolean;
+export type DeviceReleaseCheck = (deviceId: string, version: string) => Promise<boolean>;
 
 /**
  * A release's artifact for a screen. Deny by default: a screen gets only the release a rollout
@@ -176,7 +176,7 @@ export const deviceReleaseRoutes: FastifyPluginAsyncZod<{
       // Unreachable past the auth hook (device namespace); kept so a misregistered route fails closed.
       if (request.deviceId === null) throw new GatecastError('UNAUTHORIZED');
       const { version } = request.params;
-      if (!mayFetch?.(request.deviceId, version)) {
+      if (!(await mayFetch?.(request.deviceId, version))) {
         throw new GatecastError('FORBIDDEN', `release ${version} is not assigned to ${request.deviceId}`);
       }
       if (!releases) throw new GatecastError('UNAVAILABLE', 'this fleet manager keeps no releases');

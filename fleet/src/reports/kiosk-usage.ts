@@ -1,5 +1,7 @@
 import type { DeviceEvent } from '@gatecast/protocol';
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import { isIn } from '../store/sql-dialect.js';
+import type { Sql } from '../store/sql.js';
 
 type KioskUsageEvent = Extract<DeviceEvent, { kind: 'kiosk-usage' }>;
 
@@ -62,20 +64,14 @@ export const DEFAULT_MIN_COUNT = 2;
  * views by gate, kiosk, language and page, and the searches that found nothing. An event belongs
  * to the period its time (the end of its counting window) falls in.
  */
-export function queryKioskUsage(db: Database, filter: KioskUsageFilter): KioskUsageReport {
-  const gates = filter.gates === 'all' ? null : [...filter.gates];
-  const rows =
-    gates !== null && gates.length === 0
-      ? []
-      : db
-          .prepare<unknown[], Row>(
-            `SELECT e.device_id, e.gate_id, d.name, e.body FROM device_events e
-             LEFT JOIN devices d ON d.id = e.device_id
-             WHERE e.kind = 'kiosk-usage' AND e.at >= ? AND e.at < ?
-             ${gates === null ? '' : `AND e.gate_id IN (${gates.map(() => '?').join(', ')})`}
-             ORDER BY e.at, e.device_id`,
-          )
-          .all(filter.from.toISOString(), filter.to.toISOString(), ...(gates ?? []));
+export async function queryKioskUsage(store: Sql, filter: KioskUsageFilter): Promise<KioskUsageReport> {
+  const rows = await store.all<Row>(
+    sql`SELECT e.device_id, e.gate_id, d.name, e.body FROM device_events e
+        LEFT JOIN devices d ON d.id = e.device_id
+        WHERE e.kind = 'kiosk-usage' AND e.at >= ${filter.from.toISOString()} AND e.at < ${filter.to.toISOString()}
+          AND ${filter.gates === 'all' ? sql`TRUE` : isIn('e.gate_id', filter.gates)}
+        ORDER BY e.at, e.device_id`,
+  );
   const views = new Map<string, KioskViewsRow>();
   const byLanguage = new Counter();
   const byGate = new Counter();

@@ -1,4 +1,6 @@
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import { isIn } from '../store/sql-dialect.js';
+import type { Sql } from '../store/sql.js';
 import { PLAY_DIMENSIONS, type PlayDimension, type PlaysReport, type PlaysRow } from './plays-view.js';
 
 export interface PlaysFilter {
@@ -43,14 +45,16 @@ interface Row {
  * with the gate the screen was at when each arrived; the zone is the screen's zone now (or, for
  * a removed screen, its last recorded one). A play counts in the period it started in.
  */
-export function queryPlays(db: Database, filter: PlaysFilter): PlaysReport {
+export async function queryPlays(store: Sql, filter: PlaysFilter): Promise<PlaysReport> {
   const by = PLAY_DIMENSIONS.filter((dimension) => filter.by.includes(dimension));
   const columns = by.map((dimension) => COLUMN[dimension]);
-  const select = [...columns, ''].join(', ');
-  const groupOrder =
-    columns.length > 0 ? `GROUP BY ${columns.join(', ')} ORDER BY ${columns.join(', ')}` : '';
-  const gates = filter.gates === 'all' ? null : JSON.stringify(filter.gates);
-  const sql = `
+  const select = sql.raw([...columns, ''].join(', '));
+  const groupOrder = sql.raw(
+    columns.length > 0 ? `GROUP BY ${columns.join(', ')} ORDER BY ${columns.join(', ')}` : '',
+  );
+  const when = <T>(value: T | undefined, condition: (value: T) => ReturnType<typeof sql>) =>
+    value === undefined ? sql`TRUE` : condition(value);
+  const rows = await store.all<Row>(sql`
     WITH screens AS (
       SELECT id AS device_id, zone_id FROM devices
       UNION ALL
@@ -62,27 +66,20 @@ export function queryPlays(db: Database, filter: PlaysFilter): PlaysReport {
       SELECT e.gate_id, COALESCE(s.zone_id, '-') AS zone_id, e.device_id, e.item_id, e.language,
         e.started_at, e.duration_ms
       FROM device_events e LEFT JOIN screens s ON s.device_id = e.device_id
-      WHERE e.kind = 'proof-of-play' AND e.started_at >= @from AND e.started_at < @to
-        AND (@gates IS NULL OR e.gate_id IN (SELECT value FROM json_each(@gates)))
-        AND (@gate IS NULL OR e.gate_id = @gate)
-        AND (@device IS NULL OR e.device_id = @device)
-        AND (@item IS NULL OR e.item_id = @item)
-        AND (@language IS NULL OR (@language = '-' AND e.language IS NULL) OR e.language = @language)
+      WHERE e.kind = 'proof-of-play'
+        AND e.started_at >= ${filter.from.toISOString()} AND e.started_at < ${filter.to.toISOString()}
+        AND ${filter.gates === 'all' ? sql`TRUE` : isIn('e.gate_id', filter.gates)}
+        AND ${when(filter.gate, (gate) => sql`e.gate_id = ${gate}`)}
+        AND ${when(filter.device, (device) => sql`e.device_id = ${device}`)}
+        AND ${when(filter.item, (item) => sql`e.item_id = ${item}`)}
+        AND ${when(filter.language, (language) =>
+          language === '-' ? sql`(e.language IS NULL OR e.language = '-')` : sql`e.language = ${language}`,
+        )}
     )
-    SELECT ${select} COUNT(*) AS plays, COALESCE(SUM(duration_ms), 0) AS total_ms,
+    SELECT ${select} COUNT(*) AS plays, CAST(COALESCE(SUM(duration_ms), 0) AS BIGINT) AS total_ms,
       MIN(started_at) AS first_at, MAX(started_at) AS last_at
-    FROM plays WHERE (@zone IS NULL OR zone_id = @zone)
-    ${groupOrder}`;
-  const rows = db.prepare<[Record<string, string | null>], Row>(sql).all({
-    from: filter.from.toISOString(),
-    to: filter.to.toISOString(),
-    gates,
-    gate: filter.gate ?? null,
-    zone: filter.zone ?? null,
-    device: filter.device ?? null,
-    item: filter.item ?? null,
-    language: filter.language ?? null,
-  });
+    FROM plays WHERE ${when(filter.zone, (zone) => sql`zone_id = ${zone}`)}
+    ${groupOrder}`);
   const result = rows.filter((row) => row.plays > 0).map((row) => toPlaysRow(row, by));
   return {
     from: filter.from.toISOString(),

@@ -124,7 +124,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         const gateId = deps.devices.get(query.device)?.gateId ?? deps.deviceEvents?.gateOf(query.device);
         if (gateId !== undefined) authorize(request, 'reports.read', gateId);
       }
-      const report = service().plays({ ...query, gates });
+      const report = await service().plays({ ...query, gates });
       if (format === 'json')
         return reply.type('application/json; charset=utf-8').send(playsReportSchema.parse(report));
       const { headers, rows } = playsCsvTable(report);
@@ -149,7 +149,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     async (request, reply) => {
       const { format, ...query } = request.query;
       const gates = readableGates(request, query.gate);
-      const report = service().kioskUsage({ ...query, gates });
+      const report = await service().kioskUsage({ ...query, gates });
       if (format === 'json') return reply.type('application/json; charset=utf-8').send(report);
       const { headers, rows } = kioskUsageCsvTable(report);
       const name = ['kiosk', query.gate ?? 'all', report.from.slice(0, 10), report.to.slice(0, 10)].join('-');
@@ -175,7 +175,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       noteAudit(request, { gateId: gate });
       authorize(request, 'reports.read', gate);
       const now = deps.now?.() ?? new Date();
-      const html = renderYearlyHtml(service().yearly(gate, year, now));
+      const html = renderYearlyHtml(await service().yearly(gate, year, now));
       return (
         reply
           .type('text/html; charset=utf-8')

@@ -1,6 +1,6 @@
 import { GatecastError } from '@gatecast/protocol';
 import type { GatesRepo } from '../gates/gates-repo.js';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import { queryKioskUsage, type KioskUsageReport } from './kiosk-usage.js';
 import { queryPlays, type PlaysFilter } from './plays-report.js';
 import type { PlaysReport } from './plays-view.js';
@@ -16,26 +16,26 @@ export type PlaysRequest = Omit<PlaysFilter, 'from' | 'to'> & { from: string; to
 /** Reads for the reports: proof of play over a period, and the yearly report per gate. */
 export class ReportsService {
   constructor(
-    private readonly db: Database,
+    private readonly store: Sql,
     private readonly gates: Pick<GatesRepo, 'get' | 'list'>,
   ) {}
 
-  plays(request: PlaysRequest): PlaysReport {
+  async plays(request: PlaysRequest): Promise<PlaysReport> {
     const period = parsePeriod(request.from, request.to, this.timeZoneFor(request.gate));
-    return queryPlays(this.db, { ...request, from: period.from, to: period.to });
+    return queryPlays(this.store, { ...request, from: period.from, to: period.to });
   }
 
   /** Kiosk page views and failed searches over a period (days at the gate, as for plays). */
-  kioskUsage(request: {
+  async kioskUsage(request: {
     gates: 'all' | string[];
     gate?: string;
     from: string;
     to: string;
     top?: number;
     minCount?: number;
-  }): KioskUsageReport {
+  }): Promise<KioskUsageReport> {
     const period = parsePeriod(request.from, request.to, this.timeZoneFor(request.gate));
-    return queryKioskUsage(this.db, {
+    return queryKioskUsage(this.store, {
       gates: request.gates,
       from: period.from,
       to: period.to,
@@ -44,14 +44,19 @@ export class ReportsService {
     });
   }
 
-  yearly(gateId: string, year: number, now: Date): YearlyReport {
+  async yearly(gateId: string, year: number, now: Date): Promise<YearlyReport> {
     const gate = this.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
     // The year at the gate: on 31 December evening UTC it is already 1 January in Hai Phong.
     if (yearPeriod(year, gate.timeZone).from.getTime() > now.getTime()) {
       throw new GatecastError('BAD_REQUEST', `${year} has not begun yet at ${gate.id}`);
     }
-    return buildYearlyReport(this.db, { id: gate.id, name: gate.name, timeZone: gate.timeZone }, year, now);
+    return buildYearlyReport(
+      this.store,
+      { id: gate.id, name: gate.name, timeZone: gate.timeZone },
+      year,
+      now,
+    );
   }
 
   /** Dates are days at the gate; several gates share a zone in practice (all of Hai Phong's do). */

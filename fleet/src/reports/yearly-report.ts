@@ -1,5 +1,7 @@
 import { stateOf, type AnnouncementState, type StoredStatus } from '../announcements/announcement-model.js';
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import { jsonText } from '../store/sql-dialect.js';
+import type { Sql } from '../store/sql.js';
 import { queryKioskUsage, type KioskUsageReport } from './kiosk-usage.js';
 import { queryPlays } from './plays-report.js';
 import type { PlaysRow } from './plays-view.js';
@@ -69,17 +71,17 @@ interface DeviceRow {
  * per screen and for the gate, proof of play by item and language, and announcements with how
  * many targeted screens confirmed showing them. The window ends at `now` for the current year.
  */
-export function buildYearlyReport(
-  db: Database,
+export async function buildYearlyReport(
+  store: Sql,
   gate: { id: string; name: string; timeZone: string },
   year: number,
   now: Date,
-): YearlyReport {
+): Promise<YearlyReport> {
   const period = yearPeriod(year, gate.timeZone);
   const end = Math.min(period.to.getTime(), now.getTime());
   const window = { from: period.from.getTime(), to: Math.max(end, period.from.getTime()) };
-  const { screens, observedMs, onlineMs } = screenUptimes(db, gate.id, window);
-  const plays = queryPlays(db, {
+  const { screens, observedMs, onlineMs } = await screenUptimes(store, gate.id, window);
+  const plays = await queryPlays(store, {
     gates: [gate.id],
     gate: gate.id,
     from: period.from,
@@ -94,35 +96,31 @@ export function buildYearlyReport(
     generatedAt: now.toISOString(),
     uptime: { screens, gatePercent: percentOf(onlineMs, observedMs) },
     plays: { rows: plays.rows, total: plays.total },
-    announcements: announcementReceipts(db, gate.id, period, now),
-    kiosk: queryKioskUsage(db, { gates: [gate.id], from: period.from, to: period.to }),
+    announcements: await announcementReceipts(store, gate.id, period, now),
+    kiosk: await queryKioskUsage(store, { gates: [gate.id], from: period.from, to: period.to }),
   };
 }
 
 /** Per screen, and the gate's totals in ms (summed before rounding: short periods still get a share). */
-function screenUptimes(
-  db: Database,
+async function screenUptimes(
+  store: Sql,
   gateId: string,
   window: { from: number; to: number },
-): { screens: ScreenUptime[]; observedMs: number; onlineMs: number } {
+): Promise<{ screens: ScreenUptime[]; observedMs: number; onlineMs: number }> {
   const to = new Date(window.to).toISOString();
-  const rows = db
-    .prepare<[string, string], PresenceRow>(
-      `SELECT device_id, device_name, zone_id, state, at FROM presence_log
-       WHERE gate_id = ? AND at < ? ORDER BY device_id, at, id`,
-    )
-    .all(gateId, to);
+  const rows = await store.all<PresenceRow>(
+    sql`SELECT device_id, device_name, zone_id, state, at FROM presence_log
+        WHERE gate_id = ${gateId} AND at < ${to} ORDER BY device_id, at, id`,
+  );
   const histories = new Map<string, PresenceRow[]>();
   for (const row of rows) {
     const list = histories.get(row.device_id) ?? [];
     list.push(row);
     histories.set(row.device_id, list);
   }
-  const current = db
-    .prepare<[string], DeviceRow>(
-      'SELECT id, name, zone_id, created_at, presence_state, presence_since FROM devices WHERE gate_id = ?',
-    )
-    .all(gateId);
+  const current = await store.all<DeviceRow>(
+    sql`SELECT id, name, zone_id, created_at, presence_state, presence_since FROM devices WHERE gate_id = ${gateId}`,
+  );
   const present = new Map(current.map((device) => [device.id, device]));
   const ids = [...new Set([...histories.keys(), ...present.keys()])].sort();
   const screens: ScreenUptime[] = [];
@@ -171,29 +169,30 @@ interface AnnouncementRow {
 }
 
 /** Announcements that went live (or were due to) in the year and targeted screens of this gate. */
-function announcementReceipts(
-  db: Database,
+async function announcementReceipts(
+  store: Sql,
   gateId: string,
   period: { from: Date; to: Date },
   now: Date,
-): AnnouncementReceipts[] {
-  const rows = db
-    .prepare<[{ gate: string; from: string; to: string }], AnnouncementRow>(
-      `WITH receipts AS (
+): Promise<AnnouncementReceipts[]> {
+  const from = period.from.toISOString();
+  const to = period.to.toISOString();
+  const entryId = jsonText(store.dialect, 'body', 'entryId');
+  const rows = await store.all<AnnouncementRow>(
+    sql`WITH receipts AS (
          -- The fleet's clock (received_at), like starts_at: a screen's own clock may be off.
-         SELECT device_id, json_extract(body, '$.entryId') AS entry_id, MIN(received_at) AS shown_at
-         FROM device_events WHERE kind = 'announcement-shown' AND gate_id = @gate
-         GROUP BY device_id, entry_id
+         SELECT device_id, ${entryId} AS entry_id, MIN(received_at) AS shown_at
+         FROM device_events WHERE kind = 'announcement-shown' AND gate_id = ${gateId}
+         GROUP BY device_id, ${entryId}
        )
        SELECT a.id, a.title, a.body, a.status, a.starts_at, a.expires_at, a.cancelled_at,
          COUNT(s.device_id) AS targeted, COUNT(r.device_id) AS shown, MAX(r.shown_at) AS last_shown_at
        FROM announcements a
-       JOIN announcement_screens s ON s.announcement_id = a.id AND s.gate_id = @gate
+       JOIN announcement_screens s ON s.announcement_id = a.id AND s.gate_id = ${gateId}
        LEFT JOIN receipts r ON r.device_id = s.device_id AND r.entry_id = 'ann-' || a.id
-       WHERE COALESCE(a.starts_at, a.created_at) >= @from AND COALESCE(a.starts_at, a.created_at) < @to
+       WHERE COALESCE(a.starts_at, a.created_at) >= ${from} AND COALESCE(a.starts_at, a.created_at) < ${to}
        GROUP BY a.id ORDER BY COALESCE(a.starts_at, a.created_at), a.id`,
-    )
-    .all({ gate: gateId, from: period.from.toISOString(), to: period.to.toISOString() });
+  );
   return rows.map((row) => ({
     id: row.id,
     title: textsOf(row.title) ?? textsOf(row.body) ?? {},

@@ -89,14 +89,14 @@ export class RolloutEngine {
     } while (this.again && !this.stopped);
   }
 
-  /** Plans and records every active rollout synchronously, then recomposes the screens named. */
+  /** Plans and records every active rollout, then recomposes the screens named. */
   async round(): Promise<void> {
     const now = this.now();
     const windows = this.deps.gates.maintenanceWindows();
     const zones = new Map(this.deps.gates.list().map((gate) => [gate.id, gate.timeZone]));
     const toRefresh = new Set<string>();
-    for (const rollout of this.deps.repo.active()) {
-      const screens = this.deps.repo.screensOf(rollout.id);
+    for (const rollout of await this.deps.repo.active()) {
+      const screens = await this.deps.repo.screensOf(rollout.id);
       const facts = (deviceId: string): ScreenFacts => {
         const device = this.deps.devices.get(deviceId);
         const gateId = device?.gateId ?? screens.find((screen) => screen.deviceId === deviceId)?.gateId ?? '';
@@ -109,7 +109,7 @@ export class RolloutEngine {
       };
       const plan = planRound({ rollout, screens, facts, now });
       if (!plan.rolloutChanged && plan.screens.length === 0) continue;
-      for (const deviceId of this.deps.service.apply(plan)) toRefresh.add(deviceId);
+      for (const deviceId of await this.deps.service.apply(plan)) toRefresh.add(deviceId);
       if (plan.rolloutChanged && plan.rollout.state !== rollout.state) {
         this.log.info(
           { rolloutId: rollout.id, state: plan.rollout.state, reason: plan.rollout.pauseReason },
@@ -117,7 +117,7 @@ export class RolloutEngine {
         );
       }
     }
-    this.activeDevices = new Set(this.deps.repo.activeScreens().keys());
+    this.activeDevices = new Set((await this.deps.repo.activeScreens()).keys());
     if (toRefresh.size > 0) await this.deps.refresh([...toRefresh]);
   }
 

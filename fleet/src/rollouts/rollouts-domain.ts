@@ -6,6 +6,7 @@ import type { FleetEvents } from '../devices/fleet-events.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
 import { ReleasesRepo } from '../releases/releases-repo.js';
 import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import { agentExtras, ReleaseAssignments } from './release-assignments.js';
 import { RolloutEngine } from './rollout-engine.js';
 import { RolloutsRepo } from './rollouts-repo.js';
@@ -16,9 +17,9 @@ export interface Rollouts {
   engine: RolloutEngine;
   assignments: ReleaseAssignments;
   /** The desired document's `agent` part for a screen (DesiredServiceDeps.extras). */
-  extras: (device: DeviceRecord) => ScreenExtras;
+  extras: (device: DeviceRecord) => Promise<ScreenExtras>;
   /** The device artifact route's check: a screen fetches only the release assigned to it. */
-  mayFetch: (deviceId: string, version: string) => boolean;
+  mayFetch: (deviceId: string, version: string) => Promise<boolean>;
 }
 
 /**
@@ -27,6 +28,7 @@ export interface Rollouts {
  */
 export function createRollouts(deps: {
   db: Database;
+  sql: Sql;
   gates: GatesRepo;
   devices: DevicesRepo;
   refresh: (deviceIds: readonly string[]) => Promise<void>;
@@ -38,8 +40,8 @@ export function createRollouts(deps: {
   now?: () => Date;
 }): Rollouts {
   const { db, gates, devices, log } = deps;
-  const repo = new RolloutsRepo(db, log);
-  const assignments = new ReleaseAssignments(db);
+  const repo = new RolloutsRepo(deps.sql, log);
+  const assignments = new ReleaseAssignments(deps.sql);
   const releases = new ReleasesRepo(db);
   const now = deps.now ?? (() => new Date());
   const service: RolloutsService = new RolloutsService({

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import type { Sql } from '../store/sql.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { waveSpecSchema, type RolloutScreenState, type RolloutState } from './rollouts-api.js';
 import type { Problem, Rollout, RolloutScreen, StoredTarget, WaitingReason } from './rollout-model.js';
@@ -51,94 +52,92 @@ const EMPTY_TARGET: StoredTarget = { gates: [], zones: [], tags: [], devices: []
 
 /** Plain SQL over rollouts and their screens; the rules live in the planner and the service. */
 export class RolloutsRepo {
-  private readonly stmts;
-
   constructor(
-    private readonly db: Database,
+    private readonly store: Sql,
     private readonly log: Logger,
-  ) {
-    this.stmts = {
-      get: db.prepare<[string], RolloutRow>('SELECT * FROM rollouts WHERE id = ?'),
-      list: db.prepare<[], RolloutRow>('SELECT * FROM rollouts ORDER BY created_at DESC, id DESC'),
-      active: db.prepare<[], RolloutRow>(
-        "SELECT * FROM rollouts WHERE state IN ('running', 'paused') ORDER BY created_at, id",
-      ),
-      insert: db.prepare<[RolloutRow]>(
-        `INSERT INTO rollouts (id, version, state, pause_reason, target, waves, gates, current_wave,
-           max_failures, failures_accepted, ignore_windows, rollback_of, created_by, created_at,
-           updated_at, finished_at)
-         VALUES (@id, @version, @state, @pause_reason, @target, @waves, @gates, @current_wave,
-           @max_failures, @failures_accepted, @ignore_windows, @rollback_of, @created_by, @created_at,
-           @updated_at, @finished_at)`,
-      ),
-      update: db.prepare<[RolloutRow]>(
-        `UPDATE rollouts SET state = @state, pause_reason = @pause_reason, current_wave = @current_wave,
-           failures_accepted = @failures_accepted, updated_at = @updated_at, finished_at = @finished_at
-         WHERE id = @id`,
-      ),
-      screens: db.prepare<[string], ScreenRow>(
-        'SELECT * FROM rollout_screens WHERE rollout_id = ? ORDER BY wave, device_id',
-      ),
-      saveScreen: db.prepare<[ScreenRow]>(
-        `INSERT INTO rollout_screens (rollout_id, device_id, name, gate_id, zone_id, wave, state,
-           waiting_for, from_version, previous_version, previous_rollout, problem, updated_at)
-         VALUES (@rollout_id, @device_id, @name, @gate_id, @zone_id, @wave, @state, @waiting_for,
-           @from_version, @previous_version, @previous_rollout, @problem, @updated_at)
-         ON CONFLICT (rollout_id, device_id) DO UPDATE SET state = excluded.state,
-           waiting_for = excluded.waiting_for, previous_version = excluded.previous_version,
-           previous_rollout = excluded.previous_rollout, problem = excluded.problem,
-           updated_at = excluded.updated_at`,
-      ),
-      activeScreens: db.prepare<[], { device_id: string; rollout_id: string; state: RolloutState }>(
-        `SELECT s.device_id, s.rollout_id, r.state FROM rollout_screens s
-           JOIN rollouts r ON r.id = s.rollout_id WHERE r.state IN ('running', 'paused')`,
-      ),
-    };
-  }
+  ) {}
 
-  get(id: string): Rollout | undefined {
-    const row = this.stmts.get.get(id);
+  async get(id: string): Promise<Rollout | undefined> {
+    const row = await this.store.one<RolloutRow>(sql`SELECT * FROM rollouts WHERE id = ${id}`);
     return row && this.toRollout(row);
   }
 
-  list(): Rollout[] {
-    return this.stmts.list.all().map((row) => this.toRollout(row));
+  async list(): Promise<Rollout[]> {
+    const rows = await this.store.all<RolloutRow>(
+      sql`SELECT * FROM rollouts ORDER BY created_at DESC, id DESC`,
+    );
+    return rows.map((row) => this.toRollout(row));
   }
 
-  active(): Rollout[] {
-    return this.stmts.active.all().map((row) => this.toRollout(row));
+  async active(): Promise<Rollout[]> {
+    const rows = await this.store.all<RolloutRow>(
+      sql`SELECT * FROM rollouts WHERE state IN ('running', 'paused') ORDER BY created_at, id`,
+    );
+    return rows.map((row) => this.toRollout(row));
   }
 
-  screensOf(rolloutId: string): RolloutScreen[] {
-    return this.stmts.screens.all(rolloutId).map((row) => this.toScreen(row));
+  async screensOf(rolloutId: string): Promise<RolloutScreen[]> {
+    const rows = await this.store.all<ScreenRow>(
+      sql`SELECT * FROM rollout_screens WHERE rollout_id = ${rolloutId} ORDER BY wave, device_id`,
+    );
+    return rows.map((row) => this.toScreen(row));
   }
 
   /** Each screen in a running or paused rollout, with that rollout's id and state. */
-  activeScreens(): Map<string, { rolloutId: string; state: RolloutState }> {
-    return new Map(
-      this.stmts.activeScreens
-        .all()
-        .map((row) => [row.device_id, { rolloutId: row.rollout_id, state: row.state }]),
+  async activeScreens(): Promise<Map<string, { rolloutId: string; state: RolloutState }>> {
+    const rows = await this.store.all<{ device_id: string; rollout_id: string; state: RolloutState }>(
+      sql`SELECT s.device_id, s.rollout_id, r.state FROM rollout_screens s
+          JOIN rollouts r ON r.id = s.rollout_id WHERE r.state IN ('running', 'paused')`,
+    );
+    return new Map(rows.map((row) => [row.device_id, { rolloutId: row.rollout_id, state: row.state }]));
+  }
+
+  async insert(rollout: Rollout, screens: readonly RolloutScreen[]): Promise<void> {
+    const row = toRow(rollout);
+    await this.store.transaction(async () => {
+      await this.store.run(
+        sql`INSERT INTO rollouts (id, version, state, pause_reason, target, waves, gates, current_wave,
+              max_failures, failures_accepted, ignore_windows, rollback_of, created_by, created_at,
+              updated_at, finished_at)
+            VALUES (${row.id}, ${row.version}, ${row.state}, ${row.pause_reason}, ${row.target}, ${row.waves},
+              ${row.gates}, ${row.current_wave}, ${row.max_failures}, ${row.failures_accepted},
+              ${row.ignore_windows}, ${row.rollback_of}, ${row.created_by}, ${row.created_at},
+              ${row.updated_at}, ${row.finished_at})`,
+      );
+      await this.saveScreens(screens);
+    });
+  }
+
+  async update(rollout: Rollout): Promise<void> {
+    const row = toRow(rollout);
+    await this.store.run(
+      sql`UPDATE rollouts SET state = ${row.state}, pause_reason = ${row.pause_reason},
+            current_wave = ${row.current_wave}, failures_accepted = ${row.failures_accepted},
+            updated_at = ${row.updated_at}, finished_at = ${row.finished_at}
+          WHERE id = ${row.id}`,
     );
   }
 
-  insert(rollout: Rollout, screens: readonly RolloutScreen[]): void {
-    this.db.transaction(() => {
-      this.stmts.insert.run(toRow(rollout));
-      for (const screen of screens) this.stmts.saveScreen.run(toScreenRow(screen));
-    })();
+  async saveScreens(screens: readonly RolloutScreen[]): Promise<void> {
+    for (const screen of screens) {
+      const row = toScreenRow(screen);
+      await this.store.run(
+        sql`INSERT INTO rollout_screens (rollout_id, device_id, name, gate_id, zone_id, wave, state,
+              waiting_for, from_version, previous_version, previous_rollout, problem, updated_at)
+            VALUES (${row.rollout_id}, ${row.device_id}, ${row.name}, ${row.gate_id}, ${row.zone_id},
+              ${row.wave}, ${row.state}, ${row.waiting_for}, ${row.from_version}, ${row.previous_version},
+              ${row.previous_rollout}, ${row.problem}, ${row.updated_at})
+            ON CONFLICT (rollout_id, device_id) DO UPDATE SET state = excluded.state,
+              waiting_for = excluded.waiting_for, previous_version = excluded.previous_version,
+              previous_rollout = excluded.previous_rollout, problem = excluded.problem,
+              updated_at = excluded.updated_at`,
+      );
+    }
   }
 
-  update(rollout: Rollout): void {
-    this.stmts.update.run(toRow(rollout));
-  }
-
-  saveScreens(screens: readonly RolloutScreen[]): void {
-    for (const screen of screens) this.stmts.saveScreen.run(toScreenRow(screen));
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  /** All of `work` or none of it: what it writes through this repo and the assignments. */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.store.transaction(work);
   }
 
   private toRollout(row: RolloutRow): Rollout {

@@ -29,8 +29,10 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
     if (!options.rollouts) throw new GatecastError('UNAVAILABLE', 'this fleet manager runs no rollouts');
     return options.rollouts;
   };
-  const view = (rollout: Rollout): RolloutView =>
-    viewOf(rollout, rollouts().screensOf(rollout.id), (deviceId) => rollouts().device(deviceId));
+  const view = async (rollout: Rollout | Promise<Rollout>): Promise<RolloutView> => {
+    const shown = await rollout;
+    return viewOf(shown, await rollouts().screensOf(shown.id), (deviceId) => rollouts().device(deviceId));
+  };
   /** Acting on a rollout needs rollouts.manage at every gate it touches. */
   const manage = (request: FastifyRequest, gates: readonly string[]) => {
     for (const gateId of gates) authorize(request, 'rollouts.manage', gateId);
@@ -45,8 +47,8 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
     },
     config: { audit: { action: `rollout.${name}`, objectType: 'rollout', objectParam: 'rolloutId' } },
   });
-  const target = (request: FastifyRequest, rolloutId: string): Rollout => {
-    const rollout = rollouts().get(rolloutId);
+  const target = async (request: FastifyRequest, rolloutId: string): Promise<Rollout> => {
+    const rollout = await rollouts().get(rolloutId);
     manage(request, rollout.gates);
     noteAudit(request, { before: { state: rollout.state, currentWave: rollout.currentWave } });
     return rollout;
@@ -65,10 +67,13 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
     async (request) => {
       const scope = scopeOf(principalOf(request), 'rollouts.read');
       if (scope !== 'all' && scope.length === 0) authorize(request, 'rollouts.read', null);
-      const visible = rollouts()
-        .list()
-        .filter((rollout) => rollout.gates.some((gate) => inScope(scope, gate)));
-      return { rollouts: visible.map((rollout) => summaryOf(rollout, rollouts().screensOf(rollout.id))) };
+      const visible = (await rollouts().list()).filter((rollout) =>
+        rollout.gates.some((gate) => inScope(scope, gate)),
+      );
+      const summaries = [];
+      for (const rollout of visible)
+        summaries.push(summaryOf(rollout, await rollouts().screensOf(rollout.id)));
+      return { rollouts: summaries };
     },
   );
 
@@ -88,12 +93,12 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
       // Someone who may manage rollouts nowhere learns nothing about releases or screens.
       const scope = scopeOf(principalOf(request), 'rollouts.manage');
       if (scope !== 'all' && scope.length === 0) authorize(request, 'rollouts.manage', null);
-      const rollout = rollouts().create(request.body, username, (gates) => manage(request, gates));
+      const rollout = await rollouts().create(request.body, username, (gates) => manage(request, gates));
       noteAudit(request, {
         objectId: rollout.id,
         after: { version: rollout.version, gates: rollout.gates, waves: rollout.waves },
       });
-      return reply.code(201).send(view(rollout));
+      return reply.code(201).send(await view(rollout));
     },
   );
 
@@ -109,7 +114,7 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
       config: { audit: { action: 'rollout.read', objectType: 'rollout', objectParam: 'rolloutId' } },
     },
     async (request) => {
-      const rollout = rollouts().get(request.params.rolloutId);
+      const rollout = await rollouts().get(request.params.rolloutId);
       const scope = scopeOf(principalOf(request), 'rollouts.read');
       if (!rollout.gates.some((gate) => inScope(scope, gate))) {
         // Named like any refusal, at the rollout's first gate.
@@ -123,7 +128,7 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
     '/api/v1/rollouts/:rolloutId/pause',
     action('pause', 'Pause: no screen is handed the release until resumed'),
     async (request) => {
-      target(request, request.params.rolloutId);
+      await target(request, request.params.rolloutId);
       return view(rollouts().pause(request.params.rolloutId, principalOf(request).username));
     },
   );
@@ -132,7 +137,7 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
     '/api/v1/rollouts/:rolloutId/resume',
     action('resume', 'Resume a paused rollout; the failures so far are accepted'),
     async (request) => {
-      target(request, request.params.rolloutId);
+      await target(request, request.params.rolloutId);
       return view(rollouts().resume(request.params.rolloutId));
     },
   );
@@ -141,7 +146,7 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
     '/api/v1/rollouts/:rolloutId/abort',
     action('abort', 'Abort: screens not yet done are cancelled and keep (or go back to) their release'),
     async (request) => {
-      target(request, request.params.rolloutId);
+      await target(request, request.params.rolloutId);
       return view(await rollouts().abort(request.params.rolloutId));
     },
   );
@@ -159,11 +164,11 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
       config: { audit: { action: 'rollout.rollback', objectType: 'rollout', objectParam: 'rolloutId' } },
     },
     async (request, reply) => {
-      target(request, request.params.rolloutId);
+      await target(request, request.params.rolloutId);
       const { username } = principalOf(request);
       const created = await rollouts().rollback(request.params.rolloutId, request.body.to, username);
       noteAudit(request, { after: { rollout: created.id, version: created.version } });
-      return reply.code(201).send(view(created));
+      return reply.code(201).send(await view(created));
     },
   );
 };

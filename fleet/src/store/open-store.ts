@@ -27,13 +27,22 @@ export async function openStore(options: {
 }): Promise<Store> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.log);
   const database = openDatabase(options.dataDir, options.log);
-  const kysely = new Kysely<NoTables>({ dialect: new SqliteDialect({ database }) });
+  const kysely = sqliteKysely(database);
   return {
     dialect: 'sqlite',
     sql: sqlOver(kysely, 'sqlite'),
     sqlite: database,
     close: () => kysely.destroy(),
   };
+}
+
+/** The query path over an open SQLite connection, shared with the repos that have not moved yet. */
+export function sqlOverSqlite(database: Database): Sql {
+  return sqlOver(sqliteKysely(database), 'sqlite');
+}
+
+function sqliteKysely(database: Database): Kysely<NoTables> {
+  return new Kysely<NoTables>({ dialect: new SqliteDialect({ database }) });
 }
 
 async function openPostgres(databaseUrl: string, log: Logger): Promise<Store> {

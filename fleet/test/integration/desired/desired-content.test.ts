@@ -183,7 +183,7 @@ describe('DesiredService with content and announcements', () => {
     await desired.refresh('cat-bi-arr-01');
     const count = published.length;
     publish({ kind: 'text', body: { vi: 'Xin chào' } });
-    const preview = desired.compose('cat-bi-arr-01');
+    const preview = await desired.compose('cat-bi-arr-01');
     expect(preview.content.schedule.map((entry) => entry.id)).toEqual(['s-1']);
     expect(desired.latest('cat-bi-arr-01')?.content.schedule).toEqual([]);
     expect(published).toHaveLength(count);

@@ -31,12 +31,12 @@ export interface ReportsApp {
 
 export async function startReportsApp(): Promise<ReportsApp> {
   const core = openApiCore();
-  const { db, gates, devices, deviceEvents } = core;
+  const { db, sql, gates, devices, deviceEvents } = core;
   const clock = { now: new Date('2026-11-26T09:00:00.000Z') };
   const app = buildHttpApp(
     apiDeps(core, new DesiredService(core.desiredDeps), {
       deviceEvents,
-      reports: new ReportsService(db, gates),
+      reports: new ReportsService(sql, gates),
       now: () => clock.now,
     }),
   );

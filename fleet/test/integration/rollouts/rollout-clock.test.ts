@@ -42,6 +42,7 @@ beforeEach(() => {
   releases.markPublished('1.1.0', '2026-11-26T00:00:01.000Z', 'lan');
   rollouts = createRollouts({
     db: core.db,
+    sql: core.sql,
     gates: core.gates,
     devices: core.devices,
     refresh: (ids) => desired.refreshMany(ids),
@@ -64,7 +65,7 @@ const agentOf = async (id: string) => (await desired.refresh(id)).agent;
 describe('the rollout engine and the clock', () => {
   it('hands releases out only once the injected clock enters the gate maintenance window', async () => {
     core.gates.setMaintenanceWindow('cat-bi-airport', { from: '01:00', to: '03:00' });
-    const created = rollouts.service.create(
+    const created = await rollouts.service.create(
       {
         version: '1.1.0',
         target: { gates: ['cat-bi-airport'], zones: [], tags: [], devices: [] },
@@ -76,7 +77,7 @@ describe('the rollout engine and the clock', () => {
       () => undefined,
     );
     await rollouts.engine.settle();
-    const waiting = rollouts.service.screensOf(created.id);
+    const waiting = await rollouts.service.screensOf(created.id);
     expect(waiting.map((screen) => [screen.state, screen.waitingFor])).toEqual([
       ['waiting', 'maintenance-window'],
       ['waiting', 'maintenance-window'],
@@ -85,20 +86,20 @@ describe('the rollout engine and the clock', () => {
 
     clock = new Date('2026-11-26T18:30:00.000Z'); // 01:30 the next night in Hai Phong
     await rollouts.engine.settle();
-    expect(rollouts.service.screensOf(created.id).map((screen) => screen.state)).toEqual([
+    expect((await rollouts.service.screensOf(created.id)).map((screen) => screen.state)).toEqual([
       'updating',
       'updating',
     ]);
     const agent = await agentOf('cat-bi-01');
     expect(agent?.artifactUrl).toBe(`${BASE}/api/v1/device/releases/1.1.0/artifact`);
     expect(agent?.release.manifest.version).toBe('1.1.0');
-    expect(rollouts.mayFetch('cat-bi-01', '1.1.0')).toBe(true);
-    expect(rollouts.mayFetch('cat-bi-01', '1.0.0')).toBe(false);
+    expect(await rollouts.mayFetch('cat-bi-01', '1.1.0')).toBe(true);
+    expect(await rollouts.mayFetch('cat-bi-01', '1.0.0')).toBe(false);
 
     for (const id of ['cat-bi-01', 'cat-bi-02'])
       core.devices.saveReported(id, reported('1.1.0'), clock.toISOString());
     await rollouts.engine.settle();
-    expect(rollouts.service.get(created.id)).toMatchObject({
+    expect(await rollouts.service.get(created.id)).toMatchObject({
       state: 'completed',
       finishedAt: clock.toISOString(),
     });
@@ -108,7 +109,7 @@ describe('the rollout engine and the clock', () => {
 
   it('ignores the window when told to, and an abort takes the assignment back', async () => {
     core.gates.setMaintenanceWindow('cat-bi-airport', { from: '01:00', to: '03:00' });
-    const created = rollouts.service.create(
+    const created = await rollouts.service.create(
       {
         version: '1.1.0',
         target: { gates: [], zones: [], tags: [], devices: ['cat-bi-01'] },
@@ -123,8 +124,8 @@ describe('the rollout engine and the clock', () => {
     expect(await agentOf('cat-bi-01')).toBeDefined();
     const aborted = await rollouts.service.abort(created.id);
     expect(aborted.state).toBe('aborted');
-    expect(rollouts.service.screensOf(created.id)[0]?.state).toBe('cancelled');
+    expect((await rollouts.service.screensOf(created.id))[0]?.state).toBe('cancelled');
     expect(await agentOf('cat-bi-01')).toBeUndefined();
-    expect(rollouts.mayFetch('cat-bi-01', '1.1.0')).toBe(false);
+    expect(await rollouts.mayFetch('cat-bi-01', '1.1.0')).toBe(false);
   });
 });

@@ -7,6 +7,8 @@ import { DeviceEventsRepo } from '../../../src/events/device-events-repo.js';
 import { GatesRepo } from '../../../src/gates/gates-repo.js';
 import type { HttpDeps } from '../../../src/http/http-deps.js';
 import type { Database } from '../../../src/store/database.js';
+import { sqlOverSqlite } from '../../../src/store/open-store.js';
+import type { Sql } from '../../../src/store/sql.js';
 import type { Grant } from '../../../src/users/permissions.js';
 import { SessionStore } from '../../../src/users/sessions.js';
 import { UserAdmin } from '../../../src/users/user-admin.js';
@@ -26,6 +28,8 @@ export interface ApiCore {
   log: Logger;
   store: ReturnType<typeof openTempStore>;
   db: Database;
+  /** The async query path over the same SQLite file, for the repos that moved to it. */
+  sql: Sql;
   gates: GatesRepo;
   devices: DevicesRepo;
   deviceEvents: DeviceEventsRepo;
@@ -65,6 +69,7 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
   const log = options.log ?? silentLogger();
   const store = openTempStore(log);
   const { db } = store;
+  const sql = sqlOverSqlite(db);
   const gates = new GatesRepo(db, log);
   const devices = new DevicesRepo(db, log);
   const users = new UsersRepo(db);
@@ -76,6 +81,7 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
     log,
     store,
     db,
+    sql,
     gates,
     devices,
     deviceEvents: new DeviceEventsRepo(db, log),

@@ -35,11 +35,11 @@ const signature = { keyId: '0123456789abcdef', signature: `${'A'.repeat(86)}==` 
 const release = (published: boolean) =>
   ({ version: '1.4.0', manifest, signature, published }) as StoredRelease;
 const assigned = (version: string | null) =>
-  ({ get: () => (version ? { version, rolloutId: 'ro-1' } : null) }) as unknown as ReleaseAssignments;
+  ({ get: async () => (version ? { version, rolloutId: 'ro-1' } : null) }) as unknown as ReleaseAssignments;
 
 describe('agentExtras', () => {
-  it('names the assigned release, signed as stored, and where the screen fetches it', () => {
-    const extras = agentExtras({
+  it('names the assigned release, signed as stored, and where the screen fetches it', async () => {
+    const extras = await agentExtras({
       assignments: assigned('1.4.0'),
       releases: { get: () => release(true) },
       mediaBaseUrl: () => 'https://fleet.example/',
@@ -58,16 +58,16 @@ describe('agentExtras', () => {
     expect(document.agent).toEqual(extras.agent);
   });
 
-  it('adds nothing without an assignment, a published release, or the fleet address', () => {
+  it('adds nothing without an assignment, a published release, or the fleet address', async () => {
     const base = { releases: { get: () => release(true) }, mediaBaseUrl: () => 'https://fleet.example' };
-    expect(agentExtras({ ...base, assignments: assigned(null) })(device)).toEqual({});
+    expect(await agentExtras({ ...base, assignments: assigned(null) })(device)).toEqual({});
     expect(
-      agentExtras({ ...base, assignments: assigned('1.4.0'), releases: { get: () => release(false) } })(
+      await agentExtras({ ...base, assignments: assigned('1.4.0'), releases: { get: () => release(false) } })(
         device,
       ),
     ).toEqual({});
     expect(
-      agentExtras({ ...base, assignments: assigned('1.4.0'), mediaBaseUrl: () => undefined })(device),
+      await agentExtras({ ...base, assignments: assigned('1.4.0'), mediaBaseUrl: () => undefined })(device),
     ).toEqual({});
     const document = composeDesired({
       device,
