@@ -15,6 +15,7 @@ import { createInfo, type InfoService } from './info/info-domain.js';
 import { ReportsService } from './reports/reports-service.js';
 import { createRollouts, type Rollouts } from './rollouts/rollouts-domain.js';
 import type { Database } from './store/database.js';
+import type { Sql } from './store/sql.js';
 import { travellerExtras } from './traveller/traveller-extras.js';
 
 /** The content side of the fleet: what screens show, who approved it, and what they showed. */
@@ -42,6 +43,8 @@ export interface FleetDomains {
  */
 export async function createFleetDomains(deps: {
   db: Database;
+  /** The store's async path, for the domains moved to it (library, content, info, counters). */
+  sql: Sql;
   gates: GatesRepo;
   devices: DevicesRepo;
   broker: Pick<Broker, 'publishToDevice' | 'clearRetained'>;
@@ -55,11 +58,11 @@ export async function createFleetDomains(deps: {
   /** How often the rollout engine looks again without a device change (GATECAST_ROLLOUT_TICK_MS). */
   rolloutTickMs?: number;
 }): Promise<FleetDomains> {
-  const { db, gates, devices, log } = deps;
-  const library = new LibraryService({ db, dataDir: deps.dataDir, log });
+  const { db, sql, gates, devices, log } = deps;
+  const library = new LibraryService({ sql, dataDir: deps.dataDir, log });
   await library.start();
   const content = new ContentService({
-    repo: new ContentRepo(db, log),
+    repo: new ContentRepo(sql, log),
     gates,
     devices,
     media: library,
@@ -68,10 +71,10 @@ export async function createFleetDomains(deps: {
     log,
   });
   // A file is in use while a content item or an information page shows it (info is created below).
-  library.setUsedBy((sha256) => [...content.usedBy(sha256), ...info.usedBy(sha256)]);
+  library.setUsedBy(async (sha256) => [...(await content.usedBy(sha256)), ...(await info.usedBy(sha256))]);
   const announcements = createAnnouncements({ db, gates, devices, log, desired: () => desired });
   const info = createInfo({
-    db,
+    sql,
     gates,
     devices,
     media: library,
@@ -81,7 +84,7 @@ export async function createFleetDomains(deps: {
     log,
   });
   const counters: CountersService = new CountersService({
-    db,
+    sql,
     gates,
     devices,
     info,
@@ -102,6 +105,7 @@ export async function createFleetDomains(deps: {
   });
   const desired = new DesiredService({
     db,
+    sql,
     gates,
     devices,
     broker: deps.broker,

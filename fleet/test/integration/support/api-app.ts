@@ -84,7 +84,7 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
     sessions,
     audit: new AuditLog(db),
     broker,
-    desiredDeps: { db, devices, gates, broker, log },
+    desiredDeps: { db, sql: store.sql, devices, gates, broker, log },
     async addUser(username, grants, password = PASSWORD) {
       const { user } = await userAdmin.create({ username, displayName: username, grants, password });
       return { id: user.id, token: tokens.create(`${username} cli`, user.id).token };
