@@ -61,11 +61,11 @@ export async function createFleetDomains(deps: {
   /** Starts the counters' expiry timer: right away (default), or in a cluster's lease holder. */
   engines?: EngineRunner;
 }): Promise<FleetDomains> {
-  const { db, gates, devices, log } = deps;
-  const library = new LibraryService({ db, dataDir: deps.dataDir, log });
+  const { db, sql, gates, devices, log } = deps;
+  const library = new LibraryService({ sql, dataDir: deps.dataDir, log });
   await library.start();
   const content = new ContentService({
-    repo: new ContentRepo(db, log),
+    repo: new ContentRepo(sql, log),
     gates,
     devices,
     media: library,
@@ -74,10 +74,10 @@ export async function createFleetDomains(deps: {
     log,
   });
   // A file is in use while a content item or an information page shows it (info is created below).
-  library.setUsedBy((sha256) => [...content.usedBy(sha256), ...info.usedBy(sha256)]);
+  library.setUsedBy(async (sha256) => [...(await content.usedBy(sha256)), ...(await info.usedBy(sha256))]);
   const announcements = createAnnouncements({ db, gates, devices, log, desired: () => desired });
   const info = createInfo({
-    db,
+    sql,
     gates,
     devices,
     media: library,
@@ -87,7 +87,7 @@ export async function createFleetDomains(deps: {
     log,
   });
   const counters: CountersService = new CountersService({
-    db,
+    sql,
     gates,
     devices,
     info,
@@ -109,6 +109,7 @@ export async function createFleetDomains(deps: {
   });
   const desired = new DesiredService({
     db,
+    sql,
     gates,
     devices,
     broker: deps.broker,

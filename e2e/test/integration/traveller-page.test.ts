@@ -84,7 +84,7 @@ describe.skipIf(!canRun)('the traveller page on a 360 px phone, in every languag
       contentType: 'image/png',
     };
     deps.media = { get: (sha256) => (sha256 === FIXTURE_IMAGE_SHA ? picture : undefined) };
-    deps.traveller = { bundles: { bundle: () => fixtureBundle() } };
+    deps.traveller = { bundles: { bundle: async () => fixtureBundle() } };
     app = buildHttpApp(deps);
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/t/cat-bi`;

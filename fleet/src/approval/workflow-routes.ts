@@ -53,9 +53,9 @@ export interface WorkflowRoutesOptions<R extends GatedRecord, V> {
   /** The 200 answer's schema, e.g. `z.object({ work: workViewSchema })`. */
   answerSchema: z.ZodType<V>;
   /** Loads the record, notes it for the audit and authorises the permission at its gate. */
-  mustGet: (request: FastifyRequest, id: string, permission: Permission) => R;
+  mustGet: (request: FastifyRequest, id: string, permission: Permission) => Promise<R>;
   step: (id: string, step: WorkflowStep, actorId: string, comment: string | undefined) => Promise<R>;
-  answer: (after: R) => V;
+  answer: (after: R) => V | Promise<V>;
 }
 
 /**
@@ -92,14 +92,14 @@ export function registerWorkflowRoutes<R extends GatedRecord, V>(
         },
       },
       async (request) => {
-        const before = options.mustGet(request, request.params.id, STEP_PERMISSION[action]);
+        const before = await options.mustGet(request, request.params.id, STEP_PERMISSION[action]);
         const { userId } = principalOf(request);
         const comment = request.body?.comment;
         noteAudit(request, { before: stateOf(before) });
         try {
           const after = await options.step(before.id, action, userId, comment);
           noteAudit(request, { after: { ...stateOf(after), ...(comment ? { comment } : {}) } });
-          return options.answer(after);
+          return await options.answer(after);
         } catch (error) {
           // The author approving their own work is a refusal: the audit log says denied.
           if (error instanceof GatecastError && error.code === 'FORBIDDEN')

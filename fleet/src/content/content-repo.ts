@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { GatecastError, layoutSchema, type Layout } from '@gatecast/protocol';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { approvalFromRow, approvalToRow, type ApprovalRow } from '../approval/approval-columns.js';
 import type { ApprovalState } from '../approval/approval-workflow.js';
-import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/constraint-errors.js';
+import type { Sql } from '../store/sql.js';
 import { SPEC_SCHEMAS, type LayoutSetting, type Work, type WorkOf, type WorkType } from './content-specs.js';
 
 interface WorkRow extends ApprovalRow {
@@ -31,80 +32,61 @@ const PREFIX: Record<WorkType, string> = { item: 'i', playlist: 'p', schedule: '
 
 /** The store of items, playlists, schedules and layouts. Knows rows, not rules (content-service.ts). */
 export class ContentRepo {
-  private readonly db: Database;
   private readonly log: Logger;
-  private readonly stmts;
 
-  constructor(db: Database, log?: Logger) {
-    this.db = db;
+  constructor(
+    private readonly store: Sql,
+    log?: Logger,
+  ) {
     this.log = (log ?? fallbackLogger('content')).child({ mod: 'content' });
-    this.stmts = {
-      get: db.prepare<[string], WorkRow>('SELECT * FROM content_work WHERE id = ?'),
-      ofType: db.prepare<[WorkType], WorkRow>('SELECT * FROM content_work WHERE type = ? ORDER BY id'),
-      all: db.prepare<[], WorkRow>('SELECT * FROM content_work ORDER BY type, id'),
-      inState: db.prepare<[ApprovalState], WorkRow>(
-        'SELECT * FROM content_work WHERE state = ? ORDER BY updated_at, id',
-      ),
-      usingMedia: db
-        .prepare<[string], string>('SELECT id FROM content_work WHERE media_sha256 = ? ORDER BY id')
-        .pluck(),
-      insert: db.prepare<[WorkRow]>(
-        `INSERT INTO content_work (id, type, gate_id, name, spec, media_sha256, state, revision,
-           author_id, reviewer_id, review_comment, created_at, updated_at)
-         VALUES (@id, @type, @gate_id, @name, @spec, @media_sha256, @state, @revision,
-           @author_id, @reviewer_id, @review_comment, @created_at, @updated_at)`,
-      ),
-      update: db.prepare<[WorkRow]>(
-        `UPDATE content_work SET name = @name, spec = @spec, media_sha256 = @media_sha256,
-           state = @state, revision = @revision, author_id = @author_id, reviewer_id = @reviewer_id,
-           review_comment = @review_comment, updated_at = @updated_at
-         WHERE id = @id`,
-      ),
-      remove: db.prepare<[string]>('DELETE FROM content_work WHERE id = ?'),
-      layouts: db.prepare<[], LayoutRow>(
-        'SELECT * FROM content_layouts ORDER BY gate_id, zone_id, device_id',
-      ),
-      saveLayout: db.prepare<[LayoutRow]>(
-        `INSERT INTO content_layouts (gate_id, zone_id, device_id, layout, updated_by, updated_at)
-         VALUES (@gate_id, @zone_id, @device_id, @layout, @updated_by, @updated_at)
-         ON CONFLICT (gate_id, zone_id, device_id) DO UPDATE SET layout = excluded.layout,
-           updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-      ),
-      removeLayout: db.prepare<[string, string, string]>(
-        'DELETE FROM content_layouts WHERE gate_id = ? AND zone_id = ? AND device_id = ?',
-      ),
-    };
   }
 
   newId(type: WorkType): string {
     return `${PREFIX[type]}-${randomBytes(4).toString('hex')}`;
   }
 
-  get(id: string): Work | undefined {
-    const row = this.stmts.get.get(id);
+  async get(id: string): Promise<Work | undefined> {
+    const row = await this.store.one<WorkRow>(sql`SELECT * FROM content_work WHERE id = ${id}`);
     return (row && this.toWork(row)) ?? undefined;
   }
 
-  list<T extends WorkType>(type: T): WorkOf<T>[] {
-    return this.rows(this.stmts.ofType.all(type)) as WorkOf<T>[];
+  async list<T extends WorkType>(type: T): Promise<WorkOf<T>[]> {
+    const rows = await this.store.all<WorkRow>(
+      sql`SELECT * FROM content_work WHERE type = ${type} ORDER BY id`,
+    );
+    return this.rows(rows) as WorkOf<T>[];
   }
 
-  all(): Work[] {
-    return this.rows(this.stmts.all.all());
+  async all(): Promise<Work[]> {
+    return this.rows(await this.store.all<WorkRow>(sql`SELECT * FROM content_work ORDER BY type, id`));
   }
 
-  inState(state: ApprovalState): Work[] {
-    return this.rows(this.stmts.inState.all(state));
+  async inState(state: ApprovalState): Promise<Work[]> {
+    return this.rows(
+      await this.store.all<WorkRow>(
+        sql`SELECT * FROM content_work WHERE state = ${state} ORDER BY updated_at, id`,
+      ),
+    );
   }
 
   /** Ids of the items showing this library file (the library refuses to delete it while any do). */
-  usingMedia(sha256: string): string[] {
-    return this.stmts.usingMedia.all(sha256);
+  async usingMedia(sha256: string): Promise<string[]> {
+    const rows = await this.store.all<{ id: string }>(
+      sql`SELECT id FROM content_work WHERE media_sha256 = ${sha256} ORDER BY id`,
+    );
+    return rows.map((row) => row.id);
   }
 
-  insert(work: Work): Work {
+  async insert(work: Work): Promise<Work> {
+    const row = toRow(work);
     try {
-      this.stmts.insert.run(toRow(work));
+      await this.store.run(
+        sql`INSERT INTO content_work (id, type, gate_id, name, spec, media_sha256, state, revision,
+              author_id, reviewer_id, review_comment, created_at, updated_at)
+            VALUES (${row.id}, ${row.type}, ${row.gate_id}, ${row.name}, ${row.spec}, ${row.media_sha256},
+              ${row.state}, ${row.revision}, ${row.author_id}, ${row.reviewer_id}, ${row.review_comment},
+              ${row.created_at}, ${row.updated_at})`,
+      );
     } catch (error) {
       if (isConstraintError(error, 'primary-key')) throw new GatecastError('CONFLICT', `${work.id} exists`);
       if (isConstraintError(error, 'foreign-key'))
@@ -114,22 +96,31 @@ export class ContentRepo {
     return work;
   }
 
-  update(work: Work): Work {
-    this.stmts.update.run(toRow(work));
-    return work;
+  /**
+   * Stores `work` over the row as it was read (`from`): false when another request changed it
+   * meanwhile. The check is in the write, so two processes cannot both move the same revision on.
+   */
+  async update(work: Work, from: Pick<Work, 'state' | 'revision'>): Promise<boolean> {
+    const row = toRow(work);
+    const updated = await this.store.run(
+      sql`UPDATE content_work SET name = ${row.name}, spec = ${row.spec}, media_sha256 = ${row.media_sha256},
+            state = ${row.state}, revision = ${row.revision}, author_id = ${row.author_id},
+            reviewer_id = ${row.reviewer_id}, review_comment = ${row.review_comment}, updated_at = ${row.updated_at}
+          WHERE id = ${row.id} AND state = ${from.state} AND revision = ${from.revision}`,
+    );
+    return updated === 1;
   }
 
-  remove(id: string): boolean {
-    return this.stmts.remove.run(id).changes > 0;
+  async remove(id: string): Promise<boolean> {
+    return (await this.store.run(sql`DELETE FROM content_work WHERE id = ${id}`)) > 0;
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
-  layouts(): LayoutSetting[] {
+  async layouts(): Promise<LayoutSetting[]> {
+    const rows = await this.store.all<LayoutRow>(
+      sql`SELECT * FROM content_layouts ORDER BY gate_id, zone_id, device_id`,
+    );
     const settings: LayoutSetting[] = [];
-    for (const row of this.stmts.layouts.all()) {
+    for (const row of rows) {
       const where = { table: 'content_layouts', column: 'layout', id: `${row.gate_id}/${row.zone_id}` };
       const layout = parseJsonColumn(layoutSchema, row.layout, this.log, where);
       if (!layout) continue;
@@ -145,19 +136,23 @@ export class ContentRepo {
     return settings;
   }
 
-  saveLayout(setting: LayoutSetting): void {
-    this.stmts.saveLayout.run({
-      gate_id: setting.gateId,
-      zone_id: setting.zoneId ?? '',
-      device_id: setting.deviceId ?? '',
-      layout: JSON.stringify(setting.layout satisfies Layout),
-      updated_by: setting.updatedBy,
-      updated_at: setting.updatedAt,
-    });
+  async saveLayout(setting: LayoutSetting): Promise<void> {
+    const layout = JSON.stringify(setting.layout satisfies Layout);
+    await this.store.run(
+      sql`INSERT INTO content_layouts (gate_id, zone_id, device_id, layout, updated_by, updated_at)
+          VALUES (${setting.gateId}, ${setting.zoneId ?? ''}, ${setting.deviceId ?? ''}, ${layout},
+            ${setting.updatedBy}, ${setting.updatedAt})
+          ON CONFLICT (gate_id, zone_id, device_id) DO UPDATE SET layout = excluded.layout,
+            updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+    );
   }
 
-  removeLayout(scope: Pick<LayoutSetting, 'gateId' | 'zoneId' | 'deviceId'>): boolean {
-    return this.stmts.removeLayout.run(scope.gateId, scope.zoneId ?? '', scope.deviceId ?? '').changes > 0;
+  async removeLayout(scope: Pick<LayoutSetting, 'gateId' | 'zoneId' | 'deviceId'>): Promise<boolean> {
+    const removed = await this.store.run(
+      sql`DELETE FROM content_layouts
+          WHERE gate_id = ${scope.gateId} AND zone_id = ${scope.zoneId ?? ''} AND device_id = ${scope.deviceId ?? ''}`,
+    );
+    return removed > 0;
   }
 
   private rows(rows: WorkRow[]): Work[] {

@@ -72,8 +72,8 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
   });
 
   /** The work, if the caller holds the permission at its owner gate (fleet-wide work: on all gates). */
-  const mustGet = (request: FastifyRequest, id: string, permission: Permission): Work => {
-    const work = service().get(id);
+  const mustGet = async (request: FastifyRequest, id: string, permission: Permission): Promise<Work> => {
+    const work = await service().get(id);
     noteAudit(request, { objectType: work.type, objectId: work.id, gateId: work.gateId });
     authorize(request, permission, work.gateId);
     return work;
@@ -93,7 +93,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       async (request) => {
         const principal = principalOf(request);
         const { state, gate } = request.query;
-        const list = (service().list(type) as Work[])
+        const list = ((await service().list(type)) as Work[])
           .filter((work) => readableAt(principal, work.gateId))
           .filter((work) => state === undefined || work.state === state)
           .filter((work) => gate === undefined || (work.gateId ?? 'fleet') === gate);
@@ -116,7 +116,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         const { gateId, name, spec, id } = request.body;
         noteAudit(request, { gateId, objectId: id ?? null });
         const principal = authorize(request, 'content.write', gateId);
-        const work = service().create({ type, gateId, name, spec, id }, principal.userId) as Work;
+        const work = (await service().create({ type, gateId, name, spec, id }, principal.userId)) as Work;
         noteAudit(request, { objectId: work.id, after: { name, spec: work.spec, ...stateOf(work) } });
         request.log.info({ id: work.id, type, gateId }, 'content written');
         return reply.code(201).send({ work: view(work) });
@@ -136,7 +136,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       config: { audit: { action: 'content.read', objectParam: 'id' } },
     },
     async (request) => {
-      const work = service().get(request.params.id);
+      const work = await service().get(request.params.id);
       if (!readableAt(principalOf(request), work.gateId)) {
         noteAudit(request, { objectType: work.type, gateId: work.gateId });
         authorize(request, 'content.read', work.gateId);
@@ -158,7 +158,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       config: { audit: { action: 'content.edit', objectParam: 'id' } },
     },
     async (request) => {
-      const before = mustGet(request, request.params.id, 'content.write');
+      const before = await mustGet(request, request.params.id, 'content.write');
       // Withdrawing published work from the screens is publishing too.
       if (before.state === 'published') authorize(request, 'content.publish', before.gateId);
       const principal = principalOf(request);
@@ -195,7 +195,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       config: { audit: { action: 'content.remove', objectParam: 'id' } },
     },
     async (request, reply) => {
-      const work = mustGet(request, request.params.id, 'content.write');
+      const work = await mustGet(request, request.params.id, 'content.write');
       if (work.state === 'published') authorize(request, 'content.publish', work.gateId);
       noteAudit(request, { before: { name: work.name, spec: work.spec, ...stateOf(work) } });
       await service().remove(work.id);
@@ -217,7 +217,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     },
     async (request) => {
       const principal = principalOf(request);
-      const all = service().all();
+      const all = await service().all();
       const toReview = all.filter(
         (work) =>
           work.state === 'submitted' &&

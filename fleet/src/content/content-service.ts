@@ -5,7 +5,7 @@ import { transition, type ApprovalAction } from '../approval/approval-workflow.j
 import type { DevicesRepo } from '../devices/devices-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
 import { assertGlyphsCovered } from '../library/glyph-coverage.js';
-import type { MediaCatalog } from '../library/media-catalog.js';
+import type { MediaReader } from '../library/media-catalog.js';
 import { isUrlAllowed } from '../library/url-allow-list.js';
 import type { ContentRepo } from './content-repo.js';
 import {
@@ -25,7 +25,7 @@ export interface ContentServiceDeps {
   gates: Pick<GatesRepo, 'get' | 'list'>;
   devices: Pick<DevicesRepo, 'get' | 'list'>;
   /** The media library; without it media items are refused (nothing to check them against). */
-  media?: MediaCatalog;
+  media?: Pick<MediaReader, 'get'>;
   /** A gate's web allow-list; without it every web item is refused (deny by default). */
   webAllowList?: (gateId: string) => readonly string[];
   /** Composes and publishes the listed screens (DesiredService.refreshMany). */
@@ -57,40 +57,40 @@ export class ContentService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  get(id: string): Work {
-    const work = this.deps.repo.get(id);
+  async get(id: string): Promise<Work> {
+    const work = await this.deps.repo.get(id);
     if (!work) throw new GatecastError('NOT_FOUND', `no content ${id}`);
     return work;
   }
 
-  list<T extends WorkType>(type: T): WorkOf<T>[] {
+  async list<T extends WorkType>(type: T): Promise<WorkOf<T>[]> {
     return this.deps.repo.list(type);
   }
 
-  all(): Work[] {
+  async all(): Promise<Work[]> {
     return this.deps.repo.all();
   }
 
   /** The content items showing this library file, for people: `item i-1a2b "Port video" (draft r3)`. */
-  usedBy(sha256: string): string[] {
-    return this.deps.repo
-      .usingMedia(sha256)
-      .map((id) => this.deps.repo.get(id))
+  async usedBy(sha256: string): Promise<string[]> {
+    const works = [];
+    for (const id of await this.deps.repo.usingMedia(sha256)) works.push(await this.deps.repo.get(id));
+    return works
       .filter((work): work is Work => work !== undefined)
       .map((work) => `${work.type} ${work.id} "${work.name}" (${work.state} r${work.revision})`);
   }
 
   /** How long a library video plays, from its probe; null when unknown. */
-  mediaDuration(sha256: string): number | null {
-    return this.deps.media?.get(sha256)?.probe?.durationSec ?? null;
+  async mediaDuration(sha256: string): Promise<number | null> {
+    return (await this.deps.media?.get(sha256))?.probe?.durationSec ?? null;
   }
 
   /** A new draft, revision 1, authored by the actor. */
-  create<T extends WorkType>(input: WorkInput<T>, actorId: string): WorkOf<T> {
+  async create<T extends WorkType>(input: WorkInput<T>, actorId: string): Promise<WorkOf<T>> {
     if (input.gateId !== null && !this.deps.gates.get(input.gateId)) {
       throw new GatecastError('NOT_FOUND', `no gate ${input.gateId}`);
     }
-    const spec = this.check(input.type, input.gateId, input.spec, input.name);
+    const spec = await this.check(input.type, input.gateId, input.spec, input.name);
     const at = this.now().toISOString();
     const work = {
       id: input.id ?? this.deps.repo.newId(input.type),
@@ -106,7 +106,7 @@ export class ContentService {
       createdAt: at,
       updatedAt: at,
     } as WorkOf<T>;
-    return this.deps.repo.insert(work as Work) as WorkOf<T>;
+    return (await this.deps.repo.insert(work as Work)) as WorkOf<T>;
   }
 
   /**
@@ -118,13 +118,13 @@ export class ContentService {
     changes: { name?: string | undefined; spec?: unknown },
     actorId: string,
   ): Promise<Work> {
-    const before = this.get(id);
+    const before = await this.get(id);
     const name = changes.name ?? before.name;
     const spec = changes.spec === undefined ? before.spec : changes.spec;
-    const checked = this.check(before.type, before.gateId, spec, name);
+    const checked = await this.check(before.type, before.gateId, spec, name);
     const edited = transition(before, { action: 'edit', actorId });
     const after = { ...edited, name, spec: checked, updatedAt: this.now().toISOString() } as Work;
-    this.deps.repo.update(after);
+    await this.save(after, before);
     if (before.state === 'published') await this.recompose(before);
     return after;
   }
@@ -136,30 +136,30 @@ export class ContentService {
     actorId: string,
     comment?: string,
   ): Promise<Work> {
-    const before = this.get(id);
-    if (action === 'submit') this.check(before.type, before.gateId, before.spec, before.name);
+    const before = await this.get(id);
+    if (action === 'submit') await this.check(before.type, before.gateId, before.spec, before.name);
     const after = {
       ...transition(before, { action, actorId, comment }),
       updatedAt: this.now().toISOString(),
     };
-    this.deps.repo.update(after);
+    await this.save(after, before);
     if (action === 'publish' || action === 'unpublish') await this.recompose(after);
     return after;
   }
 
   /** Deletes work nothing else uses (CONFLICT naming the users otherwise). */
   async remove(id: string): Promise<Work> {
-    const work = this.get(id);
-    const users = this.usersOf(work);
+    const work = await this.get(id);
+    const users = await this.usersOf(work);
     if (users.length > 0) {
       throw new GatecastError('CONFLICT', `${work.id} is used by ${users.join(', ')}; remove it there first`);
     }
-    this.deps.repo.remove(id);
+    await this.deps.repo.remove(id);
     if (work.state === 'published') await this.recompose(work);
     return work;
   }
 
-  layouts(): LayoutSetting[] {
+  async layouts(): Promise<LayoutSetting[]> {
     return this.deps.repo.layouts();
   }
 
@@ -171,15 +171,25 @@ export class ContentService {
       updatedBy: actorId,
       updatedAt: this.now().toISOString(),
     };
-    this.deps.repo.saveLayout(setting);
+    await this.deps.repo.saveLayout(setting);
     await this.deps.refresh(this.devicesAt(scope.gateId));
     return setting;
   }
 
   async removeLayout(scope: LayoutScope): Promise<boolean> {
-    const removed = this.deps.repo.removeLayout(scope);
+    const removed = await this.deps.repo.removeLayout(scope);
     if (removed) await this.deps.refresh(this.devicesAt(scope.gateId));
     return removed;
+  }
+
+  /**
+   * The write of a read-check-write step. Two requests moving the same work at once (possible now
+   * that reads yield, and across processes) cannot both win: the later one is told to read again.
+   */
+  private async save(after: Work, before: Work): Promise<void> {
+    if (!(await this.deps.repo.update(after, before))) {
+      throw new GatecastError('CONFLICT', `${before.id} was changed meanwhile; read it again and retry`);
+    }
   }
 
   /** The screens a change to this work may reach: its gate's, or every screen for fleet-wide work. */
@@ -195,16 +205,14 @@ export class ContentService {
   }
 
   /** What refers to this work: playlists naming an item, schedules naming a playlist. */
-  private usersOf(work: Work): string[] {
+  private async usersOf(work: Work): Promise<string[]> {
     if (work.type === 'item') {
-      return this.deps.repo
-        .list('playlist')
+      return (await this.deps.repo.list('playlist'))
         .filter((playlist) => playlist.spec.entries.some((entry) => entry.itemId === work.id))
         .map((playlist) => playlist.id);
     }
     if (work.type === 'playlist') {
-      return this.deps.repo
-        .list('schedule')
+      return (await this.deps.repo.list('schedule'))
         .filter((schedule) => schedule.spec.playlistId === work.id)
         .map((schedule) => schedule.id);
     }
@@ -212,20 +220,25 @@ export class ContentService {
   }
 
   /** Parses the spec and checks it against the rest of the fleet; throws the reason it is refused. */
-  private check<T extends WorkType>(type: T, gateId: string | null, raw: unknown, name: string): SpecOf[T] {
+  private async check<T extends WorkType>(
+    type: T,
+    gateId: string | null,
+    raw: unknown,
+    name: string,
+  ): Promise<SpecOf[T]> {
     if (name.trim() === '') throw new GatecastError('BAD_REQUEST', 'a name is required');
     const parsed = (SPEC_SCHEMAS[type] as unknown as z.ZodType<SpecOf[T]>).safeParse(raw);
     if (!parsed.success) {
       throw new GatecastError('BAD_REQUEST', `invalid ${type}: ${describeZodError(parsed.error)}`);
     }
     const spec = parsed.data;
-    if (type === 'item') this.checkItem(spec as ItemSpec, gateId, name);
-    if (type === 'playlist') this.checkPlaylist(spec as PlaylistSpec, gateId);
-    if (type === 'schedule') this.checkSchedule(spec as ScheduleSpec, gateId);
+    if (type === 'item') await this.checkItem(spec as ItemSpec, gateId, name);
+    if (type === 'playlist') await this.checkPlaylist(spec as PlaylistSpec, gateId);
+    if (type === 'schedule') await this.checkSchedule(spec as ScheduleSpec, gateId);
     return spec;
   }
 
-  private checkItem(spec: ItemSpec, gateId: string | null, name: string): void {
+  private async checkItem(spec: ItemSpec, gateId: string | null, name: string): Promise<void> {
     switch (spec.kind) {
       case 'text':
         if (spec.title) assertGlyphsCovered(spec.title, `the title of "${name}"`);
@@ -235,7 +248,7 @@ export class ContentService {
         this.checkWeb(spec.url, gateId === null ? this.allGateIds() : [gateId], name);
         return;
       default: {
-        const media = this.deps.media?.get(spec.sha256);
+        const media = await this.deps.media?.get(spec.sha256);
         if (!media) {
           throw new GatecastError('CONTENT_REFUSED', `no ${spec.kind} ${spec.sha256} in the media library`);
         }
@@ -262,17 +275,17 @@ export class ContentService {
     }
   }
 
-  private checkPlaylist(spec: PlaylistSpec, gateId: string | null): void {
+  private async checkPlaylist(spec: PlaylistSpec, gateId: string | null): Promise<void> {
     for (const entry of spec.entries) {
-      const item = this.deps.repo.get(entry.itemId);
+      const item = await this.deps.repo.get(entry.itemId);
       if (!item || item.type !== 'item')
         throw new GatecastError('NOT_FOUND', `no content item ${entry.itemId}`);
       this.checkReach(item, gateId);
     }
   }
 
-  private checkSchedule(spec: ScheduleSpec, gateId: string | null): void {
-    const playlist = this.deps.repo.get(spec.playlistId);
+  private async checkSchedule(spec: ScheduleSpec, gateId: string | null): Promise<void> {
+    const playlist = await this.deps.repo.get(spec.playlistId);
     if (!playlist || playlist.type !== 'playlist') {
       throw new GatecastError('NOT_FOUND', `no playlist ${spec.playlistId}`);
     }
@@ -280,7 +293,7 @@ export class ContentService {
     const targetGates = this.checkTargets(spec, gateId);
     // Web items must be allowed at every gate the schedule reaches, not only at their owner's.
     for (const entry of playlist.spec.entries) {
-      const item = this.deps.repo.get(entry.itemId);
+      const item = await this.deps.repo.get(entry.itemId);
       if (item?.type === 'item' && item.spec.kind === 'web')
         this.checkWeb(item.spec.url, targetGates, item.name);
     }

@@ -1,4 +1,11 @@
-import { GatecastError, deviceIdSchema, isoTimeSchema, layoutSchema, slugSchema } from '@gatecast/protocol';
+import {
+  GatecastError,
+  deviceIdSchema,
+  isoTimeSchema,
+  layoutSchema,
+  slugSchema,
+  type DesiredDocument,
+} from '@gatecast/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize, noteAudit, principalOf } from '../auth/authorize.js';
@@ -65,9 +72,7 @@ export const layoutRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
     async (request) => {
       const scope = scopeOf(principalOf(request), 'content.read');
       return {
-        layouts: service()
-          .layouts()
-          .filter((setting) => inScope(scope, setting.gateId)),
+        layouts: (await service().layouts()).filter((setting) => inScope(scope, setting.gateId)),
       };
     },
   );
@@ -152,14 +157,32 @@ export const layoutRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
       // What the screen was sent: the fleet publishes at every change, so it is also what it composes now.
       const document = deps.desired.latest(device.id) ?? (await deps.desired.refresh(device.id));
       const at = request.query.at ? new Date(request.query.at) : (deps.now?.() ?? new Date());
-      const media = deps.content?.mediaDuration.bind(deps.content);
+      const durations = await videoDurations(document, deps.content);
       const timeline = previewTimeline(document, at, request.query.hours, (item) =>
-        item.kind === 'video' && media ? media(item.sha256) : null,
+        item.kind === 'video' ? (durations.get(item.sha256) ?? null) : null,
       );
       return { ...timeline, layout: document.content.layout };
     },
   );
 };
+
+/** The library's probe of each video the document plays, read before the (synchronous) timeline. */
+async function videoDurations(
+  document: DesiredDocument,
+  content: Pick<ContentService, 'mediaDuration'> | undefined,
+): Promise<Map<string, number | null>> {
+  const durations = new Map<string, number | null>();
+  if (!content) return durations;
+  const items = [
+    ...document.content.defaultLoop,
+    ...document.content.schedule.flatMap((entry) => entry.items),
+  ];
+  for (const item of items) {
+    if (item.kind === 'video' && !durations.has(item.sha256))
+      durations.set(item.sha256, await content.mediaDuration(item.sha256));
+  }
+  return durations;
+}
 
 function scopeName(scope: { gateId: string; zoneId: string | null; deviceId: string | null }): string {
   if (scope.deviceId !== null) return `device ${scope.deviceId}`;

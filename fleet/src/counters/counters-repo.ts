@@ -1,5 +1,6 @@
 import type { CounterPage } from '@gatecast/protocol';
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import type { Sql } from '../store/sql.js';
 
 export interface CounterCode {
   deviceId: string;
@@ -47,115 +48,103 @@ interface PageRow {
   pairing_id: string;
 }
 
-const PAIRING_COLUMNS = 'id, device_id, created_at, last_used_at, revoked_at, revoked_by';
+const PAIRING_COLUMNS = sql.raw('id, device_id, created_at, last_used_at, revoked_at, revoked_by');
 
 /** Codes, pairings and pushed pages of counter screens; plain SQL, no rules (counters-service.ts). */
 export class CountersRepo {
-  private readonly stmts;
+  constructor(private readonly store: Sql) {}
 
-  constructor(db: Database) {
-    this.stmts = {
-      code: db.prepare<[string], CodeRow>('SELECT * FROM counter_codes WHERE device_id = ?'),
-      codeByValue: db.prepare<[string], CodeRow>('SELECT * FROM counter_codes WHERE code = ?'),
-      saveCode: db.prepare<[string, string, string, string]>(
-        `INSERT INTO counter_codes (device_id, code, issued_at, expires_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (device_id) DO UPDATE SET code = excluded.code, issued_at = excluded.issued_at,
-             expires_at = excluded.expires_at`,
-      ),
-      allCodes: db.prepare<[], CodeRow>('SELECT * FROM counter_codes'),
-      removeCode: db.prepare<[string]>('DELETE FROM counter_codes WHERE device_id = ?'),
-      nextCodeExpiry: db.prepare<[], string | null>('SELECT min(expires_at) FROM counter_codes').pluck(),
-      addPairing: db.prepare<[string, string, string, string]>(
-        'INSERT INTO counter_pairings (id, device_id, token_hash, created_at) VALUES (?, ?, ?, ?)',
-      ),
-      pairingByHash: db.prepare<[string], PairingRow>(
-        `SELECT ${PAIRING_COLUMNS} FROM counter_pairings WHERE token_hash = ?`,
-      ),
-      pairing: db.prepare<[string], PairingRow>(
-        `SELECT ${PAIRING_COLUMNS} FROM counter_pairings WHERE id = ?`,
-      ),
-      pairings: db.prepare<[], PairingRow>(
-        `SELECT ${PAIRING_COLUMNS} FROM counter_pairings ORDER BY device_id, created_at`,
-      ),
-      touchPairing: db.prepare<[string, string]>('UPDATE counter_pairings SET last_used_at = ? WHERE id = ?'),
-      revoke: db.prepare<[string, string, string]>(
-        'UPDATE counter_pairings SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL',
-      ),
-      page: db.prepare<[string], PageRow>('SELECT * FROM counter_pages WHERE device_id = ?'),
-      savePage: db.prepare<[string, string, string, string, string | null, string]>(
-        `INSERT INTO counter_pages (device_id, node_id, language, shown_since, until, pairing_id)
-           VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (device_id) DO UPDATE SET node_id = excluded.node_id, language = excluded.language,
-             shown_since = excluded.shown_since, until = excluded.until, pairing_id = excluded.pairing_id`,
-      ),
-      removePage: db.prepare<[string]>('DELETE FROM counter_pages WHERE device_id = ?'),
-      expiredPages: db
-        .prepare<[string], string>(
-          'SELECT device_id FROM counter_pages WHERE until IS NOT NULL AND until <= ?',
-        )
-        .pluck(),
-      nextPageEnd: db
-        .prepare<[string], string | null>('SELECT min(until) FROM counter_pages WHERE until > ?')
-        .pluck(),
-    };
-  }
-
-  code(deviceId: string): CounterCode | undefined {
-    const row = this.stmts.code.get(deviceId);
+  async code(deviceId: string): Promise<CounterCode | undefined> {
+    const row = await this.store.one<CodeRow>(sql`SELECT * FROM counter_codes WHERE device_id = ${deviceId}`);
     return row && toCode(row);
   }
 
-  codeByValue(code: string): CounterCode | undefined {
-    const row = this.stmts.codeByValue.get(code);
+  async codeByValue(code: string): Promise<CounterCode | undefined> {
+    const row = await this.store.one<CodeRow>(sql`SELECT * FROM counter_codes WHERE code = ${code}`);
     return row && toCode(row);
   }
 
-  saveCode(code: CounterCode): void {
-    this.stmts.saveCode.run(code.deviceId, code.code, code.issuedAt, code.expiresAt);
+  async saveCode(code: CounterCode): Promise<void> {
+    await this.store.run(
+      sql`INSERT INTO counter_codes (device_id, code, issued_at, expires_at)
+          VALUES (${code.deviceId}, ${code.code}, ${code.issuedAt}, ${code.expiresAt})
+          ON CONFLICT (device_id) DO UPDATE SET code = excluded.code, issued_at = excluded.issued_at,
+            expires_at = excluded.expires_at`,
+    );
   }
 
-  allCodes(): CounterCode[] {
-    return this.stmts.allCodes.all().map(toCode);
+  /** Replaces the screen's code only while it is still `previous`: false when someone else replaced it first. */
+  async replaceCode(previous: string, code: CounterCode): Promise<boolean> {
+    const replaced = await this.store.run(
+      sql`UPDATE counter_codes SET code = ${code.code}, issued_at = ${code.issuedAt}, expires_at = ${code.expiresAt}
+          WHERE device_id = ${code.deviceId} AND code = ${previous}`,
+    );
+    return replaced === 1;
   }
 
-  removeCode(deviceId: string): void {
-    this.stmts.removeCode.run(deviceId);
+  async allCodes(): Promise<CounterCode[]> {
+    return (await this.store.all<CodeRow>(sql`SELECT * FROM counter_codes`)).map(toCode);
+  }
+
+  async removeCode(deviceId: string): Promise<void> {
+    await this.store.run(sql`DELETE FROM counter_codes WHERE device_id = ${deviceId}`);
   }
 
   /** The earliest code expiry, or null without codes. */
-  nextCodeExpiry(): string | null {
-    return this.stmts.nextCodeExpiry.get() ?? null;
+  async nextCodeExpiry(): Promise<string | null> {
+    const row = await this.store.one<{ earliest: string | null }>(
+      sql`SELECT min(expires_at) AS earliest FROM counter_codes`,
+    );
+    return row?.earliest ?? null;
   }
 
-  addPairing(pairing: { id: string; deviceId: string; tokenHash: string; createdAt: string }): void {
-    this.stmts.addPairing.run(pairing.id, pairing.deviceId, pairing.tokenHash, pairing.createdAt);
+  async addPairing(pairing: {
+    id: string;
+    deviceId: string;
+    tokenHash: string;
+    createdAt: string;
+  }): Promise<void> {
+    await this.store.run(
+      sql`INSERT INTO counter_pairings (id, device_id, token_hash, created_at)
+          VALUES (${pairing.id}, ${pairing.deviceId}, ${pairing.tokenHash}, ${pairing.createdAt})`,
+    );
   }
 
-  pairingByTokenHash(tokenHash: string): CounterPairing | undefined {
-    const row = this.stmts.pairingByHash.get(tokenHash);
+  async pairingByTokenHash(tokenHash: string): Promise<CounterPairing | undefined> {
+    const row = await this.store.one<PairingRow>(
+      sql`SELECT ${PAIRING_COLUMNS} FROM counter_pairings WHERE token_hash = ${tokenHash}`,
+    );
     return row && toPairing(row);
   }
 
-  pairing(id: string): CounterPairing | undefined {
-    const row = this.stmts.pairing.get(id);
+  async pairing(id: string): Promise<CounterPairing | undefined> {
+    const row = await this.store.one<PairingRow>(
+      sql`SELECT ${PAIRING_COLUMNS} FROM counter_pairings WHERE id = ${id}`,
+    );
     return row && toPairing(row);
   }
 
-  pairings(): CounterPairing[] {
-    return this.stmts.pairings.all().map(toPairing);
+  async pairings(): Promise<CounterPairing[]> {
+    const rows = await this.store.all<PairingRow>(
+      sql`SELECT ${PAIRING_COLUMNS} FROM counter_pairings ORDER BY device_id, created_at`,
+    );
+    return rows.map(toPairing);
   }
 
-  touchPairing(id: string, at: string): void {
-    this.stmts.touchPairing.run(at, id);
+  async touchPairing(id: string, at: string): Promise<void> {
+    await this.store.run(sql`UPDATE counter_pairings SET last_used_at = ${at} WHERE id = ${id}`);
   }
 
   /** False when the pairing was already revoked (or never existed). */
-  revoke(id: string, at: string, by: string): boolean {
-    return this.stmts.revoke.run(at, by, id).changes > 0;
+  async revoke(id: string, at: string, by: string): Promise<boolean> {
+    const revoked = await this.store.run(
+      sql`UPDATE counter_pairings SET revoked_at = ${at}, revoked_by = ${by} WHERE id = ${id} AND revoked_at IS NULL`,
+    );
+    return revoked > 0;
   }
 
-  page(deviceId: string): StoredCounterPage | undefined {
-    const row = this.stmts.page.get(deviceId);
+  async page(deviceId: string): Promise<StoredCounterPage | undefined> {
+    const row = await this.store.one<PageRow>(sql`SELECT * FROM counter_pages WHERE device_id = ${deviceId}`);
     return (
       row && {
         deviceId: row.device_id,
@@ -168,29 +157,34 @@ export class CountersRepo {
     );
   }
 
-  savePage(page: StoredCounterPage): void {
-    this.stmts.savePage.run(
-      page.deviceId,
-      page.nodeId,
-      page.language,
-      page.shownSince,
-      page.until,
-      page.pairingId,
+  async savePage(page: StoredCounterPage): Promise<void> {
+    await this.store.run(
+      sql`INSERT INTO counter_pages (device_id, node_id, language, shown_since, until, pairing_id)
+          VALUES (${page.deviceId}, ${page.nodeId}, ${page.language}, ${page.shownSince}, ${page.until},
+            ${page.pairingId})
+          ON CONFLICT (device_id) DO UPDATE SET node_id = excluded.node_id, language = excluded.language,
+            shown_since = excluded.shown_since, until = excluded.until, pairing_id = excluded.pairing_id`,
     );
   }
 
   /** True when there was a page to remove. */
-  removePage(deviceId: string): boolean {
-    return this.stmts.removePage.run(deviceId).changes > 0;
+  async removePage(deviceId: string): Promise<boolean> {
+    return (await this.store.run(sql`DELETE FROM counter_pages WHERE device_id = ${deviceId}`)) > 0;
   }
 
   /** Screens whose page ended at or before `at`; their rows are left for removePage. */
-  expiredPages(at: string): string[] {
-    return this.stmts.expiredPages.all(at);
+  async expiredPages(at: string): Promise<string[]> {
+    const rows = await this.store.all<{ device_id: string }>(
+      sql`SELECT device_id FROM counter_pages WHERE until IS NOT NULL AND until <= ${at}`,
+    );
+    return rows.map((row) => row.device_id);
   }
 
-  nextPageEnd(after: string): string | null {
-    return this.stmts.nextPageEnd.get(after) ?? null;
+  async nextPageEnd(after: string): Promise<string | null> {
+    const row = await this.store.one<{ earliest: string | null }>(
+      sql`SELECT min(until) AS earliest FROM counter_pages WHERE until > ${after}`,
+    );
+    return row?.earliest ?? null;
   }
 }
 

@@ -81,14 +81,14 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
     async (request) => {
       const counters = need();
       // Reads are audited only when refused: a tablet polls what its screen shows.
-      const tablet = refusedReadsAudited(request, () => counters.tablet(request.body.token));
-      const bundle = counters.tree(tablet);
+      const tablet = await refusedReadsAudited(request, () => counters.tablet(request.body.token));
+      const bundle = await counters.tree(tablet);
       return {
         pairingId: tablet.pairing.id,
         screen: screenOf(tablet),
         languages: tablet.gate.languages.map((tag) => ({ tag, name: languageOwnName(tag) })),
         minutes: [...PUSH_MINUTES],
-        shown: counters.shownOn(tablet.device.id),
+        shown: await counters.shownOn(tablet.device.id),
         tree: bundle
           ? {
               version: bundle.version,
@@ -166,8 +166,8 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
     async (request) =>
       tabletAudited(request, 'counter.unpair', request.body.token, async (tablet) => {
         const paired = tablet as PairedTablet;
-        need().unpair(paired.pairing.id, tabletActor(paired).name);
-        return { shown: need().shownOn(paired.device.id) };
+        await need().unpair(paired.pairing.id, tabletActor(paired).name);
+        return { shown: await need().shownOn(paired.device.id) };
       }),
   );
 
@@ -182,7 +182,7 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
     try {
       let tablet: PairedTablet | null = null;
       if (token !== null) {
-        tablet = need().tablet(token);
+        tablet = await need().tablet(token);
         noteTablet(request, tablet);
       }
       const result = await work(tablet);
@@ -194,9 +194,12 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
     }
   }
 
-  function refusedReadsAudited(request: FastifyRequest, work: () => PairedTablet): PairedTablet {
+  async function refusedReadsAudited(
+    request: FastifyRequest,
+    work: () => Promise<PairedTablet>,
+  ): Promise<PairedTablet> {
     try {
-      return work();
+      return await work();
     } catch (error) {
       noteAudit(request, {
         action: 'counter.session',
@@ -225,8 +228,7 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
       const { gate } = request.query;
       if (gate !== undefined) authorize(request, 'devices.read', gate);
       const principal = principalOf(request);
-      const counters = need()
-        .list(gate)
+      const counters = (await need().list(gate))
         .filter((view) => can(principal, 'devices.read', view.gateId))
         .map((view) => withCodeFor(view, can(principal, 'devices.command', view.gateId)));
       return { counters };
@@ -246,7 +248,7 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
     },
     async (request) => {
       const counters = need();
-      const view = counters.counter(request.params.deviceId);
+      const view = await counters.counter(request.params.deviceId);
       noteAudit(request, { gateId: view.gateId });
       authorize(request, 'devices.command', view.gateId);
       const code = await counters.newCode(view.deviceId);
@@ -271,14 +273,14 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
     },
     async (request) => {
       const counters = need();
-      const pairing = counters.pairing(request.params.pairingId);
+      const pairing = await counters.pairing(request.params.pairingId);
       if (!pairing)
         throw new GatecastError('NOT_FOUND', `pairing ${request.params.pairingId} does not exist`);
       const gateId = counters.gateOf(pairing.deviceId);
       noteAudit(request, { gateId });
       const principal = authorize(request, 'devices.command', gateId);
-      const revoked = counters.unpair(pairing.id, principal.username);
-      const after = counters.pairing(pairing.id) ?? pairing;
+      const revoked = await counters.unpair(pairing.id, principal.username);
+      const after = (await counters.pairing(pairing.id)) ?? pairing;
       noteAudit(request, { after: { deviceId: after.deviceId, revokedAt: after.revokedAt } });
       return { pairing: after, revoked };
     },

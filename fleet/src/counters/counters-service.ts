@@ -5,7 +5,8 @@ import type { ScreenExtras } from '../desired/compose-desired.js';
 import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import type { Gate, GatesRepo } from '../gates/gates-repo.js';
 import type { InfoBundleSource } from '../info/info-bundle-source.js';
-import type { Database } from '../store/database.js';
+import { isConstraintError } from '../store/constraint-errors.js';
+import type { Sql } from '../store/sql.js';
 import { CountersRepo, type CounterCode, type CounterPairing } from './counters-repo.js';
 import { CLIENT_LOCK_MS, PairingGuard } from './pairing-guard.js';
 
@@ -17,7 +18,7 @@ export const PUSH_MINUTES = [5, 15, 30, 60] as const;
 const MAX_TIMER_MS = 60 * 60_000;
 
 export interface CountersServiceDeps {
-  db: Database;
+  sql: Sql;
   devices: Pick<DevicesRepo, 'get' | 'list' | 'profileOf'>;
   gates: Pick<GatesRepo, 'get'>;
   info: InfoBundleSource;
@@ -69,7 +70,7 @@ export class CountersService {
   private running = false;
 
   constructor(private readonly deps: CountersServiceDeps) {
-    this.repo = new CountersRepo(deps.db);
+    this.repo = new CountersRepo(deps.sql);
     this.now = deps.now ?? (() => new Date());
     this.log = deps.log.child({ mod: 'counters' });
   }
@@ -78,10 +79,10 @@ export class CountersService {
    * The ScreenExtras provider: a counter screen's pairing code (issued or replaced here when it
    * has none or it expired) and the pushed page while it is current. Nothing for other screens.
    */
-  extrasFor(device: DeviceRecord, _gate: Gate, now: Date): ScreenExtras {
+  async extrasFor(device: DeviceRecord, _gate: Gate, now: Date): Promise<ScreenExtras> {
     if (!this.isCounter(device.id)) return {};
-    const code = this.currentCode(device.id, now);
-    const page = this.currentPage(device.id, now);
+    const code = await this.currentCode(device.id, now);
+    const page = await this.currentPage(device.id, now);
     return { pairingCode: code.code, ...(page ? { counterPage: page } : {}) };
   }
 
@@ -101,7 +102,7 @@ export class CountersService {
         `too many wrong pairing codes from this device; try again in ${minutes} min`,
       );
     }
-    const found = this.repo.codeByValue(code);
+    const found = await this.repo.codeByValue(code);
     const device = found && this.deps.devices.get(found.deviceId);
     if (!found || !device || !this.isCounter(device.id)) return this.wrongCode(client, now);
     if (Date.parse(found.expiresAt) <= now.getTime()) {
@@ -112,23 +113,30 @@ export class CountersService {
         'this pairing code has expired; type the new code the counter screen shows now',
       );
     }
+    // The code is replaced first, and only while it is still the one typed: of two tablets typing
+    // it at once (or on two fleet processes), one pairs; the other's code is no longer shown.
+    const replaced = await this.withFreshCode(device.id, now, (next) =>
+      this.repo.replaceCode(found.code, next),
+    );
+    if (!replaced) return this.wrongCode(client, now);
     this.guard.succeed(client);
     const token = `gcc_${randomBytes(32).toString('base64url')}`;
     const id = randomBytes(6).toString('hex');
-    this.repo.addPairing({
+    await this.repo.addPairing({
       id,
       deviceId: device.id,
       tokenHash: hashToken(token),
       createdAt: now.toISOString(),
     });
     this.log.info({ deviceId: device.id, pairing: id }, 'counter tablet paired');
-    await this.rotate([device.id], now);
-    return { token, tablet: this.tabletOf(this.repo.pairing(id) as CounterPairing, device) };
+    await this.arm();
+    await this.deps.refresh([device.id]);
+    return { token, tablet: this.tabletOf((await this.repo.pairing(id)) as CounterPairing, device) };
   }
 
   /** The tablet behind a token: UNAUTHORIZED with the reason when it is unknown or revoked. */
-  tablet(token: string): PairedTablet {
-    const pairing = this.repo.pairingByTokenHash(hashToken(token));
+  async tablet(token: string): Promise<PairedTablet> {
+    const pairing = await this.repo.pairingByTokenHash(hashToken(token));
     const device = pairing && this.deps.devices.get(pairing.deviceId);
     if (!pairing || !device)
       throw new GatecastError(
@@ -143,18 +151,18 @@ export class CountersService {
       );
     if (!this.isCounter(device.id))
       throw new GatecastError('CONFLICT', `${device.name} is no longer a counter screen; ask an operator`);
-    this.repo.touchPairing(pairing.id, this.now().toISOString());
+    await this.repo.touchPairing(pairing.id, this.now().toISOString());
     return this.tabletOf(pairing, device);
   }
 
   /** The published tree of the tablet's gate, or undefined when the gate has none yet. */
-  tree(tablet: PairedTablet): InfoBundle | undefined {
+  async tree(tablet: PairedTablet): Promise<InfoBundle | undefined> {
     return this.deps.info.bundle(tablet.gate.id);
   }
 
   /** What the tablet's screen shows now: the pushed page while it is current, else null. */
-  shownOn(deviceId: string): CounterPage | null {
-    return this.currentPage(deviceId, this.now()) ?? null;
+  async shownOn(deviceId: string): Promise<CounterPage | null> {
+    return (await this.currentPage(deviceId, this.now())) ?? null;
   }
 
   /**
@@ -173,7 +181,7 @@ export class CountersService {
       );
     if (request.minutes !== null && !(PUSH_MINUTES as readonly number[]).includes(request.minutes))
       throw new GatecastError('BAD_REQUEST', `minutes must be one of ${PUSH_MINUTES.join(', ')} or null`);
-    const bundle = this.deps.info.bundle(gate.id);
+    const bundle = await this.deps.info.bundle(gate.id);
     if (!bundle) throw new GatecastError('NOT_FOUND', `gate ${gate.id} has no published information yet`);
     const node = bundle.nodes.find((candidate) => candidate.id === request.nodeId);
     if (!node)
@@ -191,43 +199,43 @@ export class CountersService {
       until:
         request.minutes === null ? null : new Date(now.getTime() + request.minutes * 60_000).toISOString(),
     };
-    this.repo.savePage({ ...page, deviceId: device.id, pairingId: tablet.pairing.id });
+    await this.repo.savePage({ ...page, deviceId: device.id, pairingId: tablet.pairing.id });
     await this.deps.refresh([device.id]);
-    this.arm();
+    await this.arm();
     return page;
   }
 
   /** Takes the pushed page off the tablet's screen; the page that was shown, or null. */
   async clear(tablet: PairedTablet): Promise<CounterPage | null> {
-    const shown = this.shownOn(tablet.device.id);
-    if (this.repo.removePage(tablet.device.id)) await this.deps.refresh([tablet.device.id]);
+    const shown = await this.shownOn(tablet.device.id);
+    if (await this.repo.removePage(tablet.device.id)) await this.deps.refresh([tablet.device.id]);
     return shown;
   }
 
   // ---- operators -----------------------------------------------------------------------------
 
   /** Counter screens (of one gate, or all), with their code, page and pairings. */
-  list(gateId?: string): CounterView[] {
+  async list(gateId?: string): Promise<CounterView[]> {
     const now = this.now();
-    const pairings = this.repo.pairings();
-    return this.deps.devices
-      .list()
-      .filter((device) => (gateId === undefined || device.gateId === gateId) && this.isCounter(device.id))
-      .map((device) => {
-        const code = this.repo.code(device.id);
-        return {
-          deviceId: device.id,
-          name: device.name,
-          gateId: device.gateId,
-          code: code && Date.parse(code.expiresAt) > now.getTime() ? code : null,
-          page: this.currentPage(device.id, now) ?? null,
-          pairings: pairings.filter((pairing) => pairing.deviceId === device.id),
-        };
+    const pairings = await this.repo.pairings();
+    const views: CounterView[] = [];
+    for (const device of this.deps.devices.list()) {
+      if ((gateId !== undefined && device.gateId !== gateId) || !this.isCounter(device.id)) continue;
+      const code = await this.repo.code(device.id);
+      views.push({
+        deviceId: device.id,
+        name: device.name,
+        gateId: device.gateId,
+        code: code && Date.parse(code.expiresAt) > now.getTime() ? code : null,
+        page: (await this.currentPage(device.id, now)) ?? null,
+        pairings: pairings.filter((pairing) => pairing.deviceId === device.id),
       });
+    }
+    return views;
   }
 
   /** One counter screen; NOT_FOUND for an unknown screen, CONFLICT for one that is no counter. */
-  counter(deviceId: string): CounterView {
+  async counter(deviceId: string): Promise<CounterView> {
     const device = this.deps.devices.get(deviceId);
     if (!device) throw new GatecastError('NOT_FOUND', `device ${deviceId} does not exist`);
     if (!this.isCounter(deviceId))
@@ -235,14 +243,14 @@ export class CountersService {
         'CONFLICT',
         `${deviceId} is not a counter screen (gatecast devices profile ${deviceId} counter)`,
       );
-    return this.list(device.gateId).find((view) => view.deviceId === deviceId) as CounterView;
+    return (await this.list(device.gateId)).find((view) => view.deviceId === deviceId) as CounterView;
   }
 
   /** Replaces a counter screen's code (an operator asked; the old one may have been seen). */
   async newCode(deviceId: string): Promise<CounterCode> {
-    this.counter(deviceId);
+    await this.counter(deviceId);
     await this.rotate([deviceId], this.now());
-    return this.repo.code(deviceId) as CounterCode;
+    return (await this.repo.code(deviceId)) as CounterCode;
   }
 
   /** The gate of a screen; NOT_FOUND when it no longer exists. */
@@ -252,15 +260,15 @@ export class CountersService {
     return device.gateId;
   }
 
-  pairing(pairingId: string): CounterPairing | undefined {
+  async pairing(pairingId: string): Promise<CounterPairing | undefined> {
     return this.repo.pairing(pairingId);
   }
 
   /** Revokes a pairing; the tablet's next request is refused. False when it was already revoked. */
-  unpair(pairingId: string, by: string): boolean {
-    const pairing = this.repo.pairing(pairingId);
+  async unpair(pairingId: string, by: string): Promise<boolean> {
+    const pairing = await this.repo.pairing(pairingId);
     if (!pairing) throw new GatecastError('NOT_FOUND', `pairing ${pairingId} does not exist`);
-    const revoked = this.repo.revoke(pairingId, this.now().toISOString(), by);
+    const revoked = await this.repo.revoke(pairingId, this.now().toISOString(), by);
     if (revoked)
       this.log.info({ deviceId: pairing.deviceId, pairing: pairingId, by }, 'counter tablet unpaired');
     return revoked;
@@ -270,7 +278,9 @@ export class CountersService {
 
   start(): void {
     this.running = true;
-    this.arm();
+    this.arm().catch((error) =>
+      this.log.error({ err: (error as Error).message }, 'counter timer could not be set'),
+    );
   }
 
   stop(): void {
@@ -286,27 +296,30 @@ export class CountersService {
    */
   async sweep(): Promise<string[]> {
     const now = this.now();
-    const ended = this.repo.expiredPages(now.toISOString());
-    for (const deviceId of ended) this.repo.removePage(deviceId);
+    const ended = await this.repo.expiredPages(now.toISOString());
+    for (const deviceId of ended) await this.repo.removePage(deviceId);
     const stale: string[] = [];
-    for (const code of this.repo.allCodes()) {
+    for (const code of await this.repo.allCodes()) {
       if (Date.parse(code.expiresAt) > now.getTime()) continue;
       if (this.isCounter(code.deviceId)) stale.push(code.deviceId);
-      else this.repo.removeCode(code.deviceId);
+      else await this.repo.removeCode(code.deviceId);
     }
-    for (const deviceId of stale) this.issueCode(deviceId, now);
+    for (const deviceId of stale) await this.issueCode(deviceId, now);
     const touched = [...new Set([...ended, ...stale])];
     if (touched.length > 0) await this.deps.refresh(touched);
-    this.arm();
+    await this.arm();
     return touched;
   }
 
   /** Sets the timer for the next page end or code expiry. */
-  private arm(): void {
+  private async arm(): Promise<void> {
+    if (!this.running) return;
+    const ends = [await this.repo.nextPageEnd(new Date(0).toISOString()), await this.repo.nextCodeExpiry()];
+    // Checked again after the reads: stop() or another arm() may have run meanwhile.
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     const now = this.now();
-    const next = [this.repo.nextPageEnd(new Date(0).toISOString()), this.repo.nextCodeExpiry()]
+    const next = ends
       .filter((at): at is string => at !== null)
       .map((at) => Date.parse(at))
       .sort((a, b) => a - b)[0];
@@ -330,8 +343,7 @@ export class CountersService {
   private async wrongCode(client: string, now: Date): Promise<never> {
     const { triesLeft, rotateAll } = this.guard.fail(client, now.getTime());
     if (rotateAll) {
-      const counters = this.repo
-        .allCodes()
+      const counters = (await this.repo.allCodes())
         .map((code) => code.deviceId)
         .filter((id) => this.isCounter(id));
       this.log.warn({ screens: counters.length }, 'many wrong pairing codes: every counter code replaced');
@@ -345,37 +357,60 @@ export class CountersService {
     );
   }
 
-  private currentCode(deviceId: string, now: Date): CounterCode {
-    const code = this.repo.code(deviceId);
+  private async currentCode(deviceId: string, now: Date): Promise<CounterCode> {
+    const code = await this.repo.code(deviceId);
     if (code && Date.parse(code.expiresAt) > now.getTime()) return code;
     return this.issueCode(deviceId, now);
   }
 
-  private currentPage(deviceId: string, now: Date): CounterPage | undefined {
-    const page = this.repo.page(deviceId);
+  private async currentPage(deviceId: string, now: Date): Promise<CounterPage | undefined> {
+    const page = await this.repo.page(deviceId);
     if (!page || (page.until !== null && Date.parse(page.until) <= now.getTime())) return undefined;
     return { nodeId: page.nodeId, language: page.language, shownSince: page.shownSince, until: page.until };
   }
 
   /** A fresh random code, different from every code in use (the code alone names the screen). */
-  private issueCode(deviceId: string, now: Date): CounterCode {
-    const inUse = new Set(this.repo.allCodes().map((code) => code.code));
-    let value: string;
-    do value = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    while (inUse.has(value));
-    const code = {
-      deviceId,
-      code: value,
-      issuedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS).toISOString(),
-    };
-    this.repo.saveCode(code);
-    this.arm();
-    return code;
+  private async issueCode(deviceId: string, now: Date): Promise<CounterCode> {
+    let issued!: CounterCode;
+    await this.withFreshCode(deviceId, now, async (code) => {
+      await this.repo.saveCode(code);
+      issued = code;
+      return true;
+    });
+    await this.arm();
+    return issued;
+  }
+
+  /**
+   * Stores a fresh code through `save`. The codes in use are read before the write, so another
+   * request may take the same value meanwhile: the unique index refuses it and a new one is drawn.
+   */
+  private async withFreshCode(
+    deviceId: string,
+    now: Date,
+    save: (code: CounterCode) => Promise<boolean>,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const inUse = new Set((await this.repo.allCodes()).map((code) => code.code));
+      let value: string;
+      do value = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      while (inUse.has(value));
+      const code = {
+        deviceId,
+        code: value,
+        issuedAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS).toISOString(),
+      };
+      try {
+        return await save(code);
+      } catch (error) {
+        if (attempt >= 3 || !isConstraintError(error, 'unique')) throw error;
+      }
+    }
   }
 
   private async rotate(deviceIds: string[], now: Date): Promise<void> {
-    for (const deviceId of deviceIds) this.issueCode(deviceId, now);
+    for (const deviceId of deviceIds) await this.issueCode(deviceId, now);
     if (deviceIds.length > 0) await this.deps.refresh(deviceIds);
   }
 

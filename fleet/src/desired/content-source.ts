@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { ContentRepo } from '../content/content-repo.js';
 import type { ContentItemWork, PlaylistWork, ScheduleWork } from '../content/content-specs.js';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import type { ContentSnapshot } from './compose-content.js';
 
 /** Where the composer's content comes from; read once per round of refreshes. */
 export interface ContentSource {
-  snapshot(): ContentSnapshot;
+  snapshot(): Promise<ContentSnapshot>;
 }
 
 /**
@@ -17,16 +17,18 @@ export interface ContentSource {
 export class StoredContentSource implements ContentSource {
   private readonly repo: ContentRepo;
 
-  constructor(db: Database, log?: Logger) {
-    this.repo = new ContentRepo(db, log);
+  constructor(store: Sql, log?: Logger) {
+    this.repo = new ContentRepo(store, log);
   }
 
-  snapshot(): ContentSnapshot {
+  async snapshot(): Promise<ContentSnapshot> {
+    const items = await this.repo.list('item');
+    const playlists = await this.repo.list('playlist');
     return {
-      items: new Map(this.repo.list('item').map((work): [string, ContentItemWork] => [work.id, work])),
-      playlists: new Map(this.repo.list('playlist').map((work): [string, PlaylistWork] => [work.id, work])),
-      schedules: this.repo.list('schedule') satisfies ScheduleWork[],
-      layouts: this.repo.layouts(),
+      items: new Map(items.map((work): [string, ContentItemWork] => [work.id, work])),
+      playlists: new Map(playlists.map((work): [string, PlaylistWork] => [work.id, work])),
+      schedules: (await this.repo.list('schedule')) satisfies ScheduleWork[],
+      layouts: await this.repo.layouts(),
     };
   }
 }

@@ -4,9 +4,10 @@ import type { Broker } from '../broker/broker.js';
 import type { AnnouncementSource } from '../announcements/announcement-source.js';
 import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import type { Gate, GatesRepo } from '../gates/gates-repo.js';
-import type { MediaCatalog } from '../library/media-catalog.js';
+import type { MediaCatalog, MediaReader } from '../library/media-catalog.js';
 import type { Database } from '../store/database.js';
 import { parseJsonColumn } from '../store/json-column.js';
+import type { Sql } from '../store/sql.js';
 import type { ContentSnapshot } from './compose-content.js';
 import { composeDesired, type ScreenExtras } from './compose-desired.js';
 import { StoredContentSource, type ContentSource } from './content-source.js';
@@ -15,6 +16,8 @@ import { sameContent } from './same-content.js';
 
 export interface DesiredServiceDeps {
   db: Database;
+  /** The store's async path, for the content tables (StoredContentSource). */
+  sql: Sql;
   devices: DevicesRepo;
   gates: GatesRepo;
   broker: Pick<Broker, 'publishToDevice' | 'clearRetained'>;
@@ -27,7 +30,7 @@ export interface DesiredServiceDeps {
   /** Urgent announcements per screen (announcements/); none without it. */
   announcements?: AnnouncementSource;
   /** The media library; without it media items are left out of documents. */
-  media?: MediaCatalog;
+  media?: MediaReader;
   /** The fleet's HTTP address as screens reach it (media URLs); read at each compose. */
   mediaBaseUrl?: () => string | undefined;
   /** The gate's web allow-list as a check at compose time; everything passes without it. */
@@ -46,6 +49,8 @@ interface ComposeRound {
   content: ContentSnapshot;
   demo: DemoContentSource | undefined;
   mediaBaseUrl: string | null;
+  /** The library media the content names, read once per round: the composer looks it up synchronously. */
+  media: MediaCatalog | undefined;
 }
 
 interface DocumentRow {
@@ -79,7 +84,7 @@ export class DesiredService {
     this.log = deps.log.child({ mod: 'desired' });
     this.now = deps.now ?? (() => new Date());
     const { db } = deps;
-    this.content = deps.content ?? new StoredContentSource(db, deps.log);
+    this.content = deps.content ?? new StoredContentSource(deps.sql, deps.log);
     this.stmts = {
       document: db.prepare<[string], DocumentRow>(
         'SELECT device_id, document FROM desired_documents WHERE device_id = ?',
@@ -109,7 +114,7 @@ export class DesiredService {
    * Returns the current document. NOT_FOUND for an unknown device.
    */
   async refresh(deviceId: string): Promise<DesiredDocument> {
-    return this.serially(() => this.refreshOne(deviceId, this.round()));
+    return this.serially(async () => this.refreshOne(deviceId, await this.round()));
   }
 
   /**
@@ -119,7 +124,7 @@ export class DesiredService {
    */
   async refreshMany(deviceIds: readonly string[]): Promise<void> {
     await this.serially(async () => {
-      const round = this.round();
+      const round = await this.round();
       const changed: DesiredDocument[] = [];
       for (const deviceId of new Set(deviceIds)) {
         try {
@@ -157,7 +162,7 @@ export class DesiredService {
   async compose(deviceId: string): Promise<DesiredDocument> {
     const { device, gate } = this.placement(deviceId);
     const stored = this.latest(deviceId);
-    return this.composeFor(device, gate, stored?.version ?? 1, this.now().toISOString(), this.round());
+    return this.composeFor(device, gate, stored?.version ?? 1, this.now().toISOString(), await this.round());
   }
 
   private async refreshOne(deviceId: string, round: ComposeRound): Promise<DesiredDocument> {
@@ -189,12 +194,24 @@ export class DesiredService {
     return { device, gate };
   }
 
-  private round(): ComposeRound {
+  private async round(): Promise<ComposeRound> {
+    const content = await this.content.snapshot();
     return {
-      content: this.content.snapshot(),
+      content,
       demo: this.deps.demo?.(),
       mediaBaseUrl: this.deps.mediaBaseUrl?.() ?? null,
+      media: await this.mediaOf(content),
     };
+  }
+
+  /** The library media the round's items name, in one read, as the synchronous lookup the composer takes. */
+  private async mediaOf(content: ContentSnapshot): Promise<MediaCatalog | undefined> {
+    if (!this.deps.media) return undefined;
+    const named = [...content.items.values()].flatMap((work) =>
+      'sha256' in work.spec ? [work.spec.sha256] : [],
+    );
+    const found = await this.deps.media.getMany(named);
+    return { get: (sha256) => found.get(sha256) };
   }
 
   private async composeFor(
@@ -204,7 +221,8 @@ export class DesiredService {
     issuedAt: string,
     round: ComposeRound,
   ): Promise<DesiredDocument> {
-    const { allowWeb, media, announcements } = this.deps;
+    const { allowWeb, announcements } = this.deps;
+    const { media } = round;
     const extras = await Promise.all(
       (this.deps.extras ?? []).map((provide) => provide(device, gate, this.now())),
     );

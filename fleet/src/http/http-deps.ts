@@ -11,7 +11,7 @@ import type { DesiredService } from '../desired/desired-service.js';
 import type { DevicesRepo } from '../devices/devices-repo.js';
 import type { EnrolmentService } from '../enrolment/enrolment-service.js';
 import type { ScreenshotStore } from '../screenshots/screenshot-store.js';
-import type { MediaLibrary } from '../media/media-library.js';
+import type { MediaFiles } from '../media/media-library.js';
 import type { NotifyOutbox } from '../notify/notify-outbox.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
 import type { DeviceEventsRepo } from '../events/device-events-repo.js';
@@ -65,7 +65,7 @@ export interface HttpDeps {
   /** Device secrets for the /api/v1/device/ namespace; without it every device request is refused. */
   deviceCredentials?: Pick<DevicesRepo, 'credential'>;
   /** Media screens may fetch by sha256 (the demo media for now); without it every fetch is 404. */
-  media?: Pick<MediaLibrary, 'get'>;
+  media?: MediaFiles;
   /** The latest screenshots per device; without it their routes answer 503. */
   screenshots?: Pick<ScreenshotStore, 'save' | 'latest' | 'forget'>;
   /** Used when a command request does not name its own timeout. */

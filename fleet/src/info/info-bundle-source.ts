@@ -6,5 +6,5 @@ import type { InfoBundle } from '@gatecast/protocol';
  */
 export interface InfoBundleSource {
   /** undefined when the gate has no published node. */
-  bundle(gateId: string): InfoBundle | undefined;
+  bundle(gateId: string): Promise<InfoBundle | undefined>;
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { infoBundleSchema, type InfoBundle, type InfoTreeRef } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { GatesRepo } from '../gates/gates-repo.js';
-import type { MediaCatalog } from '../library/media-catalog.js';
+import type { MediaReader } from '../library/media-catalog.js';
 import type { MediaFile } from '../media/media-library.js';
 import { buildInfoBundle, stampBundle } from './build-info-bundle.js';
 import type { InfoBundleFiles } from './info-bundle-files.js';
@@ -13,7 +13,7 @@ import type { InfoRepo } from './info-repo.js';
 export interface InfoBundlesDeps {
   repo: Pick<InfoRepo, 'scopeOf' | 'bundle' | 'saveBundle'>;
   gates: Pick<GatesRepo, 'get'>;
-  media: MediaCatalog;
+  media: Pick<MediaReader, 'getMany'>;
   files: InfoBundleFiles;
   /** The fleet's HTTP address as screens reach it; bundles wait for it (their picture URLs name it). */
   mediaBaseUrl: () => string | undefined;
@@ -38,19 +38,24 @@ export class InfoBundles implements InfoBundleSource {
   private readonly deps: InfoBundlesDeps;
   /** Per gate, the bundle built for the current base URL; dropped on every change of its tree. */
   private readonly built = new Map<string, BuiltBundle>();
+  /**
+   * Builds run one after another: each reads the stored version and writes the next, which the
+   * synchronous store did in one go; now the reads yield, and two builds must not both take it.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(deps: InfoBundlesDeps) {
     this.deps = deps;
   }
 
   /** InfoBundleSource: the bundle a gate's screens download; undefined while nothing is shown. */
-  bundle(gateId: string): InfoBundle | undefined {
-    return this.current(gateId)?.bundle;
+  async bundle(gateId: string): Promise<InfoBundle | undefined> {
+    return (await this.current(gateId))?.bundle;
   }
 
   /** What a lookup or counter screen's desired document names (content.infoTree). */
-  treeRef(gateId: string): InfoTreeRef | undefined {
-    return this.current(gateId)?.ref;
+  async treeRef(gateId: string): Promise<InfoTreeRef | undefined> {
+    return (await this.current(gateId))?.ref;
   }
 
   /** For mediaSources(...) in fleet.ts: bundle files are served by sha256 like media. */
@@ -59,25 +64,35 @@ export class InfoBundles implements InfoBundleSource {
   }
 
   /** The gate's bundle, rebuilt now; undefined before the fleet knows its HTTP address. */
-  rebuild(gateId: string): BuiltBundle | undefined {
+  async rebuild(gateId: string): Promise<BuiltBundle | undefined> {
     this.built.delete(gateId);
+    const run = this.queue.then(
+      () => this.build(gateId),
+      () => this.build(gateId),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async build(gateId: string): Promise<BuiltBundle | undefined> {
     const gate = this.deps.gates.get(gateId);
     const baseUrl = this.deps.mediaBaseUrl()?.replace(/\/+$/, '');
     if (!gate || !baseUrl) return undefined;
     const mediaUrl = (sha256: string) => `${baseUrl}/api/v1/device/media/${sha256}`;
-    const draft = buildInfoBundle({
-      gate,
-      nodes: this.deps.repo.scopeOf(gateId),
-      media: this.deps.media,
-      mediaUrl,
-    });
+    const nodes = await this.deps.repo.scopeOf(gateId);
+    // The pictures are read before the (pure, synchronous) build, in one query.
+    const pictures = nodes.flatMap((node) =>
+      node.spec.blocks.flatMap((block) => (block.type === 'image' ? [block.sha256] : [])),
+    );
+    const found = await this.deps.media.getMany(pictures);
+    const draft = buildInfoBundle({ gate, nodes, media: { get: (sha256) => found.get(sha256) }, mediaUrl });
     for (const warning of draft.warnings) this.deps.log.warn({ gateId }, warning);
-    const entry = this.store(gateId, draft, baseUrl, mediaUrl);
+    const entry = await this.store(gateId, draft, baseUrl, mediaUrl);
     this.built.set(gateId, entry);
     return entry;
   }
 
-  private current(gateId: string): BuiltBundle | undefined {
+  private async current(gateId: string): Promise<BuiltBundle | undefined> {
     const cached = this.built.get(gateId);
     const baseUrl = this.deps.mediaBaseUrl()?.replace(/\/+$/, '');
     const languages = this.deps.gates.get(gateId)?.languages.join(' ');
@@ -89,17 +104,17 @@ export class InfoBundles implements InfoBundleSource {
    * Keeps the version when nothing a screen sees changed (a restart, an edit of a hidden draft);
    * otherwise writes a new file under a new version.
    */
-  private store(
+  private async store(
     gateId: string,
     draft: ReturnType<typeof buildInfoBundle>,
     baseUrl: string,
     mediaUrl: (sha256: string) => string,
-  ): BuiltBundle {
-    const row = this.deps.repo.bundle(gateId);
+  ): Promise<BuiltBundle> {
+    const row = await this.deps.repo.bundle(gateId);
     const at = this.deps.now().toISOString();
     if (draft.nodes.length === 0) {
       if (row?.sha256)
-        this.deps.repo.saveBundle({
+        await this.deps.repo.saveBundle({
           ...row,
           sha256: null,
           size_bytes: null,
@@ -117,7 +132,7 @@ export class InfoBundles implements InfoBundleSource {
     if (!bundle) {
       bundle = stampBundle(draft, (row?.version ?? 0) + 1, at);
       ({ sha256, sizeBytes } = this.deps.files.save(JSON.stringify(bundle)));
-      this.deps.repo.saveBundle({
+      await this.deps.repo.saveBundle({
         gate_id: gateId,
         version: bundle.version,
         sha256,

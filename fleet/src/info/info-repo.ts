@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { GatecastError } from '@gatecast/protocol';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { approvalFromRow, approvalToRow, type ApprovalRow } from '../approval/approval-columns.js';
-import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/constraint-errors.js';
+import type { Sql } from '../store/sql.js';
 import { infoNodeSpecSchema, type InfoNodeKind, type InfoNodeRecord } from './info-specs.js';
 
 interface NodeRow extends ApprovalRow {
@@ -30,76 +31,64 @@ export interface BundleRow {
 
 /** The store of information nodes and built bundles. Knows rows, not rules (info-service.ts). */
 export class InfoRepo {
-  private readonly db: Database;
   private readonly log: Logger;
-  private readonly stmts;
 
-  constructor(db: Database, log?: Logger) {
-    this.db = db;
-    this.log = (log ?? fallbackLogger('info')).child({ mod: 'info' });
-    this.stmts = {
-      get: db.prepare<[string], NodeRow>('SELECT * FROM info_nodes WHERE id = ?'),
-      all: db.prepare<[], NodeRow>('SELECT * FROM info_nodes ORDER BY gate_id, position, id'),
-      // A gate's tree is its own nodes and the fleet-wide ones.
-      scope: db.prepare<[string], NodeRow>(
-        'SELECT * FROM info_nodes WHERE gate_id = ? OR gate_id IS NULL ORDER BY position, id',
-      ),
-      ofGate: db.prepare<[string], 1>('SELECT 1 FROM info_nodes WHERE gate_id = ? LIMIT 1').pluck(),
-      children: db
-        .prepare<[string], string>('SELECT id FROM info_nodes WHERE parent_id = ? ORDER BY id')
-        .pluck(),
-      insert: db.prepare<[NodeRow]>(
-        `INSERT INTO info_nodes (id, gate_id, parent_id, kind, position, spec, sample, state, revision,
-           author_id, reviewer_id, review_comment, created_at, updated_at)
-         VALUES (@id, @gate_id, @parent_id, @kind, @position, @spec, @sample, @state, @revision,
-           @author_id, @reviewer_id, @review_comment, @created_at, @updated_at)`,
-      ),
-      update: db.prepare<[NodeRow]>(
-        `UPDATE info_nodes SET parent_id = @parent_id, position = @position, spec = @spec,
-           sample = @sample, state = @state, revision = @revision, author_id = @author_id,
-           reviewer_id = @reviewer_id, review_comment = @review_comment, updated_at = @updated_at
-         WHERE id = @id`,
-      ),
-      remove: db.prepare<[string]>('DELETE FROM info_nodes WHERE id = ?'),
-      bundle: db.prepare<[string], BundleRow>('SELECT * FROM info_bundles WHERE gate_id = ?'),
-      saveBundle: db.prepare<[BundleRow]>(
-        `INSERT INTO info_bundles (gate_id, version, sha256, size_bytes, fingerprint, built_at)
-         VALUES (@gate_id, @version, @sha256, @size_bytes, @fingerprint, @built_at)
-         ON CONFLICT (gate_id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256,
-           size_bytes = excluded.size_bytes, fingerprint = excluded.fingerprint, built_at = excluded.built_at`,
-      ),
-    };
+  constructor(
+    private readonly store: Sql,
+    private readonly parentLog?: Logger,
+  ) {
+    this.log = (parentLog ?? fallbackLogger('info')).child({ mod: 'info' });
   }
 
   newId(): string {
     return `n-${randomBytes(4).toString('hex')}`;
   }
 
-  get(id: string): InfoNodeRecord | undefined {
-    const row = this.stmts.get.get(id);
+  async get(id: string): Promise<InfoNodeRecord | undefined> {
+    const row = await this.store.one<NodeRow>(sql`SELECT * FROM info_nodes WHERE id = ${id}`);
     return (row && this.toRecord(row)) ?? undefined;
   }
 
-  all(): InfoNodeRecord[] {
-    return this.records(this.stmts.all.all());
+  async all(): Promise<InfoNodeRecord[]> {
+    // Fleet-wide nodes (gate NULL) first, as SQLite orders NULLs.
+    return this.records(
+      await this.store.all<NodeRow>(sql`SELECT * FROM info_nodes ORDER BY gate_id NULLS FIRST, position, id`),
+    );
   }
 
   /** The nodes a gate's screens may show: its own and the fleet-wide ones. */
-  scopeOf(gateId: string): InfoNodeRecord[] {
-    return this.records(this.stmts.scope.all(gateId));
+  async scopeOf(gateId: string): Promise<InfoNodeRecord[]> {
+    return this.records(
+      await this.store.all<NodeRow>(
+        sql`SELECT * FROM info_nodes WHERE gate_id = ${gateId} OR gate_id IS NULL ORDER BY position, id`,
+      ),
+    );
   }
 
-  hasNodesAt(gateId: string): boolean {
-    return this.stmts.ofGate.get(gateId) !== undefined;
+  async hasNodesAt(gateId: string): Promise<boolean> {
+    const row = await this.store.one(
+      sql`SELECT 1 AS found FROM info_nodes WHERE gate_id = ${gateId} LIMIT 1`,
+    );
+    return row !== undefined;
   }
 
-  childrenOf(id: string): string[] {
-    return this.stmts.children.all(id);
+  async childrenOf(id: string): Promise<string[]> {
+    const rows = await this.store.all<{ id: string }>(
+      sql`SELECT id FROM info_nodes WHERE parent_id = ${id} ORDER BY id`,
+    );
+    return rows.map((row) => row.id);
   }
 
-  insert(node: InfoNodeRecord): InfoNodeRecord {
+  async insert(node: InfoNodeRecord): Promise<InfoNodeRecord> {
+    const row = toRow(node);
     try {
-      this.stmts.insert.run(toRow(node));
+      await this.store.run(
+        sql`INSERT INTO info_nodes (id, gate_id, parent_id, kind, position, spec, sample, state, revision,
+              author_id, reviewer_id, review_comment, created_at, updated_at)
+            VALUES (${row.id}, ${row.gate_id}, ${row.parent_id}, ${row.kind}, ${row.position}, ${row.spec},
+              ${row.sample}, ${row.state}, ${row.revision}, ${row.author_id}, ${row.reviewer_id},
+              ${row.review_comment}, ${row.created_at}, ${row.updated_at})`,
+      );
     } catch (error) {
       if (isConstraintError(error, 'primary-key'))
         throw new GatecastError('CONFLICT', `node ${node.id} exists`);
@@ -111,25 +100,42 @@ export class InfoRepo {
     return node;
   }
 
-  update(node: InfoNodeRecord): InfoNodeRecord {
-    this.stmts.update.run(toRow(node));
-    return node;
+  /**
+   * Stores `node` over the row as it was read (`from`): false when another request changed it
+   * meanwhile. The check is in the write, so two processes cannot both move the same revision on.
+   */
+  async update(node: InfoNodeRecord, from: Pick<InfoNodeRecord, 'state' | 'revision'>): Promise<boolean> {
+    const row = toRow(node);
+    const updated = await this.store.run(
+      sql`UPDATE info_nodes SET parent_id = ${row.parent_id}, position = ${row.position}, spec = ${row.spec},
+            sample = ${row.sample}, state = ${row.state}, revision = ${row.revision}, author_id = ${row.author_id},
+            reviewer_id = ${row.reviewer_id}, review_comment = ${row.review_comment}, updated_at = ${row.updated_at}
+          WHERE id = ${row.id} AND state = ${from.state} AND revision = ${from.revision}`,
+    );
+    return updated === 1;
   }
 
-  remove(id: string): boolean {
-    return this.stmts.remove.run(id).changes > 0;
+  async remove(id: string): Promise<boolean> {
+    return (await this.store.run(sql`DELETE FROM info_nodes WHERE id = ${id}`)) > 0;
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  /** Runs `work` in one transaction, with a repo over it. */
+  async transaction<T>(work: (repo: InfoRepo) => Promise<T>): Promise<T> {
+    return this.store.transaction((tx) => work(new InfoRepo(tx, this.parentLog)));
   }
 
-  bundle(gateId: string): BundleRow | undefined {
-    return this.stmts.bundle.get(gateId);
+  async bundle(gateId: string): Promise<BundleRow | undefined> {
+    return this.store.one<BundleRow>(sql`SELECT * FROM info_bundles WHERE gate_id = ${gateId}`);
   }
 
-  saveBundle(row: BundleRow): void {
-    this.stmts.saveBundle.run(row);
+  async saveBundle(row: BundleRow): Promise<void> {
+    await this.store.run(
+      sql`INSERT INTO info_bundles (gate_id, version, sha256, size_bytes, fingerprint, built_at)
+          VALUES (${row.gate_id}, ${row.version}, ${row.sha256}, ${row.size_bytes}, ${row.fingerprint},
+            ${row.built_at})
+          ON CONFLICT (gate_id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256,
+            size_bytes = excluded.size_bytes, fingerprint = excluded.fingerprint, built_at = excluded.built_at`,
+    );
   }
 
   private records(rows: NodeRow[]): InfoNodeRecord[] {

@@ -76,7 +76,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
   // The starter tree's author is no user: it keeps its own name.
   const nameOf = (userId: string | null) =>
     userId === SAMPLE_AUTHOR ? SAMPLE_AUTHOR : userId ? (deps.users.getById(userId)?.username ?? null) : null;
-  const view = (node: InfoNodeRecord) => ({
+  const view = async (node: InfoNodeRecord, tree?: ReadonlyMap<string, InfoNodeRecord>) => ({
     id: node.id,
     gateId: node.gateId,
     parentId: node.parentId,
@@ -94,12 +94,16 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     reviewerName: nameOf(node.reviewerId),
     reviewComment: node.reviewComment,
     missing: service().missingOf(node),
-    shown: service().isShown(node),
+    shown: await service().isShown(node, tree),
     createdAt: node.createdAt,
     updatedAt: node.updatedAt,
   });
-  const mustGet = (request: FastifyRequest, id: string, permission: Permission): InfoNodeRecord => {
-    const node = service().get(id);
+  const mustGet = async (
+    request: FastifyRequest,
+    id: string,
+    permission: Permission,
+  ): Promise<InfoNodeRecord> => {
+    const node = await service().get(id);
     noteAudit(request, { objectType: 'info-node', objectId: node.id, gateId: node.gateId });
     authorize(request, permission, node.gateId);
     return node;
@@ -119,12 +123,13 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     async (request) => {
       const principal = principalOf(request);
       const { gate, state } = request.query;
-      const nodes = service()
-        .all()
+      const all = await service().all();
+      const tree = new Map(all.map((node) => [node.id, node]));
+      const nodes = all
         .filter((node) => readableAt(principal, node.gateId))
         .filter((node) => gate === undefined || (node.gateId ?? 'fleet') === gate)
         .filter((node) => state === undefined || node.state === state);
-      return { nodes: nodes.map(view) };
+      return { nodes: await Promise.all(nodes.map((node) => view(node, tree))) };
     },
   );
 
@@ -139,12 +144,12 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
       },
     },
     async (request) => {
-      const node = service().get(request.params.id);
+      const node = await service().get(request.params.id);
       if (!readableAt(principalOf(request), node.gateId)) {
         noteAudit(request, { objectType: 'info-node', objectId: node.id, gateId: node.gateId });
         authorize(request, 'content.read', node.gateId);
       }
-      return { node: view(node) };
+      return { node: await view(node) };
     },
   );
 
@@ -168,7 +173,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
         objectId: node.id,
         after: { spec: node.spec, parentId: node.parentId, ...stateOf(node) },
       });
-      return reply.code(201).send({ node: view(node) });
+      return reply.code(201).send({ node: await view(node) });
     },
   );
 
@@ -185,7 +190,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
       config: { audit: { action: 'info.edit', objectParam: 'id', objectType: 'info-node' } },
     },
     async (request) => {
-      const before = mustGet(request, request.params.id, 'content.write');
+      const before = await mustGet(request, request.params.id, 'content.write');
       // Taking published text off the screens is publishing too.
       if (before.state === 'published') authorize(request, 'content.publish', before.gateId);
       const after = await service().edit(before.id, request.body, principalOf(request).userId);
@@ -193,7 +198,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
         before: { spec: before.spec, parentId: before.parentId, order: before.order, ...stateOf(before) },
         after: { spec: after.spec, parentId: after.parentId, order: after.order, ...stateOf(after) },
       });
-      return { node: view(after) };
+      return { node: await view(after) };
     },
   );
 
@@ -207,7 +212,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     answerSchema: z.object({ node: infoNodeViewSchema }),
     mustGet,
     step: (id, step, actorId, comment) => service().step(id, step, actorId, comment),
-    answer: (after) => ({ node: view(after) }),
+    answer: async (after) => ({ node: await view(after) }),
   });
 
   app.delete(
@@ -222,7 +227,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
       config: { audit: { action: 'info.remove', objectParam: 'id', objectType: 'info-node' } },
     },
     async (request, reply) => {
-      const node = mustGet(request, request.params.id, 'content.write');
+      const node = await mustGet(request, request.params.id, 'content.write');
       if (node.state === 'published') authorize(request, 'content.publish', node.gateId);
       noteAudit(request, { before: { spec: node.spec, parentId: node.parentId, ...stateOf(node) } });
       await service().remove(node.id);
@@ -247,7 +252,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
       authorize(request, 'content.publish', gateId);
       const nodes = await service().seedSample(gateId);
       noteAudit(request, { after: { nodes: nodes.map((node) => node.id) } });
-      return reply.code(201).send({ nodes: nodes.map(view) });
+      return reply.code(201).send({ nodes: await Promise.all(nodes.map((node) => view(node))) });
     },
   );
 
@@ -265,8 +270,8 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
       const { gate } = request.query;
       authorize(request, 'content.read', gate);
       if (!deps.gates.get(gate)) throw new GatecastError('NOT_FOUND', `no gate ${gate}`);
-      const bundle = service().bundle(gate);
-      const ref = service().treeRef(gate);
+      const bundle = await service().bundle(gate);
+      const ref = await service().treeRef(gate);
       if (!bundle || !ref) throw new GatecastError('NOT_FOUND', `gate ${gate} shows no information node yet`);
       return { bundle, ref };
     },

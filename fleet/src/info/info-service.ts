@@ -11,7 +11,7 @@ import type { ScreenExtras } from '../desired/compose-desired.js';
 import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import { DEFAULT_LANGUAGES, type Gate, type GatesRepo } from '../gates/gates-repo.js';
 import { assertGlyphsCovered } from '../library/glyph-coverage.js';
-import type { MediaCatalog } from '../library/media-catalog.js';
+import type { MediaReader } from '../library/media-catalog.js';
 import type { MediaFile } from '../media/media-library.js';
 import type { InfoBundleFiles } from './info-bundle-files.js';
 import type { InfoBundleSource } from './info-bundle-source.js';
@@ -32,7 +32,7 @@ export interface InfoServiceDeps {
   gates: Pick<GatesRepo, 'get' | 'list'>;
   devices: Pick<DevicesRepo, 'get' | 'list' | 'profileOf' | 'setProfile'>;
   /** The media library: pictures are checked against it and their sizes read from it. */
-  media: MediaCatalog;
+  media: Pick<MediaReader, 'get' | 'getMany'>;
   files: InfoBundleFiles;
   /** The fleet's HTTP address as screens reach it; bundles wait for it (their picture URLs name it). */
   mediaBaseUrl: () => string | undefined;
@@ -85,13 +85,13 @@ export class InfoService implements InfoBundleSource {
     this.bundles = new InfoBundles({ ...deps, log: this.log, now: this.now });
   }
 
-  get(id: string): InfoNodeRecord {
-    const node = this.deps.repo.get(id);
+  async get(id: string): Promise<InfoNodeRecord> {
+    const node = await this.deps.repo.get(id);
     if (!node) throw new GatecastError('NOT_FOUND', `no information node ${id}`);
     return node;
   }
 
-  all(): InfoNodeRecord[] {
+  async all(): Promise<InfoNodeRecord[]> {
     return this.deps.repo.all();
   }
 
@@ -101,14 +101,15 @@ export class InfoService implements InfoBundleSource {
   }
 
   /** Published, and so is every ancestor: the node is on the screens. */
-  isShown(node: InfoNodeRecord): boolean {
+  async isShown(node: InfoNodeRecord, known?: ReadonlyMap<string, InfoNodeRecord>): Promise<boolean> {
     const seen = new Set<string>();
     let current: InfoNodeRecord | undefined = node;
     while (current) {
       if (!isLive(current) || seen.has(current.id)) return false;
       seen.add(current.id);
       if (current.parentId === null) return true;
-      current = this.deps.repo.get(current.parentId);
+      // With the whole tree at hand (a list), the ancestors are looked up in it, not read one by one.
+      current = known ? known.get(current.parentId) : await this.deps.repo.get(current.parentId);
     }
     return false;
   }
@@ -119,8 +120,8 @@ export class InfoService implements InfoBundleSource {
       throw new GatecastError('NOT_FOUND', `no gate ${input.gateId}`);
     }
     const id = input.id ?? this.deps.repo.newId();
-    this.checkParent(id, input.gateId, input.parentId);
-    const spec = this.checkSpec(id, {
+    await this.checkParent(id, input.gateId, input.parentId);
+    const spec = await this.checkSpec(id, {
       title: input.title,
       summary: input.summary,
       blocks: input.blocks ?? [],
@@ -131,7 +132,7 @@ export class InfoService implements InfoBundleSource {
       gateId: input.gateId,
       parentId: input.parentId,
       kind: input.kind,
-      order: input.order ?? this.nextOrder(input.gateId, input.parentId),
+      order: input.order ?? (await this.nextOrder(input.gateId, input.parentId)),
       spec,
       sample: false,
       state: 'draft',
@@ -150,10 +151,10 @@ export class InfoService implements InfoBundleSource {
    * sample text is the city's own: the sample mark goes.
    */
   async edit(id: string, changes: InfoNodeChanges, actorId: string): Promise<InfoNodeRecord> {
-    const before = this.get(id);
+    const before = await this.get(id);
     const parentId = changes.parentId === undefined ? before.parentId : changes.parentId;
-    if (parentId !== before.parentId) this.checkParent(id, before.gateId, parentId);
-    const spec = this.checkSpec(id, {
+    if (parentId !== before.parentId) await this.checkParent(id, before.gateId, parentId);
+    const spec = await this.checkSpec(id, {
       title: changes.title ?? before.spec.title,
       summary: changes.summary === undefined ? before.spec.summary : (changes.summary ?? undefined),
       blocks: changes.blocks ?? before.spec.blocks,
@@ -166,7 +167,7 @@ export class InfoService implements InfoBundleSource {
       sample: false,
       updatedAt: this.now().toISOString(),
     };
-    this.deps.repo.update(after);
+    await this.save(after, before);
     if (before.state === 'published') await this.changed(before.gateId);
     return after;
   }
@@ -178,28 +179,28 @@ export class InfoService implements InfoBundleSource {
     actorId: string,
     comment?: string,
   ): Promise<InfoNodeRecord> {
-    const before = this.get(id);
-    if (action === 'submit') this.checkSpec(id, before.spec);
+    const before = await this.get(id);
+    if (action === 'submit') await this.checkSpec(id, before.spec);
     const after = {
       ...transition(before, { action, actorId, comment }),
       updatedAt: this.now().toISOString(),
     };
-    this.deps.repo.update(after);
+    await this.save(after, before);
     if (action === 'publish' || action === 'unpublish') await this.changed(after.gateId);
     return after;
   }
 
   /** Deletes a node without children (CONFLICT naming them otherwise). */
   async remove(id: string): Promise<InfoNodeRecord> {
-    const node = this.get(id);
-    const children = this.deps.repo.childrenOf(id);
+    const node = await this.get(id);
+    const children = await this.deps.repo.childrenOf(id);
     if (children.length > 0) {
       throw new GatecastError(
         'CONFLICT',
         `${id} has ${children.join(', ')} under it; move or remove them first`,
       );
     }
-    this.deps.repo.remove(id);
+    await this.deps.repo.remove(id);
     if (node.state === 'published') await this.changed(node.gateId);
     return node;
   }
@@ -211,7 +212,7 @@ export class InfoService implements InfoBundleSource {
   async seedSample(gateId: string): Promise<InfoNodeRecord[]> {
     const gate = this.deps.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
-    if (this.deps.repo.hasNodesAt(gateId)) {
+    if (await this.deps.repo.hasNodesAt(gateId)) {
       throw new GatecastError(
         'CONFLICT',
         `gate ${gateId} already has an information tree; seed only an empty one`,
@@ -221,41 +222,44 @@ export class InfoService implements InfoBundleSource {
     const idOf = (key: string) =>
       `${gateId}-${key}`.length <= 64 ? `${gateId}-${key}` : this.deps.repo.newId();
     const ids = new Map(STARTER_TREE.map((node) => [node.key, idOf(node.key)]));
-    const nodes = STARTER_TREE.map((node): InfoNodeRecord => ({
-      id: ids.get(node.key) as string,
-      gateId,
-      parentId: node.parentKey === null ? null : (ids.get(node.parentKey) as string),
-      kind: node.kind,
-      order: node.order,
-      spec: this.checkSpec(node.key, node.spec),
-      sample: true,
-      state: 'published',
-      revision: 1,
-      authorId: SAMPLE_AUTHOR,
-      reviewerId: SAMPLE_AUTHOR,
-      reviewComment: 'sample text shipped with gatecast, for the city to replace',
-      createdAt: at,
-      updatedAt: at,
-    }));
-    this.deps.repo.transaction(() => nodes.forEach((node) => this.deps.repo.insert(node)));
+    const nodes: InfoNodeRecord[] = [];
+    for (const node of STARTER_TREE)
+      nodes.push({
+        id: ids.get(node.key) as string,
+        gateId,
+        parentId: node.parentKey === null ? null : (ids.get(node.parentKey) as string),
+        kind: node.kind,
+        order: node.order,
+        spec: await this.checkSpec(node.key, node.spec),
+        sample: true,
+        state: 'published',
+        revision: 1,
+        authorId: SAMPLE_AUTHOR,
+        reviewerId: SAMPLE_AUTHOR,
+        reviewComment: 'sample text shipped with gatecast, for the city to replace',
+        createdAt: at,
+        updatedAt: at,
+      });
+    await this.deps.repo.transaction(async (repo) => {
+      for (const node of nodes) await repo.insert(node);
+    });
     await this.changed(gateId);
     return nodes;
   }
 
   /** InfoBundleSource: the bundle a gate's screens download; undefined while nothing is shown. */
-  bundle(gateId: string): InfoBundle | undefined {
+  async bundle(gateId: string): Promise<InfoBundle | undefined> {
     return this.bundles.bundle(gateId);
   }
 
   /** What a lookup or counter screen's desired document names (content.infoTree). */
-  treeRef(gateId: string): InfoTreeRef | undefined {
+  async treeRef(gateId: string): Promise<InfoTreeRef | undefined> {
     return this.bundles.treeRef(gateId);
   }
 
   /** The nodes whose pages show a library picture: such a file cannot be deleted. */
-  usedBy(sha256: string): string[] {
-    return this.deps.repo
-      .all()
+  async usedBy(sha256: string): Promise<string[]> {
+    return (await this.deps.repo.all())
       .filter((node) => node.spec.blocks.some((block) => block.type === 'image' && block.sha256 === sha256))
       .map((node) => node.id);
   }
@@ -271,10 +275,10 @@ export class InfoService implements InfoBundleSource {
   }
 
   /** The ScreenExtras provider: every screen's profile, and the tree for lookup and counter screens. */
-  extrasFor(device: DeviceRecord, gate: Gate): ScreenExtras {
+  async extrasFor(device: DeviceRecord, gate: Gate): Promise<ScreenExtras> {
     const profile = this.deps.devices.profileOf(device.id);
     if (profile === 'signage') return { profile };
-    const infoTree = this.treeRef(gate.id);
+    const infoTree = await this.treeRef(gate.id);
     return infoTree ? { profile, infoTree } : { profile };
   }
 
@@ -291,10 +295,20 @@ export class InfoService implements InfoBundleSource {
     return before;
   }
 
+  /**
+   * The write of a read-check-write step. Two requests moving the same node at once (possible now
+   * that reads yield, and across processes) cannot both win: the later one is told to read again.
+   */
+  private async save(after: InfoNodeRecord, before: InfoNodeRecord): Promise<void> {
+    if (!(await this.deps.repo.update(after, before))) {
+      throw new GatecastError('CONFLICT', `${before.id} was changed meanwhile; read it again and retry`);
+    }
+  }
+
   /** Rebuilds the bundles a change of this scope reaches and recomposes those gates' screens. */
   private async changed(gateId: string | null): Promise<void> {
     const gateIds = gateId === null ? this.deps.gates.list().map((gate) => gate.id) : [gateId];
-    for (const id of gateIds) this.bundles.rebuild(id);
+    for (const id of gateIds) await this.bundles.rebuild(id);
     const deviceIds = this.deps.devices
       .list()
       .filter((device) => gateIds.includes(device.gateId))
@@ -315,10 +329,10 @@ export class InfoService implements InfoBundleSource {
     return all.size > 0 ? [...all] : [...DEFAULT_LANGUAGES];
   }
 
-  private nextOrder(gateId: string | null, parentId: string | null): number {
-    const siblings = this.deps.repo
-      .all()
-      .filter((node) => node.parentId === parentId && (parentId !== null || node.gateId === gateId));
+  private async nextOrder(gateId: string | null, parentId: string | null): Promise<number> {
+    const siblings = (await this.deps.repo.all()).filter(
+      (node) => node.parentId === parentId && (parentId !== null || node.gateId === gateId),
+    );
     return siblings.reduce((max, node) => Math.max(max, node.order), 0) + 10;
   }
 
@@ -326,9 +340,9 @@ export class InfoService implements InfoBundleSource {
    * A parent must be a category of the same gate or a fleet-wide one (fleet-wide nodes sit only
    * under fleet-wide categories, since every gate shows them), and not the node or one below it.
    */
-  private checkParent(id: string, gateId: string | null, parentId: string | null): void {
+  private async checkParent(id: string, gateId: string | null, parentId: string | null): Promise<void> {
     if (parentId === null) return;
-    const parent = this.deps.repo.get(parentId);
+    const parent = await this.deps.repo.get(parentId);
     if (!parent) throw new GatecastError('NOT_FOUND', `no information node ${parentId}`);
     if (parent.kind !== 'category') {
       throw new GatecastError('BAD_REQUEST', `${parentId} is a page; only a category holds other nodes`);
@@ -343,7 +357,7 @@ export class InfoService implements InfoBundleSource {
     for (
       let at: InfoNodeRecord | undefined = parent;
       at;
-      at = at.parentId ? this.deps.repo.get(at.parentId) : undefined
+      at = at.parentId ? await this.deps.repo.get(at.parentId) : undefined
     ) {
       if (at.id === id)
         throw new GatecastError(
@@ -354,7 +368,7 @@ export class InfoService implements InfoBundleSource {
   }
 
   /** Parses the texts and blocks; every text must draw on the screens, every picture exist. */
-  private checkSpec(id: string, raw: unknown): InfoNodeSpec {
+  private async checkSpec(id: string, raw: unknown): Promise<InfoNodeSpec> {
     const parsed = infoNodeSpecSchema.safeParse(raw);
     if (!parsed.success)
       throw new GatecastError('BAD_REQUEST', `invalid node ${id}: ${describeZodError(parsed.error)}`);
@@ -362,7 +376,7 @@ export class InfoService implements InfoBundleSource {
     for (const { where, text } of textsOf(spec)) assertGlyphsCovered(text, `the ${where} of ${id}`);
     for (const block of spec.blocks) {
       if (block.type !== 'image') continue;
-      const media = this.deps.media.get(block.sha256);
+      const media = await this.deps.media.get(block.sha256);
       if (!media)
         throw new GatecastError('CONTENT_REFUSED', `no picture ${block.sha256} in the media library`);
       if (media.kind !== 'image') {

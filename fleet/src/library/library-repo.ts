@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
+import { isIn } from '../store/sql-dialect.js';
+import type { Sql } from '../store/sql.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import type { LibraryMedia, LibraryMediaKind, MediaProbe } from './media-catalog.js';
 
@@ -62,111 +64,90 @@ export const mediaProbeSchema = z.object({
 });
 const warningsSchema = z.array(z.string());
 
-/** The library's two tables; one instance per database. */
+/** The library's two tables; one instance per store. */
 export class LibraryRepo {
-  private readonly stmts;
-
   constructor(
-    db: Database,
+    private readonly store: Sql,
     private readonly log: Logger,
-  ) {
-    this.stmts = {
-      media: db.prepare<[string], MediaRow>('SELECT * FROM library_media WHERE sha256 = ?'),
-      allMedia: db.prepare<[], MediaRow>('SELECT * FROM library_media ORDER BY uploaded_at DESC, sha256'),
-      insertMedia: db.prepare<[MediaRow]>(
-        `INSERT OR IGNORE INTO library_media
-           (sha256, name, kind, content_type, size_bytes, probe, warnings, thumbnail_type, uploaded_by, uploaded_at)
-         VALUES (@sha256, @name, @kind, @content_type, @size_bytes, @probe, @warnings, @thumbnail_type, @uploaded_by, @uploaded_at)`,
-      ),
-      deleteMedia: db.prepare<[string]>('DELETE FROM library_media WHERE sha256 = ?'),
-      upload: db.prepare<[string], UploadRow>('SELECT * FROM library_uploads WHERE id = ?'),
-      insertUpload: db.prepare<[UploadRow]>(
-        `INSERT INTO library_uploads
-           (id, name, declared_type, declared_sha256, size_bytes, state, media_sha256, refusal, created_by, created_at, expires_at)
-         VALUES (@id, @name, @declared_type, @declared_sha256, @size_bytes, @state, @media_sha256, @refusal, @created_by, @created_at, @expires_at)`,
-      ),
-      finishUpload: db.prepare<
-        [{ id: string; state: string; media_sha256: string | null; refusal: string | null }]
-      >(
-        'UPDATE library_uploads SET state = @state, media_sha256 = @media_sha256, refusal = @refusal WHERE id = @id',
-      ),
-      touchUpload: db.prepare<[string, string]>('UPDATE library_uploads SET expires_at = ? WHERE id = ?'),
-      expired: db.prepare<[string], UploadRow>('SELECT * FROM library_uploads WHERE expires_at <= ?'),
-      deleteUpload: db.prepare<[string]>('DELETE FROM library_uploads WHERE id = ?'),
-    };
-  }
+  ) {}
 
-  getMedia(sha256: string): StoredMedia | undefined {
-    const row = this.stmts.media.get(sha256);
+  async getMedia(sha256: string): Promise<StoredMedia | undefined> {
+    const row = await this.store.one<MediaRow>(sql`SELECT * FROM library_media WHERE sha256 = ${sha256}`);
     return row && this.toMedia(row);
   }
 
-  listMedia(): StoredMedia[] {
-    return this.stmts.allMedia.all().map((row) => this.toMedia(row));
+  /** Several files in one query (the composer reads a round's media at once). */
+  async getManyMedia(sha256s: readonly string[]): Promise<StoredMedia[]> {
+    const rows = await this.store.all<MediaRow>(
+      sql`SELECT * FROM library_media WHERE ${isIn('sha256', sha256s)}`,
+    );
+    return rows.map((row) => this.toMedia(row));
+  }
+
+  async listMedia(): Promise<StoredMedia[]> {
+    const rows = await this.store.all<MediaRow>(
+      sql`SELECT * FROM library_media ORDER BY uploaded_at DESC, sha256`,
+    );
+    return rows.map((row) => this.toMedia(row));
   }
 
   /** False when the same bytes were stored meanwhile: the first row stays. */
-  insertMedia(media: StoredMedia): boolean {
-    return (
-      this.stmts.insertMedia.run({
-        sha256: media.sha256,
-        name: media.name,
-        kind: media.kind,
-        content_type: media.contentType,
-        size_bytes: media.sizeBytes,
-        probe: media.probe ? JSON.stringify(media.probe) : null,
-        warnings: JSON.stringify(media.warnings),
-        thumbnail_type: media.thumbnailType,
-        uploaded_by: media.uploadedBy,
-        uploaded_at: media.uploadedAt,
-      }).changes === 1
+  async insertMedia(media: StoredMedia): Promise<boolean> {
+    const probe = media.probe ? JSON.stringify(media.probe) : null;
+    const inserted = await this.store.run(
+      sql`INSERT INTO library_media
+            (sha256, name, kind, content_type, size_bytes, probe, warnings, thumbnail_type, uploaded_by, uploaded_at)
+          VALUES (${media.sha256}, ${media.name}, ${media.kind}, ${media.contentType}, ${media.sizeBytes},
+            ${probe}, ${JSON.stringify(media.warnings)}, ${media.thumbnailType}, ${media.uploadedBy},
+            ${media.uploadedAt})
+          ON CONFLICT DO NOTHING`,
     );
+    return inserted === 1;
   }
 
-  deleteMedia(sha256: string): boolean {
-    return this.stmts.deleteMedia.run(sha256).changes === 1;
+  async deleteMedia(sha256: string): Promise<boolean> {
+    return (await this.store.run(sql`DELETE FROM library_media WHERE sha256 = ${sha256}`)) === 1;
   }
 
-  getUpload(id: string): UploadRecord | undefined {
-    const row = this.stmts.upload.get(id);
+  async getUpload(id: string): Promise<UploadRecord | undefined> {
+    const row = await this.store.one<UploadRow>(sql`SELECT * FROM library_uploads WHERE id = ${id}`);
     return row && toUpload(row);
   }
 
-  insertUpload(upload: UploadRecord): void {
-    this.stmts.insertUpload.run({
-      id: upload.id,
-      name: upload.name,
-      declared_type: upload.declaredType,
-      declared_sha256: upload.declaredSha256,
-      size_bytes: upload.sizeBytes,
-      state: upload.state,
-      media_sha256: upload.mediaSha256,
-      refusal: upload.refusal,
-      created_by: upload.createdBy,
-      created_at: upload.createdAt,
-      expires_at: upload.expiresAt,
-    });
+  async insertUpload(upload: UploadRecord): Promise<void> {
+    await this.store.run(
+      sql`INSERT INTO library_uploads
+            (id, name, declared_type, declared_sha256, size_bytes, state, media_sha256, refusal, created_by,
+             created_at, expires_at)
+          VALUES (${upload.id}, ${upload.name}, ${upload.declaredType}, ${upload.declaredSha256},
+            ${upload.sizeBytes}, ${upload.state}, ${upload.mediaSha256}, ${upload.refusal}, ${upload.createdBy},
+            ${upload.createdAt}, ${upload.expiresAt})`,
+    );
   }
 
-  finishUpload(id: string, outcome: { mediaSha256: string } | { refusal: string }): void {
-    this.stmts.finishUpload.run({
-      id,
-      state: 'mediaSha256' in outcome ? 'complete' : 'refused',
-      media_sha256: 'mediaSha256' in outcome ? outcome.mediaSha256 : null,
-      refusal: 'refusal' in outcome ? outcome.refusal : null,
-    });
+  async finishUpload(id: string, outcome: { mediaSha256: string } | { refusal: string }): Promise<void> {
+    const state = 'mediaSha256' in outcome ? 'complete' : 'refused';
+    const mediaSha256 = 'mediaSha256' in outcome ? outcome.mediaSha256 : null;
+    const refusal = 'refusal' in outcome ? outcome.refusal : null;
+    await this.store.run(
+      sql`UPDATE library_uploads SET state = ${state}, media_sha256 = ${mediaSha256}, refusal = ${refusal}
+          WHERE id = ${id}`,
+    );
   }
 
-  touchUpload(id: string, expiresAt: string): void {
-    this.stmts.touchUpload.run(expiresAt, id);
+  async touchUpload(id: string, expiresAt: string): Promise<void> {
+    await this.store.run(sql`UPDATE library_uploads SET expires_at = ${expiresAt} WHERE id = ${id}`);
   }
 
-  expiredUploads(now: string): UploadRecord[] {
-    return this.stmts.expired.all(now).map(toUpload);
+  async expiredUploads(now: string): Promise<UploadRecord[]> {
+    const rows = await this.store.all<UploadRow>(
+      sql`SELECT * FROM library_uploads WHERE expires_at <= ${now}`,
+    );
+    return rows.map(toUpload);
   }
 
-  deleteUpload(id: string): void {
-    this.stmts.deleteUpload.run(id);
+  async deleteUpload(id: string): Promise<void> {
+    await this.store.run(sql`DELETE FROM library_uploads WHERE id = ${id}`);
   }
 
   private toMedia(row: MediaRow): StoredMedia {

@@ -183,7 +183,7 @@ export const libraryRoutes: FastifyPluginAsyncZod<{ library: LibraryService | un
       const actor = requireSomewhere(request, 'content.write');
       const upload = await need().status(request.params.uploadId, actor);
       tusHeaders(reply, upload);
-      const media = upload.mediaSha256 ? need().getStored(upload.mediaSha256) : undefined;
+      const media = upload.mediaSha256 ? await need().getStored(upload.mediaSha256) : undefined;
       return { upload, media: media ? mediaView(media) : null };
     },
   );
@@ -259,7 +259,7 @@ export const libraryRoutes: FastifyPluginAsyncZod<{ library: LibraryService | un
     },
     async (request) => {
       requireSomewhere(request, 'content.read');
-      return { media: need().list().map(mediaView) };
+      return { media: (await need().list()).map(mediaView) };
     },
   );
 
@@ -278,9 +278,9 @@ export const libraryRoutes: FastifyPluginAsyncZod<{ library: LibraryService | un
     },
     async (request) => {
       requireSomewhere(request, 'content.read');
-      const media = need().getStored(request.params.sha256);
+      const media = await need().getStored(request.params.sha256);
       if (!media) throw new GatecastError('NOT_FOUND', `no media ${request.params.sha256}`);
-      return { media: mediaView(media), usedBy: need().whoUses(media.sha256) };
+      return { media: mediaView(media), usedBy: await need().whoUses(media.sha256) };
     },
   );
 
@@ -291,7 +291,7 @@ export const libraryRoutes: FastifyPluginAsyncZod<{ library: LibraryService | un
     },
     async (request, reply) => {
       requireSomewhere(request, 'content.read');
-      const thumbnail = need().thumbnail(request.params.sha256);
+      const thumbnail = await need().thumbnail(request.params.sha256);
       if (!thumbnail) throw new GatecastError('NOT_FOUND', 'no thumbnail for this media');
       reply.type(thumbnail.contentType);
       reply.header('cache-control', 'private, max-age=86400');
@@ -313,7 +313,7 @@ export const libraryRoutes: FastifyPluginAsyncZod<{ library: LibraryService | un
     },
     async (request, reply) => {
       const actor = requireSomewhere(request, 'content.write');
-      const media = need().getStored(request.params.sha256);
+      const media = await need().getStored(request.params.sha256);
       if (!media) throw new GatecastError('NOT_FOUND', `no media ${request.params.sha256}`);
       if (media.uploadedBy !== actor.username) authorize(request, 'content.write', null);
       await need().remove(media.sha256);

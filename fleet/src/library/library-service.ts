@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import { GatecastError } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { MediaFile } from '../media/media-library.js';
-import type { Database } from '../store/database.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
+import type { Sql } from '../store/sql.js';
 import { LibraryRepo, type StoredMedia, type UploadRecord } from './library-repo.js';
-import type { LibraryMedia, MediaCatalog } from './media-catalog.js';
+import type { LibraryMedia, MediaReader } from './media-catalog.js';
 import { inspectUpload } from './media-intake.js';
 import { claimsVideo } from './sniff-type.js';
 import { DEFAULT_MEDIA_TOOLS, makeThumbnail, type MediaTools } from './media-probe.js';
 
 export interface LibraryOptions {
-  db: Database;
+  sql: Sql;
   dataDir: string;
   log?: Logger;
   tools?: MediaTools;
@@ -65,7 +65,7 @@ interface ActiveWrite {
  * The media library: resumable uploads (tus core) into <dataDir>/uploads, checked and moved into
  * <dataDir>/media/<sha256>, thumbnails in <dataDir>/thumbnails. The same bytes are stored once.
  */
-export class LibraryService implements MediaCatalog {
+export class LibraryService implements MediaReader {
   private readonly repo: LibraryRepo;
   private readonly log: Logger;
   private readonly tools: MediaTools;
@@ -77,12 +77,12 @@ export class LibraryService implements MediaCatalog {
   readonly thumbnailsDir: string;
   private readonly hashes = new Map<string, HashState>();
   private readonly active = new Map<string, ActiveWrite>();
-  private usedBy: (sha256: string) => string[] = () => [];
+  private usedBy: (sha256: string) => Promise<string[]> = async () => [];
   private sweep: NodeJS.Timeout | null = null;
 
   constructor(options: LibraryOptions) {
     this.log = (options.log ?? fallbackLogger('library')).child({ mod: 'library' });
-    this.repo = new LibraryRepo(options.db, this.log);
+    this.repo = new LibraryRepo(options.sql, this.log);
     this.tools = options.tools ?? DEFAULT_MEDIA_TOOLS;
     this.now = options.now ?? (() => new Date());
     this.ttlMs = options.uploadTtlMs ?? DEFAULT_UPLOAD_TTL_MS;
@@ -97,7 +97,13 @@ export class LibraryService implements MediaCatalog {
     for (const dir of [this.uploadsDir, this.mediaDir, this.thumbnailsDir])
       await mkdir(dir, { recursive: true, mode: 0o700 });
     await this.expireUploads();
-    this.sweep = setInterval(() => void this.expireUploads().catch(() => undefined), EXPIRY_SWEEP_MS);
+    this.sweep = setInterval(
+      () =>
+        this.expireUploads().catch((error) =>
+          this.log.error({ err: (error as Error).message }, 'upload expiry sweep failed'),
+        ),
+      EXPIRY_SWEEP_MS,
+    );
     this.sweep.unref();
   }
 
@@ -108,34 +114,37 @@ export class LibraryService implements MediaCatalog {
   }
 
   /** The content domain tells which of its items use a file; such a file cannot be deleted. */
-  setUsedBy(usedBy: (sha256: string) => string[]): void {
+  setUsedBy(usedBy: (sha256: string) => Promise<string[]>): void {
     this.usedBy = usedBy;
   }
 
-  whoUses(sha256: string): string[] {
+  async whoUses(sha256: string): Promise<string[]> {
     return this.usedBy(sha256);
   }
 
   // --- the catalogue -------------------------------------------------------------------------
 
-  get(sha256: string): LibraryMedia | undefined {
-    const media = this.repo.getMedia(sha256);
-    if (!media) return undefined;
-    const { thumbnailType: _thumbnail, ...plain } = media;
-    return plain;
+  async get(sha256: string): Promise<LibraryMedia | undefined> {
+    const media = await this.repo.getMedia(sha256);
+    return media && plainMedia(media);
   }
 
-  getStored(sha256: string): StoredMedia | undefined {
+  async getMany(sha256s: readonly string[]): Promise<Map<string, LibraryMedia>> {
+    const found = await this.repo.getManyMedia([...new Set(sha256s)]);
+    return new Map(found.map((media) => [media.sha256, plainMedia(media)]));
+  }
+
+  async getStored(sha256: string): Promise<StoredMedia | undefined> {
     return this.repo.getMedia(sha256);
   }
 
-  list(): StoredMedia[] {
+  async list(): Promise<StoredMedia[]> {
     return this.repo.listMedia();
   }
 
   /** The file a screen downloads, for the device media route. */
-  file(sha256: string): MediaFile | undefined {
-    const media = this.repo.getMedia(sha256);
+  async file(sha256: string): Promise<MediaFile | undefined> {
+    const media = await this.repo.getMedia(sha256);
     if (!media) return undefined;
     return {
       sha256,
@@ -146,17 +155,17 @@ export class LibraryService implements MediaCatalog {
     };
   }
 
-  thumbnail(sha256: string): { path: string; contentType: string } | undefined {
-    const media = this.repo.getMedia(sha256);
+  async thumbnail(sha256: string): Promise<{ path: string; contentType: string } | undefined> {
+    const media = await this.repo.getMedia(sha256);
     if (!media?.thumbnailType) return undefined;
     return { path: join(this.thumbnailsDir, `${sha256}.jpg`), contentType: media.thumbnailType };
   }
 
   /** CONFLICT while content uses the file; NOT_FOUND for an unknown one. */
   async remove(sha256: string): Promise<StoredMedia> {
-    const media = this.repo.getMedia(sha256);
+    const media = await this.repo.getMedia(sha256);
     if (!media) throw new GatecastError('NOT_FOUND', `no media ${sha256}`);
-    const users = this.usedBy(sha256);
+    const users = await this.usedBy(sha256);
     if (users.length > 0) {
       throw new GatecastError(
         'CONFLICT',
@@ -166,7 +175,7 @@ export class LibraryService implements MediaCatalog {
         },
       );
     }
-    this.repo.deleteMedia(sha256);
+    await this.repo.deleteMedia(sha256);
     await rm(this.mediaPath(sha256), { force: true });
     await rm(join(this.thumbnailsDir, `${sha256}.jpg`), { force: true });
     this.log.info({ sha256, name: media.name }, 'media deleted');
@@ -217,7 +226,7 @@ export class LibraryService implements MediaCatalog {
     await writeFile(this.partPath(upload.id), '', { flag: 'wx', mode: 0o600 }).catch((error: unknown) => {
       throw diskError(error);
     });
-    this.repo.insertUpload(upload);
+    await this.repo.insertUpload(upload);
     this.log.info({ uploadId: upload.id, name, sizeBytes: upload.sizeBytes }, 'upload started');
     return { ...this.statusOf(upload, 0) };
   }
@@ -228,10 +237,10 @@ export class LibraryService implements MediaCatalog {
    * only when it has given that request up, and it must get the offset the stored part really ends at.
    */
   async status(id: string, actor: LibraryActor, options: { settle?: boolean } = {}): Promise<UploadStatus> {
-    this.ownUpload(id, actor);
+    await this.ownUpload(id, actor);
     if (options.settle) await this.stopActive(id);
     // Read again: the write just stopped may have completed the upload.
-    const upload = this.ownUpload(id, actor);
+    const upload = await this.ownUpload(id, actor);
     return this.statusOf(upload, await this.offsetOf(upload));
   }
 
@@ -253,15 +262,16 @@ export class LibraryService implements MediaCatalog {
     body: AsyncIterable<Buffer> & { destroy(): void },
     actor: LibraryActor,
   ): Promise<{ status: UploadStatus; media: StoredMedia | null }> {
-    this.ownUpload(id, actor);
+    await this.ownUpload(id, actor);
     // The client gave up on an earlier PATCH and started again: that one is stopped first. A loop,
     // so two PATCHes arriving together never write at once: the check and the claim are synchronous.
     while (this.active.has(id)) await this.stopActive(id);
-    const upload = this.ownUpload(id, actor);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
     this.active.set(id, { stop: () => body.destroy(), done });
     try {
+      // Read once claimed: the store read yields, and a PATCH arriving meanwhile must find the claim.
+      const upload = await this.ownUpload(id, actor);
       return await this.appendLocked(upload, offset, body, actor);
     } finally {
       if (this.active.get(id)?.done === done) this.active.delete(id);
@@ -278,7 +288,7 @@ export class LibraryService implements MediaCatalog {
     if (upload.state === 'complete') {
       return {
         status: this.statusOf(upload, upload.sizeBytes),
-        media: this.repo.getMedia(upload.mediaSha256 ?? '') ?? null,
+        media: (await this.repo.getMedia(upload.mediaSha256 ?? '')) ?? null,
       };
     }
     if (upload.state === 'refused')
@@ -324,7 +334,7 @@ export class LibraryService implements MediaCatalog {
       await handle.sync().catch(() => undefined);
       await handle.close();
     }
-    this.repo.touchUpload(upload.id, new Date(this.now().getTime() + this.ttlMs).toISOString());
+    await this.repo.touchUpload(upload.id, new Date(this.now().getTime() + this.ttlMs).toISOString());
     if (failure instanceof GatecastError) throw failure;
     if (failure !== null) {
       const code = (failure as NodeJS.ErrnoException).code;
@@ -351,7 +361,7 @@ export class LibraryService implements MediaCatalog {
   private async complete(upload: UploadRecord, sha256: string, actor: LibraryActor): Promise<StoredMedia> {
     const part = this.partPath(upload.id);
     const refuseWith = async (error: GatecastError): Promise<never> => {
-      this.repo.finishUpload(upload.id, { refusal: error.message });
+      await this.repo.finishUpload(upload.id, { refusal: error.message });
       await rm(part, { force: true });
       this.log.info({ uploadId: upload.id, name: upload.name, reason: error.message }, 'upload refused');
       throw error;
@@ -364,7 +374,7 @@ export class LibraryService implements MediaCatalog {
         ),
       );
     }
-    const existing = this.repo.getMedia(sha256);
+    const existing = await this.repo.getMedia(sha256);
     if (existing && existing.kind !== 'video' && claimsVideo(upload.name, upload.declaredType)) {
       await refuseWith(
         new GatecastError(
@@ -376,7 +386,7 @@ export class LibraryService implements MediaCatalog {
     if (existing) {
       // The same bytes are stored already: the upload becomes that media, stored once.
       await rm(part, { force: true });
-      this.repo.finishUpload(upload.id, { mediaSha256: sha256 });
+      await this.repo.finishUpload(upload.id, { mediaSha256: sha256 });
       this.log.info({ uploadId: upload.id, sha256 }, 'upload matched stored media');
       return existing;
     }
@@ -421,25 +431,25 @@ export class LibraryService implements MediaCatalog {
       uploadedBy: actor.username,
       uploadedAt: this.now().toISOString(),
     };
-    this.repo.insertMedia(media);
-    this.repo.finishUpload(upload.id, { mediaSha256: sha256 });
+    await this.repo.insertMedia(media);
+    await this.repo.finishUpload(upload.id, { mediaSha256: sha256 });
     this.log.info(
       { uploadId: upload.id, sha256, kind: media.kind, warnings: media.warnings },
       'media stored',
     );
-    return this.repo.getMedia(sha256) ?? media;
+    return (await this.repo.getMedia(sha256)) ?? media;
   }
 
   /** Abandons an upload (tus DELETE): its bytes go at once. */
   async removeUpload(id: string, actor: LibraryActor): Promise<void> {
-    this.ownUpload(id, actor);
+    await this.ownUpload(id, actor);
     this.active.get(id)?.stop();
     await this.dropUpload(id);
   }
 
   /** Deletes uploads nobody touched within the time to live, finished ones included. */
   async expireUploads(): Promise<number> {
-    const expired = this.repo.expiredUploads(this.now().toISOString());
+    const expired = await this.repo.expiredUploads(this.now().toISOString());
     for (const upload of expired) {
       if (this.active.has(upload.id)) continue;
       await this.dropUpload(upload.id);
@@ -450,12 +460,12 @@ export class LibraryService implements MediaCatalog {
 
   private async dropUpload(id: string): Promise<void> {
     this.hashes.delete(id);
-    this.repo.deleteUpload(id);
+    await this.repo.deleteUpload(id);
     await rm(this.partPath(id), { force: true });
   }
 
-  private ownUpload(id: string, actor: LibraryActor): UploadRecord {
-    const upload = UPLOAD_ID.test(id) ? this.repo.getUpload(id) : undefined;
+  private async ownUpload(id: string, actor: LibraryActor): Promise<UploadRecord> {
+    const upload = UPLOAD_ID.test(id) ? await this.repo.getUpload(id) : undefined;
     if (!upload || upload.createdBy !== actor.userId) throw new GatecastError('NOT_FOUND', `no upload ${id}`);
     if (upload.expiresAt <= this.now().toISOString() && upload.state === 'receiving') {
       throw new GatecastError('NOT_FOUND', `upload ${id} has expired; start again`);
@@ -509,6 +519,11 @@ export class LibraryService implements MediaCatalog {
   private mediaPath(sha256: string): string {
     return join(this.mediaDir, sha256);
   }
+}
+
+function plainMedia(media: StoredMedia): LibraryMedia {
+  const { thumbnailType: _thumbnail, ...plain } = media;
+  return plain;
 }
 
 function diskError(error: unknown): unknown {

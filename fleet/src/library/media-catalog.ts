@@ -30,7 +30,14 @@ export interface LibraryMediaView extends LibraryMedia {
   thumbnailUrl: string | null;
 }
 
-/** How other domains (content, announcements) look media up; the library implements it. */
+/** How other domains (content, information, the composer) read media; the library implements it. */
+export interface MediaReader {
+  get(sha256: string): Promise<LibraryMedia | undefined>;
+  /** Those of `sha256s` the library holds, in one query (the composer reads a round's media at once). */
+  getMany(sha256s: readonly string[]): Promise<ReadonlyMap<string, LibraryMedia>>;
+}
+
+/** Media read beforehand, as the pure composer looks it up while it composes. */
 export interface MediaCatalog {
   get(sha256: string): LibraryMedia | undefined;
 }

@@ -21,6 +21,11 @@ export interface MediaLibrary {
   list(): MediaFile[];
 }
 
+/** Where the media routes find a file by sha256; the uploaded library reads the store, so it may be async. */
+export interface MediaFiles {
+  get(sha256: string): MediaFile | undefined | Promise<MediaFile | undefined>;
+}
+
 /** Only what the player page can show; anything else in the folder is not media. */
 export const MEDIA_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
@@ -85,13 +90,13 @@ async function hashFile(path: string): Promise<string> {
  */
 export function mediaSources(
   ...sources: ReadonlyArray<
-    Pick<MediaLibrary, 'get'> | { file(sha256: string): MediaFile | undefined } | undefined
+    MediaFiles | { file(sha256: string): MediaFile | undefined | Promise<MediaFile | undefined> } | undefined
   >
-): Pick<MediaLibrary, 'get'> {
+): MediaFiles {
   return {
-    get: (sha256) => {
+    get: async (sha256) => {
       for (const source of sources) {
-        const file = source && ('file' in source ? source.file(sha256) : source.get(sha256));
+        const file = source && (await ('file' in source ? source.file(sha256) : source.get(sha256)));
         if (file) return file;
       }
       return undefined;

@@ -4,10 +4,10 @@ import { GatecastError, sha256Schema } from '@gatecast/protocol';
 import { z } from 'zod';
 import { errorBody } from '../http/error-reply.js';
 import { decideRange, matchesEtag } from './byte-range.js';
-import type { MediaLibrary } from './media-library.js';
+import type { MediaFiles } from './media-library.js';
 
 export interface MediaRoutesOptions {
-  media: Pick<MediaLibrary, 'get'>;
+  media: MediaFiles;
 }
 
 export const DEVICE_MEDIA_ROUTE = '/api/v1/device/media/:sha256';
@@ -31,7 +31,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRoutesOptions> = async (app
     async (request, reply) => {
       // Unreachable past the auth hook (device namespace); kept so a misregistered route fails closed.
       if (request.deviceId === null) throw new GatecastError('UNAUTHORIZED');
-      const file = options.media.get(request.params.sha256);
+      const file = await options.media.get(request.params.sha256);
       if (!file) return reply.code(404).send(errorBody('NOT_FOUND', 'no media with this sha256'));
       const etag = `"${file.sha256}"`;
       reply.header('etag', etag);

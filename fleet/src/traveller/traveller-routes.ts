@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GatesRepo } from '../gates/gates-repo.js';
 import type { InfoBundleSource } from '../info/info-bundle-source.js';
-import type { MediaLibrary } from '../media/media-library.js';
+import type { MediaFiles } from '../media/media-library.js';
 import { renderTravellerPage, type TravellerLinks, type TravellerView } from './render-traveller.js';
 import { TRAVELLER_CSP } from './traveller-style.js';
 import { bundleImages, chooseLanguage } from './traveller-view.js';
@@ -13,7 +13,7 @@ import { bundleImages, chooseLanguage } from './traveller-view.js';
 export interface TravellerRoutesOptions {
   bundles: InfoBundleSource;
   gates: Pick<GatesRepo, 'get'>;
-  media: Pick<MediaLibrary, 'get'>;
+  media: MediaFiles;
 }
 
 export const TRAVELLER_PREFIX = '/t';
@@ -63,10 +63,15 @@ export function serverLinks(gateId: string): TravellerLinks {
 export const travellerRoutes: FastifyPluginAsyncZod<TravellerRoutesOptions> = async (app, options) => {
   const hide = { hide: true };
 
-  const answer = (reply: FastifyReply, gateId: string, lang: string | undefined, view: TravellerView) => {
+  const answer = async (
+    reply: FastifyReply,
+    gateId: string,
+    lang: string | undefined,
+    view: TravellerView,
+  ) => {
     const gate = options.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
-    const bundle = options.bundles.bundle(gateId);
+    const bundle = await options.bundles.bundle(gateId);
     const languages = bundle?.languages ?? gate.languages;
     const language = chooseLanguage({ languages: languages.length > 0 ? languages : ['vi'] }, lang);
     const html = renderTravellerPage({
@@ -104,7 +109,7 @@ export const travellerRoutes: FastifyPluginAsyncZod<TravellerRoutesOptions> = as
       if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
       const site: TravellerSite = {
         gate: { id: gate.id, name: gate.name, languages: gate.languages },
-        bundle: options.bundles.bundle(gateId) ?? null,
+        bundle: (await options.bundles.bundle(gateId)) ?? null,
       };
       return reply
         .headers({ ...HEADERS, 'cache-control': PAGE_CACHE })
@@ -124,7 +129,7 @@ export const travellerRoutes: FastifyPluginAsyncZod<TravellerRoutesOptions> = as
     },
     async (request, reply) => {
       const { gateId, nodeId } = request.params;
-      const node = options.bundles.bundle(gateId)?.nodes.find((entry) => entry.id === nodeId);
+      const node = (await options.bundles.bundle(gateId))?.nodes.find((entry) => entry.id === nodeId);
       return answer(reply, gateId, request.query.lang, node ? { kind: 'node', node } : { kind: 'not-found' });
     },
   );
@@ -135,8 +140,8 @@ export const travellerRoutes: FastifyPluginAsyncZod<TravellerRoutesOptions> = as
     async (request, reply) => {
       const { gateId, sha256 } = request.params;
       // Only the pictures the gate's published tree shows: the library itself stays private.
-      const bundle = options.bundles.bundle(gateId);
-      const file = bundle && bundleImages(bundle).has(sha256) ? options.media.get(sha256) : undefined;
+      const bundle = await options.bundles.bundle(gateId);
+      const file = bundle && bundleImages(bundle).has(sha256) ? await options.media.get(sha256) : undefined;
       if (!file) throw new GatecastError('NOT_FOUND', 'no published picture with this sha256');
       const etag = `"${file.sha256}"`;
       reply.headers({ ...HEADERS, etag, 'cache-control': 'public, max-age=31536000, immutable' });

@@ -6,7 +6,7 @@ import { ApiTokens } from '../../../src/auth/api-tokens.js';
 import { ContentRepo } from '../../../src/content/content-repo.js';
 import { ContentService } from '../../../src/content/content-service.js';
 import { buildHttpApp } from '../../../src/http/build-http-app.js';
-import type { LibraryMedia, MediaCatalog } from '../../../src/library/media-catalog.js';
+import type { LibraryMedia, MediaReader } from '../../../src/library/media-catalog.js';
 import type { Grant } from '../../../src/users/permissions.js';
 import { SessionStore } from '../../../src/users/sessions.js';
 import { UserAdmin } from '../../../src/users/user-admin.js';
@@ -56,7 +56,7 @@ export interface ContentApp {
 
 export async function startContentApp(): Promise<ContentApp> {
   const harness = await startFleetHarness();
-  const { db } = harness.store;
+  const { db, sql } = harness.store;
   seedGates(harness.gates);
   const users = new UsersRepo(db);
   const tokens = new ApiTokens(db);
@@ -64,10 +64,10 @@ export async function startContentApp(): Promise<ContentApp> {
   const audit = new AuditLog(db);
   const log = silentLogger();
   const media = new Map<string, LibraryMedia>();
-  const catalog: MediaCatalog = { get: (sha256) => media.get(sha256) };
+  const catalog: Pick<MediaReader, 'get'> = { get: async (sha256) => media.get(sha256) };
   const allowLists = new Map<string, string[]>();
   const content = new ContentService({
-    repo: new ContentRepo(db, log),
+    repo: new ContentRepo(sql, log),
     gates: harness.gates,
     devices: harness.devices,
     media: catalog,

@@ -117,7 +117,7 @@ describe('content checks', () => {
       name: 'Arrivals loop',
       spec: { entries: [{ itemId: id }] },
     });
-    expect(h.content.usedBy(VIDEO_SHA)).toEqual([`item ${id} "Item" (draft r1)`]);
+    expect(await h.content.usedBy(VIDEO_SHA)).toEqual([`item ${id} "Item" (draft r1)`]);
     const removed = await h.as(editor.token, 'DELETE', `/api/v1/content/${id}`);
     expect([removed.status, removed.body.error.message]).toEqual([
       409,
@@ -125,7 +125,7 @@ describe('content checks', () => {
     ]);
     expect((await h.as(editor.token, 'DELETE', '/api/v1/content/arrivals-loop')).status).toBe(204);
     expect((await h.as(editor.token, 'DELETE', `/api/v1/content/${id}`)).status).toBe(204);
-    expect(h.content.usedBy(VIDEO_SHA)).toEqual([]);
+    expect(await h.content.usedBy(VIDEO_SHA)).toEqual([]);
   });
 
   it('refuses a malformed spec, or an own id that names a list, with a readable reason', async () => {

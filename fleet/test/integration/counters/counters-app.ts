@@ -81,16 +81,16 @@ export async function startCountersApp(): Promise<CountersApp> {
       published.set(deviceId, [...(published.get(deviceId) ?? []), payload as DesiredDocument]);
     },
   });
-  const { db, gates, devices, log } = core;
+  const { gates, devices, log } = core;
   const clock = { now: new Date('2026-11-26T02:00:00.000Z') };
   const now = () => new Date(clock.now.getTime());
   const bundles = new Map<string, InfoBundle>([['cat-bi-airport', CAT_BI_BUNDLE]]);
   // Wired as fleet-domains.ts does: the counters' provider goes into the desired service's extras.
   const counters: CountersService = new CountersService({
-    db,
+    sql: core.store.sql,
     devices,
     gates,
-    info: { bundle: (gateId) => bundles.get(gateId) },
+    info: { bundle: async (gateId) => bundles.get(gateId) },
     refresh: (ids): Promise<void> => desired.refreshMany(ids),
     log,
     now,

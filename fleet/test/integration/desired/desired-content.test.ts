@@ -29,7 +29,7 @@ describe('DesiredService with content and announcements', () => {
     store = openTempStore();
     const gates = new GatesRepo(store.db);
     devices = new DevicesRepo(store.db);
-    repo = new ContentRepo(store.db);
+    repo = new ContentRepo(store.sql);
     seedGates(gates);
     published = [];
     hold = null;
@@ -51,6 +51,7 @@ describe('DesiredService with content and announcements', () => {
     };
     desired = new DesiredService({
       db: store.db,
+      sql: store.sql,
       devices,
       gates,
       broker: {
@@ -62,7 +63,10 @@ describe('DesiredService with content and announcements', () => {
       },
       log: silentLogger(),
       announcements: source,
-      media: { get: (sha256) => (sha256 === SHA ? media : undefined) },
+      media: {
+        get: async (sha256) => (sha256 === SHA ? media : undefined),
+        getMany: async (sha256s) => new Map(sha256s.includes(SHA) ? [[SHA, media]] : []),
+      },
       mediaBaseUrl: () => baseUrl,
       allowWeb: (url) => url.startsWith('https://www.haiphong.gov.vn/'),
     });
@@ -88,10 +92,10 @@ describe('DesiredService with content and announcements', () => {
     }) as Work;
 
   /** A published item in a published playlist on a published fleet-wide schedule. */
-  function publish(spec: ItemSpec): void {
-    repo.insert(work('i-1', 'item', spec));
-    repo.insert(work('p-1', 'playlist', { entries: [{ itemId: 'i-1' }] }));
-    repo.insert(
+  async function publish(spec: ItemSpec): Promise<void> {
+    await repo.insert(work('i-1', 'item', spec));
+    await repo.insert(work('p-1', 'playlist', { entries: [{ itemId: 'i-1' }] }));
+    await repo.insert(
       work('s-1', 'schedule', {
         playlistId: 'p-1',
         zone: 'main',
@@ -111,7 +115,7 @@ describe('DesiredService with content and announcements', () => {
       ['cat-bi-arr-01', 1],
       ['port-term-01', 1],
     ]);
-    publish({ kind: 'text', body: { vi: 'Xin chào' } });
+    await publish({ kind: 'text', body: { vi: 'Xin chào' } });
     await desired.refreshMany(['cat-bi-arr-01', 'ghost-01']);
     await desired.refreshMany(['cat-bi-arr-01']);
     expect(published.map((document) => [document.deviceId, document.version])).toEqual([
@@ -123,7 +127,7 @@ describe('DesiredService with content and announcements', () => {
   });
 
   it('gives media items the fleet address screens reach, and leaves them out while it is unknown', async () => {
-    publish({ kind: 'image', sha256: SHA, durationSec: 12 });
+    await publish({ kind: 'image', sha256: SHA, durationSec: 12 });
     baseUrl = undefined;
     await desired.refresh('cat-bi-arr-01');
     expect(items('cat-bi-arr-01')).toEqual([]);
@@ -142,7 +146,7 @@ describe('DesiredService with content and announcements', () => {
   });
 
   it('leaves out a web page the gate no longer allows', async () => {
-    publish({ kind: 'web', url: 'https://www.haiphong.gov.vn/tin-tuc' });
+    await publish({ kind: 'web', url: 'https://www.haiphong.gov.vn/tin-tuc' });
     await desired.refresh('cat-bi-arr-01');
     expect(items('cat-bi-arr-01')).toMatchObject([
       { kind: 'web', url: 'https://www.haiphong.gov.vn/tin-tuc' },
@@ -157,7 +161,7 @@ describe('DesiredService with content and announcements', () => {
   });
 
   it('puts announcement entries first in the documents of the screens they target', async () => {
-    publish({ kind: 'text', body: { vi: 'Xin chào' } });
+    await publish({ kind: 'text', body: { vi: 'Xin chào' } });
     announcements = [
       {
         id: 'ann-1',
@@ -182,7 +186,7 @@ describe('DesiredService with content and announcements', () => {
   it('composes a preview document without storing or publishing it', async () => {
     await desired.refresh('cat-bi-arr-01');
     const count = published.length;
-    publish({ kind: 'text', body: { vi: 'Xin chào' } });
+    await publish({ kind: 'text', body: { vi: 'Xin chào' } });
     const preview = await desired.compose('cat-bi-arr-01');
     expect(preview.content.schedule.map((entry) => entry.id)).toEqual(['s-1']);
     expect(desired.latest('cat-bi-arr-01')?.content.schedule).toEqual([]);
@@ -197,7 +201,7 @@ describe('DesiredService with content and announcements', () => {
     store.db.prepare("UPDATE devices SET name = 'Arrivals wall' WHERE id = 'cat-bi-arr-01'").run();
     const first = desired.refreshMany(['cat-bi-arr-01', 'port-term-01']);
     // ...while work for every screen is published and round 2 is asked for the port's screen.
-    publish({ kind: 'text', body: { vi: 'Xin chào' } });
+    await publish({ kind: 'text', body: { vi: 'Xin chào' } });
     const second = desired.refreshMany(['port-term-01']);
     release();
     hold = null;

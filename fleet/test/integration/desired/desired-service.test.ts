@@ -46,7 +46,15 @@ describe('DesiredService', () => {
     broker = new RecordingBroker();
     tick = 0;
     const now = () => new Date(Date.UTC(2026, 10, 26, 8, 0, tick++));
-    desired = new DesiredService({ db: store.db, devices, gates, broker, log: silentLogger(), now });
+    desired = new DesiredService({
+      db: store.db,
+      sql: store.sql,
+      devices,
+      gates,
+      broker,
+      log: silentLogger(),
+      now,
+    });
     enrol(devices, 'cat-bi-arr-01', { tags: ['wall'] });
   });
   afterEach(() => store.close());
@@ -129,7 +137,7 @@ describe('DesiredService', () => {
     broker.published.length = 0;
 
     const { log, lines } = recordingLogger();
-    const fresh = new DesiredService({ db: store.db, devices, gates, broker, log });
+    const fresh = new DesiredService({ db: store.db, sql: store.sql, devices, gates, broker, log });
     expect(await fresh.republishAll()).toBe(2);
     expect(broker.published.map((document) => document.deviceId)).toEqual(['cat-bi-arr-01', 'port-term-01']);
     expect(lines).toContainEqual(
@@ -141,7 +149,14 @@ describe('DesiredService', () => {
 
   it('survives a restart: a new service over the same file continues the versions', async () => {
     await desired.refresh('cat-bi-arr-01');
-    const restarted = new DesiredService({ db: store.db, devices, gates, broker, log: silentLogger() });
+    const restarted = new DesiredService({
+      db: store.db,
+      sql: store.sql,
+      devices,
+      gates,
+      broker,
+      log: silentLogger(),
+    });
     expect(restarted.latest('cat-bi-arr-01')?.version).toBe(1);
     rename('cat-bi-arr-01', 'After restart');
     expect((await restarted.refresh('cat-bi-arr-01')).version).toBe(2);

@@ -54,7 +54,7 @@ export async function startFleetHarness(): Promise<FleetHarness> {
   });
   const commands = new CommandClient({ broker, log });
   const inbox = new DeviceInbox({ devices, commands, log });
-  const desired = new DesiredService({ db: store.db, devices, gates, broker, log });
+  const desired = new DesiredService({ db: store.db, sql: store.sql, devices, gates, broker, log });
   let port = (await broker.start()).mqttPort;
 
   return {

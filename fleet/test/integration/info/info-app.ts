@@ -5,7 +5,7 @@ import { ApiTokens } from '../../../src/auth/api-tokens.js';
 import { DesiredService } from '../../../src/desired/desired-service.js';
 import { buildHttpApp } from '../../../src/http/build-http-app.js';
 import { createInfo, type InfoService } from '../../../src/info/info-domain.js';
-import type { LibraryMedia, MediaCatalog } from '../../../src/library/media-catalog.js';
+import type { LibraryMedia, MediaReader } from '../../../src/library/media-catalog.js';
 import { mediaSources } from '../../../src/media/media-library.js';
 import type { Grant } from '../../../src/users/permissions.js';
 import { SessionStore } from '../../../src/users/sessions.js';
@@ -63,7 +63,7 @@ export interface InfoApp {
 
 export async function startInfoApp(): Promise<InfoApp> {
   const harness = await startFleetHarness();
-  const { db } = harness.store;
+  const { db, sql } = harness.store;
   seedGates(harness.gates);
   const log = silentLogger();
   const users = new UsersRepo(db);
@@ -71,9 +71,13 @@ export async function startInfoApp(): Promise<InfoApp> {
   const sessions = new SessionStore(db);
   const audit = new AuditLog(db);
   const media = new Map<string, LibraryMedia>();
-  const catalog: MediaCatalog = { get: (sha256) => media.get(sha256) };
+  const catalog: MediaReader = {
+    get: async (sha256) => media.get(sha256),
+    getMany: async (sha256s) =>
+      new Map(sha256s.flatMap((sha256) => media.get(sha256) ?? []).map((found) => [found.sha256, found])),
+  };
   const info = createInfo({
-    db,
+    sql,
     gates: harness.gates,
     devices: harness.devices,
     media: catalog,
@@ -84,6 +88,7 @@ export async function startInfoApp(): Promise<InfoApp> {
   });
   const desired = new DesiredService({
     db,
+    sql,
     devices: harness.devices,
     gates: harness.gates,
     broker: harness.broker,

@@ -84,7 +84,7 @@ describe('the information tree reaches lookup screens', () => {
 
     await approveAndPublish(page);
     // The page is published but its category is not: nothing shows yet.
-    expect(h.info.bundle(GATE)).toBeUndefined();
+    expect(await h.info.bundle(GATE)).toBeUndefined();
     expect(kiosk.latest()?.content.infoTree).toBeUndefined();
 
     const published = await approveAndPublish(category);
@@ -134,7 +134,7 @@ describe('the information tree reaches lookup screens', () => {
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     expect(edited.body.node).toMatchObject({ state: 'draft', revision: 2, shown: false });
     await eventually(() => expect(kiosk.latest()?.content.infoTree?.version).toBe(2));
-    expect(h.info.bundle(GATE)?.nodes.map((node) => node.id)).toEqual([category]);
+    expect((await h.info.bundle(GATE))?.nodes.map((node) => node.id)).toEqual([category]);
 
     // Hoa wrote this revision, so another approver must approve it.
     await step(hoa.token, page, 'submit');
@@ -143,7 +143,7 @@ describe('the information tree reaches lookup screens', () => {
     await step(approver.token, page, 'approve', 'New wording is fine');
     await step(approver.token, page, 'publish');
     await eventually(() => expect(kiosk.latest()?.content.infoTree?.version).toBe(3));
-    expect(h.info.bundle(GATE)?.nodes[1]?.title.en).toBe('Terminal map');
+    expect((await h.info.bundle(GATE))?.nodes[1]?.title.en).toBe('Terminal map');
 
     const audit = h.audit.search({ action: 'info.edit' });
     expect(audit.entries.map((entry) => [entry.objectId, entry.gateId, entry.outcome])).toEqual([

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { openDatabase, type Database } from '../../../src/store/database.js';
+import { sqlOverSqlite } from '../../../src/store/open-store.js';
+import type { Sql } from '../../../src/store/sql.js';
 
 /** A logger that keeps its lines, so a test can assert what was logged. */
 export function recordingLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {
@@ -23,13 +25,22 @@ export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** A fresh database in its own temp dir; `close()` closes it and removes the dir. */
-export function openTempStore(log: Logger = silentLogger()): { db: Database; dir: string; close(): void } {
+/**
+ * A fresh database in its own temp dir; `close()` closes it and removes the dir. `sql` is the
+ * async path over the same connection, as the fleet shares it (fleet.ts openFleetStore).
+ */
+export function openTempStore(log: Logger = silentLogger()): {
+  db: Database;
+  sql: Sql;
+  dir: string;
+  close(): void;
+} {
   const dir = makeTempDir();
   const dataDir = path.join(dir, 'data');
   const db = openDatabase(dataDir, log);
   return {
     db,
+    sql: sqlOverSqlite(db),
     dir: dataDir,
     close() {
       if (db.open) db.close();

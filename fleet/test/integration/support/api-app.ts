@@ -7,7 +7,6 @@ import { DeviceEventsRepo } from '../../../src/events/device-events-repo.js';
 import { GatesRepo } from '../../../src/gates/gates-repo.js';
 import type { HttpDeps } from '../../../src/http/http-deps.js';
 import type { Database } from '../../../src/store/database.js';
-import { sqlOverSqlite } from '../../../src/store/open-store.js';
 import type { Sql } from '../../../src/store/sql.js';
 import type { Grant } from '../../../src/users/permissions.js';
 import { SessionStore } from '../../../src/users/sessions.js';
@@ -69,7 +68,8 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
   const log = options.log ?? silentLogger();
   const store = openTempStore(log);
   const { db } = store;
-  const sql = sqlOverSqlite(db);
+  // One query path per connection: two would each think they hold it alone.
+  const { sql } = store;
   const gates = new GatesRepo(db, log);
   const devices = new DevicesRepo(db, log);
   const users = new UsersRepo(db);
@@ -90,7 +90,7 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
     sessions,
     audit: new AuditLog(db),
     broker,
-    desiredDeps: { db, devices, gates, broker, log },
+    desiredDeps: { db, sql, devices, gates, broker, log },
     async addUser(username, grants, password = PASSWORD) {
       const { user } = await userAdmin.create({ username, displayName: username, grants, password });
       return { id: user.id, token: tokens.create(`${username} cli`, user.id).token };

@@ -59,7 +59,9 @@ describe('gatecast traveller export (against a listening fleet, no token)', () =
       contentType: 'image/png',
     };
     deps.media = { get: (sha256) => (sha256 === FIXTURE_IMAGE_SHA ? picture : undefined) };
-    deps.traveller = { bundles: { bundle: (gateId) => (gateId === 'cat-bi' ? fixtureBundle() : undefined) } };
+    deps.traveller = {
+      bundles: { bundle: async (gateId) => (gateId === 'cat-bi' ? fixtureBundle() : undefined) },
+    };
     app = buildHttpApp(deps);
     await app.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

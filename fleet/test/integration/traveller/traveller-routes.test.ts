@@ -30,7 +30,9 @@ beforeAll(async () => {
   seedGate(deps);
   deps.gates.create({ id: 'tan-vu', name: 'Tan Vu port' });
   deps.media = { get: (sha256) => files.get(sha256) };
-  deps.traveller = { bundles: { bundle: (gateId) => (gateId === 'cat-bi' ? fixtureBundle() : undefined) } };
+  deps.traveller = {
+    bundles: { bundle: async (gateId) => (gateId === 'cat-bi' ? fixtureBundle() : undefined) },
+  };
   // The built dashboard's hooks (security headers, catch-all page) run as in production.
   deps.webRoot = dir;
   app = buildHttpApp(deps);
