@@ -50,7 +50,7 @@ export async function startReleasesApp(): Promise<ReleasesApp> {
   const desired = new DesiredService(core.desiredDeps);
   // What a rollout would have assigned each screen: the device artifact route serves only that.
   const assigned = new Map<string, string>();
-  const mayFetchRelease = (deviceId: string, version: string) => assigned.get(deviceId) === version;
+  const mayFetchRelease = async (deviceId: string, version: string) => assigned.get(deviceId) === version;
   const app = buildHttpApp(
     apiDeps(core, desired, { releases, deviceCredentials: core.devices, mayFetchRelease }),
   );
