@@ -138,7 +138,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   await desired.republishAll();
 
   const releases = new ReleasesService({
-    db: store.db,
+    sql: store.sql,
     dir: join(config.dataDir, 'releases'),
     trustedKeys: config.releaseKeys,
     log,
@@ -173,7 +173,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     rollouts: domains.rollouts.service,
     mayFetchRelease: domains.rollouts.mayFetch,
     enrolment: new EnrolmentService({
-      db: store.db,
+      sql: store.sql,
       gates: store.gates,
       releaseKeys: config.releaseKeys,
       log,
@@ -227,10 +227,10 @@ async function openFleetStore(run: Run, config: FleetConfig, log: Logger): Promi
     gates: new GatesRepo(db),
     devices: new DevicesRepo(db, log),
     deviceEvents: new DeviceEventsRepo(db, log),
-    tokens: new ApiTokens(db),
-    users: new UsersRepo(db),
-    sessions: new SessionStore(db),
-    audit: new AuditLog(db),
+    tokens: new ApiTokens(opened.sql),
+    users: new UsersRepo(opened.sql),
+    sessions: new SessionStore(opened.sql),
+    audit: new AuditLog(opened.sql),
   };
 }
 

@@ -55,7 +55,7 @@ export interface WorkflowRoutesOptions<R extends GatedRecord, V> {
   /** Loads the record, notes it for the audit and authorises the permission at its gate. */
   mustGet: (request: FastifyRequest, id: string, permission: Permission) => R;
   step: (id: string, step: WorkflowStep, actorId: string, comment: string | undefined) => Promise<R>;
-  answer: (after: R) => V;
+  answer: (after: R) => V | Promise<V>;
 }
 
 /**
@@ -99,7 +99,7 @@ export function registerWorkflowRoutes<R extends GatedRecord, V>(
         try {
           const after = await options.step(before.id, action, userId, comment);
           noteAudit(request, { after: { ...stateOf(after), ...(comment ? { comment } : {}) } });
-          return options.answer(after);
+          return await options.answer(after);
         } catch (error) {
           // The author approving their own work is a refusal: the audit log says denied.
           if (error instanceof GatecastError && error.code === 'FORBIDDEN')

@@ -74,9 +74,13 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     return deps.info;
   };
   // The starter tree's author is no user: it keeps its own name.
-  const nameOf = (userId: string | null) =>
-    userId === SAMPLE_AUTHOR ? SAMPLE_AUTHOR : userId ? (deps.users.getById(userId)?.username ?? null) : null;
-  const view = (node: InfoNodeRecord) => ({
+  const nameOf = async (userId: string | null) =>
+    userId === SAMPLE_AUTHOR
+      ? SAMPLE_AUTHOR
+      : userId
+        ? ((await deps.users.getById(userId))?.username ?? null)
+        : null;
+  const view = async (node: InfoNodeRecord) => ({
     id: node.id,
     gateId: node.gateId,
     parentId: node.parentId,
@@ -89,9 +93,9 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     state: node.state,
     revision: node.revision,
     authorId: node.authorId,
-    authorName: nameOf(node.authorId),
+    authorName: await nameOf(node.authorId),
     reviewerId: node.reviewerId,
-    reviewerName: nameOf(node.reviewerId),
+    reviewerName: await nameOf(node.reviewerId),
     reviewComment: node.reviewComment,
     missing: service().missingOf(node),
     shown: service().isShown(node),
@@ -124,7 +128,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
         .filter((node) => readableAt(principal, node.gateId))
         .filter((node) => gate === undefined || (node.gateId ?? 'fleet') === gate)
         .filter((node) => state === undefined || node.state === state);
-      return { nodes: nodes.map(view) };
+      return { nodes: await Promise.all(nodes.map(view)) };
     },
   );
 
@@ -144,7 +148,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
         noteAudit(request, { objectType: 'info-node', objectId: node.id, gateId: node.gateId });
         authorize(request, 'content.read', node.gateId);
       }
-      return { node: view(node) };
+      return { node: await view(node) };
     },
   );
 
@@ -168,7 +172,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
         objectId: node.id,
         after: { spec: node.spec, parentId: node.parentId, ...stateOf(node) },
       });
-      return reply.code(201).send({ node: view(node) });
+      return reply.code(201).send({ node: await view(node) });
     },
   );
 
@@ -193,7 +197,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
         before: { spec: before.spec, parentId: before.parentId, order: before.order, ...stateOf(before) },
         after: { spec: after.spec, parentId: after.parentId, order: after.order, ...stateOf(after) },
       });
-      return { node: view(after) };
+      return { node: await view(after) };
     },
   );
 
@@ -207,7 +211,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     answerSchema: z.object({ node: infoNodeViewSchema }),
     mustGet,
     step: (id, step, actorId, comment) => service().step(id, step, actorId, comment),
-    answer: (after) => ({ node: view(after) }),
+    answer: async (after) => ({ node: await view(after) }),
   });
 
   app.delete(
@@ -247,7 +251,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
       authorize(request, 'content.publish', gateId);
       const nodes = await service().seedSample(gateId);
       noteAudit(request, { after: { nodes: nodes.map((node) => node.id) } });
-      return reply.code(201).send({ nodes: nodes.map(view) });
+      return reply.code(201).send({ nodes: await Promise.all(nodes.map(view)) });
     },
   );
 

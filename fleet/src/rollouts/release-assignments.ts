@@ -1,9 +1,9 @@
 import type { DesiredDocument } from '@gatecast/protocol';
 import type { DeviceRecord } from '../devices/devices-repo.js';
 import type { ScreenExtras } from '../desired/compose-desired.js';
-import type { ReleasesRepo } from '../releases/releases-repo.js';
 import type { Database } from '../store/database.js';
 import type { Assignment } from './rollout-model.js';
+import type { StoredReleases } from './stored-releases.js';
 
 interface AssignmentRow {
   version: string;
@@ -59,7 +59,7 @@ export class ReleaseAssignments {
 /** The desired document's `agent` part: the assigned release, signed as stored, and where to fetch it. */
 export function agentExtras(deps: {
   assignments: ReleaseAssignments;
-  releases: Pick<ReleasesRepo, 'get'>;
+  releases: Pick<StoredReleases, 'get'>;
   mediaBaseUrl: () => string | undefined;
 }): (device: DeviceRecord) => ScreenExtras {
   return (device) => {

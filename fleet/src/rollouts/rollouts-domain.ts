@@ -4,12 +4,12 @@ import type { ScreenExtras } from '../desired/compose-desired.js';
 import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
-import { ReleasesRepo } from '../releases/releases-repo.js';
 import type { Database } from '../store/database.js';
 import { agentExtras, ReleaseAssignments } from './release-assignments.js';
 import { RolloutEngine } from './rollout-engine.js';
 import { RolloutsRepo } from './rollouts-repo.js';
 import { RolloutsService } from './rollouts-service.js';
+import { StoredReleases } from './stored-releases.js';
 
 export interface Rollouts {
   service: RolloutsService;
@@ -40,7 +40,7 @@ export function createRollouts(deps: {
   const { db, gates, devices, log } = deps;
   const repo = new RolloutsRepo(db, log);
   const assignments = new ReleaseAssignments(db);
-  const releases = new ReleasesRepo(db);
+  const releases = new StoredReleases(db);
   const now = deps.now ?? (() => new Date());
   const service: RolloutsService = new RolloutsService({
     repo,

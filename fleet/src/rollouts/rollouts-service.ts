@@ -3,7 +3,7 @@ import { GatecastError } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
-import type { ReleasesRepo, StoredRelease } from '../releases/releases-repo.js';
+import type { StoredRelease } from '../releases/releases-repo.js';
 import type { ReleaseAssignments } from './release-assignments.js';
 import type { CreateRolloutBody, WaveSpec } from './rollouts-api.js';
 import { ACTIVE_STATES, type Rollout, type RolloutScreen, type StoredTarget } from './rollout-model.js';
@@ -11,11 +11,12 @@ import { planAbort, type RoundPlan } from './rollout-planner.js';
 import type { RolloutsRepo } from './rollouts-repo.js';
 import { agentVersionOf, resolveTarget, rollbackRefusal } from './rollout-target.js';
 import { assignWaves, skipOf, validateWaves } from './wave-plan.js';
+import type { StoredReleases } from './stored-releases.js';
 
 export interface RolloutsServiceDeps {
   repo: RolloutsRepo;
   assignments: ReleaseAssignments;
-  releases: Pick<ReleasesRepo, 'get'>;
+  releases: Pick<StoredReleases, 'get'>;
   devices: Pick<DevicesRepo, 'list' | 'get'>;
   gates: Pick<GatesRepo, 'list'>;
   /** Recomposes screens whose assignment changed. */
