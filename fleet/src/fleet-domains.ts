@@ -96,7 +96,6 @@ export async function createFleetDomains(deps: {
   });
   (deps.engines ?? startRightAway).run('counters', counters);
   const rollouts = createRollouts({
-    db,
     sql: deps.sql,
     gates,
     devices,

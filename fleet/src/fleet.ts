@@ -159,7 +159,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   if (!run.cluster || run.cluster.firstToStart()) await desired.republishAll();
 
   const releases = new ReleasesService({
-    db: store.db,
+    sql: store.sql,
     dir: join(config.dataDir, 'releases'),
     trustedKeys: config.releaseKeys,
     log,
@@ -194,7 +194,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
     rollouts: domains.rollouts.service,
     mayFetchRelease: domains.rollouts.mayFetch,
     enrolment: new EnrolmentService({
-      db: store.db,
+      sql: store.sql,
       gates: store.gates,
       releaseKeys: config.releaseKeys,
       log,
@@ -249,10 +249,10 @@ async function openFleetStore(run: Run, config: FleetConfig, log: Logger): Promi
     gates: new GatesRepo(db),
     devices: new DevicesRepo(db, log),
     deviceEvents: new DeviceEventsRepo(db, log),
-    tokens: new ApiTokens(db),
-    users: new UsersRepo(db),
-    sessions: new SessionStore(db),
-    audit: new AuditLog(db),
+    tokens: new ApiTokens(opened.sql),
+    users: new UsersRepo(opened.sql),
+    sessions: new SessionStore(opened.sql),
+    audit: new AuditLog(opened.sql),
   };
 }
 

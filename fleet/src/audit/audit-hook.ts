@@ -57,7 +57,7 @@ export function registerAuditHook(
   app.addHook('onSend', async (request, reply, payload) => {
     try {
       const record = auditRecordOf(request, reply.statusCode, now().toISOString());
-      if (record) audit.append(record);
+      if (record) await audit.append(record);
     } catch (error) {
       request.log.error({ err: (error as Error).message }, 'audit entry not written');
     }

@@ -1,4 +1,6 @@
-import type { Database } from '../store/database.js';
+import { sql, type RawBuilder } from 'kysely';
+import { isIn } from '../store/sql-dialect.js';
+import type { Sql } from '../store/sql.js';
 import { summarize } from './audit-summary.js';
 
 export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed'] as const;
@@ -79,70 +81,46 @@ interface AuditRow {
  * this class has no way to change an entry, and neither has anything else using the database.
  */
 export class AuditLog {
-  private readonly db: Database;
-  private readonly insert;
+  constructor(private readonly store: Sql) {}
 
-  constructor(db: Database) {
-    this.db = db;
-    this.insert = db.prepare(
-      `INSERT INTO audit_log (at, actor_id, actor_name, action, object_type, object_id, gate_id, outcome,
-         status, before, after, ip)
-       VALUES (@at, @actorId, @actorName, @action, @objectType, @objectId, @gateId, @outcome, @status,
-         @before, @after, @ip)`,
+  async append(record: AuditRecord): Promise<number> {
+    const row = await this.store.one<{ id: number }>(
+      sql`INSERT INTO audit_log (at, actor_id, actor_name, action, object_type, object_id, gate_id, outcome,
+            status, before, after, ip)
+          VALUES (${record.at}, ${record.actor?.id ?? null}, ${record.actor?.name ?? null}, ${record.action},
+            ${record.objectType}, ${record.objectId}, ${record.gateId}, ${record.outcome}, ${record.status},
+            ${toJson(record.before)}, ${toJson(record.after)}, ${record.ip})
+          RETURNING id`,
     );
-  }
-
-  append(record: AuditRecord): number {
-    const result = this.insert.run({
-      at: record.at,
-      actorId: record.actor?.id ?? null,
-      actorName: record.actor?.name ?? null,
-      action: record.action,
-      objectType: record.objectType,
-      objectId: record.objectId,
-      gateId: record.gateId,
-      outcome: record.outcome,
-      status: record.status,
-      before: toJson(record.before),
-      after: toJson(record.after),
-      ip: record.ip,
-    });
-    return Number(result.lastInsertRowid);
+    return Number(row?.id);
   }
 
   /** Newest first; `nextBefore` is the cursor for the next page, null on the last one. */
-  search(query: AuditQuery): { entries: AuditEntry[]; nextBefore: number | null } {
+  async search(query: AuditQuery): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_AUDIT_LIMIT, 1), MAX_AUDIT_LIMIT);
-    const { where, params } = conditions(query);
-    const sql = `SELECT id, at, actor_id, actor_name, action, object_type, object_id, gate_id, outcome, status,
-        before, after FROM audit_log ${where} ORDER BY id DESC LIMIT ?`;
-    const rows = this.db.prepare<unknown[], AuditRow>(sql).all(...params, limit + 1);
+    const rows = await this.store.all<AuditRow>(
+      sql`SELECT id, at, actor_id, actor_name, action, object_type, object_id, gate_id, outcome, status,
+            before, after FROM audit_log ${conditions(query)} ORDER BY id DESC LIMIT ${limit + 1}`,
+    );
     const page = rows.slice(0, limit).map(toEntry);
     const last = page[page.length - 1];
     return { entries: page, nextBefore: rows.length > limit && last ? last.id : null };
   }
 }
 
-function conditions(query: AuditQuery): { where: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, ...values: unknown[]) => {
-    clauses.push(clause);
-    params.push(...values);
-  };
-  if (query.user !== undefined) add('(actor_id = ? OR actor_name = ?)', query.user, query.user);
-  if (query.gate !== undefined) add('gate_id = ?', query.gate);
-  if (query.objectType !== undefined) add('object_type = ?', query.objectType);
-  if (query.objectId !== undefined) add('object_id = ?', query.objectId);
-  if (query.action !== undefined) add('action = ?', query.action);
-  if (query.outcome !== undefined) add('outcome = ?', query.outcome);
-  if (query.since !== undefined) add('at >= ?', new Date(query.since).toISOString());
-  if (query.until !== undefined) add('at <= ?', new Date(query.until).toISOString());
-  if (query.before !== undefined) add('id < ?', query.before);
-  if (query.gates !== undefined && query.gates !== 'all') {
-    add(`gate_id IN (SELECT value FROM json_each(?))`, JSON.stringify(query.gates));
-  }
-  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+function conditions(query: AuditQuery): RawBuilder<unknown> {
+  const clauses: RawBuilder<unknown>[] = [];
+  if (query.user !== undefined) clauses.push(sql`(actor_id = ${query.user} OR actor_name = ${query.user})`);
+  if (query.gate !== undefined) clauses.push(sql`gate_id = ${query.gate}`);
+  if (query.objectType !== undefined) clauses.push(sql`object_type = ${query.objectType}`);
+  if (query.objectId !== undefined) clauses.push(sql`object_id = ${query.objectId}`);
+  if (query.action !== undefined) clauses.push(sql`action = ${query.action}`);
+  if (query.outcome !== undefined) clauses.push(sql`outcome = ${query.outcome}`);
+  if (query.since !== undefined) clauses.push(sql`at >= ${new Date(query.since).toISOString()}`);
+  if (query.until !== undefined) clauses.push(sql`at <= ${new Date(query.until).toISOString()}`);
+  if (query.before !== undefined) clauses.push(sql`id < ${query.before}`);
+  if (query.gates !== undefined && query.gates !== 'all') clauses.push(isIn('gate_id', query.gates));
+  return clauses.length > 0 ? sql`WHERE ${sql.join(clauses, sql` AND `)}` : sql``;
 }
 
 function toJson(value: unknown): string | null {

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GatecastError } from '@gatecast/protocol';
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
 import { writeFileAtomic } from '../store/atomic-file.js';
+import type { Sql } from '../store/sql.js';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
 export const ADMIN_TOKEN_NAME = 'admin';
@@ -27,56 +28,25 @@ export interface ApiTokenInfo {
 
 /** API bearer tokens, each owned by a user. Only their sha256 is stored: a copied database grants no access. */
 export class ApiTokens {
-  private readonly db: Database;
-  private readonly stmts;
-
-  constructor(db: Database) {
-    this.db = db;
-    this.stmts = {
-      active: db.prepare<[], TokenRow>(
-        'SELECT id, name, token_hash FROM api_tokens WHERE revoked_at IS NULL',
-      ),
-      activeByName: db
-        .prepare<[string], 1>('SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL')
-        .pluck(),
-      insert: db.prepare<[string, string, string, string, string | null]>(
-        'INSERT INTO api_tokens (id, name, token_hash, created_at, user_id) VALUES (?, ?, ?, ?, ?)',
-      ),
-      revoke: db.prepare<[string, string]>(
-        'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-      ),
-      list: db.prepare<[], InfoRow>(
-        'SELECT id, name, created_at, revoked_at FROM api_tokens ORDER BY created_at, id',
-      ),
-      listOf: db.prepare<[string], InfoRow>(
-        'SELECT id, name, created_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY created_at, id',
-      ),
-      get: db.prepare<[string], InfoRow & { user_id: string | null }>(
-        'SELECT id, name, created_at, revoked_at, user_id FROM api_tokens WHERE id = ?',
-      ),
-      owned: db.prepare<[string], { id: string; name: string; user_id: string }>(
-        'SELECT id, name, user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL AND user_id IS NOT NULL',
-      ),
-      adopt: db.prepare<[string, string]>(
-        'UPDATE api_tokens SET user_id = ? WHERE name = ? AND user_id IS NULL AND revoked_at IS NULL',
-      ),
-    };
-  }
+  constructor(private readonly store: Sql) {}
 
   /**
    * First start: creates the admin token, writes it to `${dataDir}/admin-token` (0600, atomic)
    * and returns it once. Later starts return `{ token: null }`. The file is written inside the
    * transaction, so a crash never leaves a stored token whose plain text nobody has.
    */
-  ensureAdminToken(dataDir: string): { token: string | null; path: string } {
+  async ensureAdminToken(dataDir: string): Promise<{ token: string | null; path: string }> {
     const file = this.adminTokenFile(dataDir);
-    return this.db.transaction(() => {
-      if (this.stmts.activeByName.get(ADMIN_TOKEN_NAME)) return { token: null, path: file };
-      const { token } = this.create(ADMIN_TOKEN_NAME);
+    return this.store.transaction(async (tx) => {
+      const active = await tx.one(
+        sql`SELECT 1 AS found FROM api_tokens WHERE name = ${ADMIN_TOKEN_NAME} AND revoked_at IS NULL`,
+      );
+      if (active) return { token: null, path: file };
+      const { token } = await new ApiTokens(tx).create(ADMIN_TOKEN_NAME);
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       writeFileAtomic(file, `${token}\n`, 0o600);
       return { token, path: file };
-    })();
+    });
   }
 
   adminTokenFile(dataDir: string): string {
@@ -84,21 +54,27 @@ export class ApiTokens {
   }
 
   /** A new token, owned by the user named; its plain text exists only in the return value. */
-  create(name: string, userId: string | null = null): { id: string; token: string } {
+  async create(name: string, userId: string | null = null): Promise<{ id: string; token: string }> {
     if (!TOKEN_NAME_PATTERN.test(name)) {
       throw new GatecastError('BAD_REQUEST', `token name ${TOKEN_NAME_RULE}`);
     }
     const id = `tok_${randomBytes(8).toString('hex')}`;
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    this.stmts.insert.run(id, name, sha256(token).toString('hex'), new Date().toISOString(), userId);
+    await this.store.run(
+      sql`INSERT INTO api_tokens (id, name, token_hash, created_at, user_id)
+          VALUES (${id}, ${name}, ${sha256(token).toString('hex')}, ${new Date().toISOString()}, ${userId})`,
+    );
     return { id, token };
   }
 
   /** Compares against every active token in constant time, without stopping at a match. */
-  verify(token: string): { id: string; name: string } | undefined {
+  async verify(token: string): Promise<{ id: string; name: string } | undefined> {
     const given = sha256(token);
     let match: { id: string; name: string } | undefined;
-    for (const row of this.stmts.active.all()) {
+    const rows = await this.store.all<TokenRow>(
+      sql`SELECT id, name, token_hash FROM api_tokens WHERE revoked_at IS NULL`,
+    );
+    for (const row of rows) {
       const stored = Buffer.from(row.token_hash, 'hex');
       if (stored.length === given.length && timingSafeEqual(stored, given) && !match) {
         match = { id: row.id, name: row.name };
@@ -108,12 +84,18 @@ export class ApiTokens {
   }
 
   /** False when there is no such active token. */
-  revoke(id: string): boolean {
-    return this.stmts.revoke.run(new Date().toISOString(), id).changes > 0;
+  async revoke(id: string): Promise<boolean> {
+    const changed = await this.store.run(
+      sql`UPDATE api_tokens SET revoked_at = ${new Date().toISOString()} WHERE id = ${id} AND revoked_at IS NULL`,
+    );
+    return changed > 0;
   }
 
-  list(): ApiTokenInfo[] {
-    return this.stmts.list.all().map(toInfo);
+  async list(): Promise<ApiTokenInfo[]> {
+    const rows = await this.store.all<InfoRow>(
+      sql`SELECT id, name, created_at, revoked_at FROM api_tokens ORDER BY created_at, id`,
+    );
+    return rows.map(toInfo);
   }
 
   /**
@@ -121,22 +103,34 @@ export class ApiTokens {
    * lookup goes through the unique index on the hash; the sha256 of a random token gives a timing
    * observer nothing to work with.
    */
-  identify(token: string): { tokenId: string; name: string; userId: string } | undefined {
-    const row = this.stmts.owned.get(sha256(token).toString('hex'));
+  async identify(token: string): Promise<{ tokenId: string; name: string; userId: string } | undefined> {
+    const row = await this.store.one<{ id: string; name: string; user_id: string }>(
+      sql`SELECT id, name, user_id FROM api_tokens
+          WHERE token_hash = ${sha256(token).toString('hex')} AND revoked_at IS NULL AND user_id IS NOT NULL`,
+    );
     return row && { tokenId: row.id, name: row.name, userId: row.user_id };
   }
 
   /** Gives the active, ownerless tokens of that name (the foundation's admin token) an owner. */
-  adopt(name: string, userId: string): number {
-    return this.stmts.adopt.run(userId, name).changes;
+  async adopt(name: string, userId: string): Promise<number> {
+    return this.store.run(
+      sql`UPDATE api_tokens SET user_id = ${userId}
+          WHERE name = ${name} AND user_id IS NULL AND revoked_at IS NULL`,
+    );
   }
 
-  listOf(userId: string): ApiTokenInfo[] {
-    return this.stmts.listOf.all(userId).map(toInfo);
+  async listOf(userId: string): Promise<ApiTokenInfo[]> {
+    const rows = await this.store.all<InfoRow>(
+      sql`SELECT id, name, created_at, revoked_at FROM api_tokens WHERE user_id = ${userId}
+          ORDER BY created_at, id`,
+    );
+    return rows.map(toInfo);
   }
 
-  get(id: string): (ApiTokenInfo & { userId: string | null }) | undefined {
-    const row = this.stmts.get.get(id);
+  async get(id: string): Promise<(ApiTokenInfo & { userId: string | null }) | undefined> {
+    const row = await this.store.one<InfoRow & { user_id: string | null }>(
+      sql`SELECT id, name, created_at, revoked_at, user_id FROM api_tokens WHERE id = ${id}`,
+    );
     return row && { ...toInfo(row), userId: row.user_id };
   }
 }

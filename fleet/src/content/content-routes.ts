@@ -63,12 +63,13 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     if (!deps.content) throw new GatecastError('UNAVAILABLE', 'this fleet manager has no content service');
     return deps.content;
   };
-  const nameOf = (userId: string | null) => (userId ? (deps.users.getById(userId)?.username ?? null) : null);
-  const view = (work: Work) => ({
+  const nameOf = async (userId: string | null) =>
+    userId ? ((await deps.users.getById(userId))?.username ?? null) : null;
+  const view = async (work: Work) => ({
     ...work,
     spec: work.spec as Record<string, unknown>,
-    authorName: nameOf(work.authorId),
-    reviewerName: nameOf(work.reviewerId),
+    authorName: await nameOf(work.authorId),
+    reviewerName: await nameOf(work.reviewerId),
   });
 
   /** The work, if the caller holds the permission at its owner gate (fleet-wide work: on all gates). */
@@ -97,7 +98,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
           .filter((work) => readableAt(principal, work.gateId))
           .filter((work) => state === undefined || work.state === state)
           .filter((work) => gate === undefined || (work.gateId ?? 'fleet') === gate);
-        return { [PLURAL[type]]: list.map(view) };
+        return { [PLURAL[type]]: await Promise.all(list.map(view)) };
       },
     );
 
@@ -119,7 +120,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         const work = (await service().create({ type, gateId, name, spec, id }, principal.userId)) as Work;
         noteAudit(request, { objectId: work.id, after: { name, spec: work.spec, ...stateOf(work) } });
         request.log.info({ id: work.id, type, gateId }, 'content written');
-        return reply.code(201).send({ work: view(work) });
+        return reply.code(201).send({ work: await view(work) });
       },
     );
   }
@@ -141,7 +142,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         noteAudit(request, { objectType: work.type, gateId: work.gateId });
         authorize(request, 'content.read', work.gateId);
       }
-      return { work: view(work) };
+      return { work: await view(work) };
     },
   );
 
@@ -167,7 +168,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         before: { name: before.name, spec: before.spec, ...stateOf(before) },
         after: { name: after.name, spec: after.spec, ...stateOf(after) },
       });
-      return { work: view(after) };
+      return { work: await view(after) };
     },
   );
 
@@ -180,7 +181,7 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     answerSchema: z.object({ work: workViewSchema }),
     mustGet,
     step: (id, step, actorId, comment) => service().step(id, step, actorId, comment),
-    answer: (after) => ({ work: view(after) }),
+    answer: async (after) => ({ work: await view(after) }),
   });
 
   app.delete(
@@ -227,7 +228,10 @@ export const contentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       const toPublish = all.filter(
         (work) => work.state === 'approved' && can(principal, 'content.publish', work.gateId),
       );
-      return { toReview: toReview.map(view), toPublish: toPublish.map(view) };
+      return {
+        toReview: await Promise.all(toReview.map(view)),
+        toPublish: await Promise.all(toPublish.map(view)),
+      };
     },
   );
 };

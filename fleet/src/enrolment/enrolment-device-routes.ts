@@ -38,7 +38,7 @@ export const enrolmentDeviceRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       request.presentedCredentials = request.headers.authorization !== undefined;
-      const created = enrolment().ask(bearerToken(request.headers.authorization), request.body);
+      const created = await enrolment().ask(bearerToken(request.headers.authorization), request.body);
       return reply.code(201).send(created);
     },
   );
@@ -62,7 +62,7 @@ export const enrolmentDeviceRoutes: FastifyPluginAsyncZod<{
       const pollToken = bearerToken(request.headers.authorization);
       if (pollToken === undefined)
         throw new GatecastError('ENROLMENT_REFUSED', 'send the poll token as the bearer');
-      const status = enrolment().poll(request.params.requestId, pollToken);
+      const status = await enrolment().poll(request.params.requestId, pollToken);
       // The hand-over of a secret is worth a line in the audit log, without the secret.
       if (status.device)
         noteAudit(request, {

@@ -1,4 +1,5 @@
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import type { Sql } from '../store/sql.js';
 import type { RequestState } from './enrolment-rules.js';
 
 export interface TokenRow {
@@ -36,132 +37,116 @@ export interface RequestRow {
 /** A request with its token's gate and zone, which decide where the screen may go. */
 export type RequestWithGate = RequestRow & { gate_id: string; zone_id: string | null };
 
-const WITH_GATE = `SELECT r.*, t.gate_id, t.zone_id FROM enrolment_requests r
+const WITH_GATE = sql`SELECT r.*, t.gate_id, t.zone_id FROM enrolment_requests r
   JOIN enrolment_tokens t ON t.id = r.token_id`;
 
 /** Plain SQL over enrolment tokens and requests; the rules live in enrolment-rules and the service. */
 export class EnrolmentRepo {
-  private readonly stmts;
+  constructor(private readonly store: Sql) {}
 
-  constructor(private readonly db: Database) {
-    this.stmts = {
-      insertToken: db.prepare<[TokenRow]>(
-        `INSERT INTO enrolment_tokens (id, token_hash, gate_id, zone_id, note, created_by, created_at,
-           expires_at, revoked_at)
-         VALUES (@id, @token_hash, @gate_id, @zone_id, @note, @created_by, @created_at, @expires_at, @revoked_at)`,
-      ),
-      token: db.prepare<[string], TokenRow>('SELECT * FROM enrolment_tokens WHERE id = ?'),
-      tokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM enrolment_tokens WHERE token_hash = ?'),
-      tokens: db.prepare<[], TokenRow>('SELECT * FROM enrolment_tokens ORDER BY created_at DESC, id'),
-      revoke: db.prepare<[string, string]>(
-        'UPDATE enrolment_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-      ),
-      refuseOfToken: db.prepare<[string, string, string]>(
-        `UPDATE enrolment_requests SET state = 'refused', decided_at = ?, decided_by = ?
-         WHERE token_id = ? AND state = 'pending'`,
-      ),
-      insertRequest: db.prepare<[RequestRow]>(
-        `INSERT INTO enrolment_requests (id, token_id, serial, model, agent_version, network,
-           requested_gate_id, requested_zone_id, pairing_code, poll_hash, state, created_at, expires_at,
-           device_id, delivery, decided_by, decided_at)
-         VALUES (@id, @token_id, @serial, @model, @agent_version, @network, @requested_gate_id,
-           @requested_zone_id, @pairing_code, @poll_hash, @state, @created_at, @expires_at, @device_id,
-           @delivery, @decided_by, @decided_at)`,
-      ),
-      request: db.prepare<[string], RequestWithGate>(`${WITH_GATE} WHERE r.id = ?`),
-      pendingByCode: db.prepare<[string], RequestWithGate>(
-        `${WITH_GATE} WHERE r.pairing_code = ? AND r.state = 'pending'`,
-      ),
-      pendingOf: db.prepare<[string, string], RequestRow>(
-        "SELECT * FROM enrolment_requests WHERE token_id = ? AND serial = ? AND state = 'pending'",
-      ),
-      countPending: db.prepare<[string], { n: number }>(
-        "SELECT COUNT(*) AS n FROM enrolment_requests WHERE token_id = ? AND state = 'pending'",
-      ),
-      requests: db.prepare<[], RequestWithGate>(`${WITH_GATE} ORDER BY r.created_at DESC, r.id`),
-      setPollHash: db.prepare<[string, string]>('UPDATE enrolment_requests SET poll_hash = ? WHERE id = ?'),
-      expire: db.prepare<[string]>(
-        "UPDATE enrolment_requests SET state = 'expired' WHERE state = 'pending' AND expires_at <= ?",
-      ),
-      dropUncollected: db.prepare<[string]>(
-        `UPDATE enrolment_requests SET delivery = NULL
-         WHERE state = 'approved' AND delivery IS NOT NULL AND decided_at <= ?`,
-      ),
-      decide: db.prepare<[RequestState, string | null, string | null, string | null, string | null, string]>(
-        `UPDATE enrolment_requests SET state = ?, device_id = ?, delivery = ?, decided_by = ?, decided_at = ?
-         WHERE id = ? AND state = 'pending'`,
-      ),
-      clearDelivery: db.prepare<[string]>(
-        'UPDATE enrolment_requests SET delivery = NULL WHERE id = ? AND delivery IS NOT NULL',
-      ),
-    };
+  async insertToken(row: TokenRow): Promise<void> {
+    await this.store.run(
+      sql`INSERT INTO enrolment_tokens (id, token_hash, gate_id, zone_id, note, created_by, created_at,
+            expires_at, revoked_at)
+          VALUES (${row.id}, ${row.token_hash}, ${row.gate_id}, ${row.zone_id}, ${row.note}, ${row.created_by},
+            ${row.created_at}, ${row.expires_at}, ${row.revoked_at})`,
+    );
   }
 
-  insertToken(row: TokenRow): void {
-    this.stmts.insertToken.run(row);
+  async token(id: string): Promise<TokenRow | undefined> {
+    return this.store.one<TokenRow>(sql`SELECT * FROM enrolment_tokens WHERE id = ${id}`);
   }
 
-  token(id: string): TokenRow | undefined {
-    return this.stmts.token.get(id);
+  /**
+   * `lock`: inside a transaction, holds the token until it ends, so the requests made with it are
+   * decided one at a time on PostgreSQL too (SQLite has a single writer; it knows no FOR UPDATE).
+   */
+  async tokenByHash(hash: string, lock = false): Promise<TokenRow | undefined> {
+    const forUpdate = lock && this.store.dialect === 'postgres' ? sql` FOR UPDATE` : sql``;
+    return this.store.one<TokenRow>(
+      sql`SELECT * FROM enrolment_tokens WHERE token_hash = ${hash}${forUpdate}`,
+    );
   }
 
-  tokenByHash(hash: string): TokenRow | undefined {
-    return this.stmts.tokenByHash.get(hash);
+  async tokens(): Promise<TokenRow[]> {
+    return this.store.all<TokenRow>(sql`SELECT * FROM enrolment_tokens ORDER BY created_at DESC, id`);
   }
 
-  tokens(): TokenRow[] {
-    return this.stmts.tokens.all();
-  }
-
-  revokeToken(id: string, at: string): boolean {
-    return this.stmts.revoke.run(at, id).changes > 0;
+  async revokeToken(id: string, at: string): Promise<boolean> {
+    const changed = await this.store.run(
+      sql`UPDATE enrolment_tokens SET revoked_at = ${at} WHERE id = ${id} AND revoked_at IS NULL`,
+    );
+    return changed > 0;
   }
 
   /** A revoked token's waiting screens are refused with it: a leaked token brings no one in. */
-  refusePendingOf(tokenId: string, at: string, by: string): number {
-    return this.stmts.refuseOfToken.run(at, by, tokenId).changes;
+  async refusePendingOf(tokenId: string, at: string, by: string): Promise<number> {
+    return this.store.run(
+      sql`UPDATE enrolment_requests SET state = 'refused', decided_at = ${at}, decided_by = ${by}
+          WHERE token_id = ${tokenId} AND state = 'pending'`,
+    );
   }
 
-  insertRequest(row: RequestRow): void {
-    this.stmts.insertRequest.run(row);
+  async insertRequest(row: RequestRow): Promise<void> {
+    await this.store.run(
+      sql`INSERT INTO enrolment_requests (id, token_id, serial, model, agent_version, network,
+            requested_gate_id, requested_zone_id, pairing_code, poll_hash, state, created_at, expires_at,
+            device_id, delivery, decided_by, decided_at)
+          VALUES (${row.id}, ${row.token_id}, ${row.serial}, ${row.model}, ${row.agent_version}, ${row.network},
+            ${row.requested_gate_id}, ${row.requested_zone_id}, ${row.pairing_code}, ${row.poll_hash},
+            ${row.state}, ${row.created_at}, ${row.expires_at}, ${row.device_id}, ${row.delivery},
+            ${row.decided_by}, ${row.decided_at})`,
+    );
   }
 
-  request(id: string): RequestWithGate | undefined {
-    return this.stmts.request.get(id);
+  async request(id: string): Promise<RequestWithGate | undefined> {
+    return this.store.one<RequestWithGate>(sql`${WITH_GATE} WHERE r.id = ${id}`);
   }
 
-  pendingByCode(code: string): RequestWithGate | undefined {
-    return this.stmts.pendingByCode.get(code);
+  async pendingByCode(code: string): Promise<RequestWithGate | undefined> {
+    return this.store.one<RequestWithGate>(
+      sql`${WITH_GATE} WHERE r.pairing_code = ${code} AND r.state = 'pending'`,
+    );
   }
 
-  pendingOf(tokenId: string, serial: string): RequestRow | undefined {
-    return this.stmts.pendingOf.get(tokenId, serial);
+  async pendingOf(tokenId: string, serial: string): Promise<RequestRow | undefined> {
+    return this.store.one<RequestRow>(
+      sql`SELECT * FROM enrolment_requests WHERE token_id = ${tokenId} AND serial = ${serial} AND state = 'pending'`,
+    );
   }
 
-  pendingCount(tokenId: string): number {
-    return this.stmts.countPending.get(tokenId)?.n ?? 0;
+  async pendingCount(tokenId: string): Promise<number> {
+    const row = await this.store.one<{ n: number }>(
+      sql`SELECT COUNT(*) AS n FROM enrolment_requests WHERE token_id = ${tokenId} AND state = 'pending'`,
+    );
+    return row?.n ?? 0;
   }
 
-  requests(): RequestWithGate[] {
-    return this.stmts.requests.all();
+  async requests(): Promise<RequestWithGate[]> {
+    return this.store.all<RequestWithGate>(sql`${WITH_GATE} ORDER BY r.created_at DESC, r.id`);
   }
 
-  setPollHash(id: string, hash: string): void {
-    this.stmts.setPollHash.run(hash, id);
+  async setPollHash(id: string, hash: string): Promise<void> {
+    await this.store.run(sql`UPDATE enrolment_requests SET poll_hash = ${hash} WHERE id = ${id}`);
   }
 
   /** Stores what time already decided: pending requests past their time are expired. */
-  expirePending(now: string): number {
-    return this.stmts.expire.run(now).changes;
+  async expirePending(now: string): Promise<number> {
+    return this.store.run(
+      sql`UPDATE enrolment_requests SET state = 'expired' WHERE state = 'pending' AND expires_at <= ${now}`,
+    );
   }
 
   /** Credentials no screen came for are not kept: the screen is removed and enrolled again instead. */
-  dropUncollected(decidedBefore: string): number {
-    return this.stmts.dropUncollected.run(decidedBefore).changes;
+  async dropUncollected(decidedBefore: string): Promise<number> {
+    return this.store.run(
+      sql`UPDATE enrolment_requests SET delivery = NULL
+          WHERE state = 'approved' AND delivery IS NOT NULL AND decided_at <= ${decidedBefore}`,
+    );
   }
 
   /** Only a pending request is decided; false when another decision came first. */
-  decide(
+  async decide(
     id: string,
     decision: {
       state: RequestState;
@@ -170,17 +155,26 @@ export class EnrolmentRepo {
       by: string | null;
       at: string;
     },
-  ): boolean {
+  ): Promise<boolean> {
     const { state, deviceId, delivery, by, at } = decision;
-    return this.stmts.decide.run(state, deviceId, delivery, by, at, id).changes > 0;
+    const changed = await this.store.run(
+      sql`UPDATE enrolment_requests SET state = ${state}, device_id = ${deviceId}, delivery = ${delivery},
+            decided_by = ${by}, decided_at = ${at}
+          WHERE id = ${id} AND state = 'pending'`,
+    );
+    return changed > 0;
   }
 
   /** True for the one caller that took the credentials out. */
-  takeDelivery(id: string): boolean {
-    return this.stmts.clearDelivery.run(id).changes > 0;
+  async takeDelivery(id: string): Promise<boolean> {
+    const changed = await this.store.run(
+      sql`UPDATE enrolment_requests SET delivery = NULL WHERE id = ${id} AND delivery IS NOT NULL`,
+    );
+    return changed > 0;
   }
 
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  /** Runs `work` in one transaction, with a repo that queries inside it. */
+  async transaction<T>(work: (repo: EnrolmentRepo) => Promise<T>): Promise<T> {
+    return this.store.transaction((tx) => work(new EnrolmentRepo(tx)));
   }
 }

@@ -45,7 +45,7 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
       const { gateId, zoneId, expiresInHours, note } = request.body;
       noteAudit(request, { gateId });
       const { username } = authorize(request, 'devices.enrol', gateId);
-      const created = enrolment().createToken(request.body, username);
+      const created = await enrolment().createToken(request.body, username);
       noteAudit(request, { objectId: created.id, after: { gateId, zoneId, expiresInHours, note } });
       return reply.code(201).send(created);
     },
@@ -65,9 +65,7 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
     async (request) => {
       const scope = scopeOf(principalOf(request), 'devices.enrol');
       return {
-        tokens: enrolment()
-          .tokens()
-          .filter((token) => inScope(scope, token.gateId)),
+        tokens: (await enrolment().tokens()).filter((token) => inScope(scope, token.gateId)),
       };
     },
   );
@@ -86,7 +84,7 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
       },
     },
     async (request) => {
-      const token = enrolment().token(request.params.tokenId);
+      const token = await enrolment().token(request.params.tokenId);
       noteAudit(request, { gateId: token.gateId, before: { state: token.state } });
       const { username } = authorize(request, 'devices.enrol', token.gateId);
       return enrolment().revokeToken(token.id, username);
@@ -108,9 +106,9 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
       const { state, gate } = request.query;
       if (gate !== undefined) authorize(request, 'devices.read', gate);
       const scope = scopeOf(principalOf(request), 'devices.read');
-      const requests = enrolment()
-        .requests({ state })
-        .filter((item) => inScope(scope, item.gateId) && (gate === undefined || item.gateId === gate));
+      const requests = (await enrolment().requests({ state })).filter(
+        (item) => inScope(scope, item.gateId) && (gate === undefined || item.gateId === gate),
+      );
       return { requests };
     },
   );
@@ -130,7 +128,7 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
       const body = request.body;
       noteAudit(request, { gateId: body.gateId });
       const { username } = authorize(request, 'devices.enrol', body.gateId);
-      const waiting = enrolment().pendingByCode(body.pairingCode);
+      const waiting = await enrolment().pendingByCode(body.pairingCode);
       noteAudit(request, { objectId: waiting.id, gateId: waiting.gateId });
       authorize(request, 'devices.enrol', waiting.gateId);
       if (waiting.gateId !== body.gateId) {
@@ -156,7 +154,7 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
         zoneId: device.zoneId,
         releasePublicKeys: [...enrolment().releaseKeys],
       };
-      if (!enrolment().recordApproval(waiting.id, delivery, username)) {
+      if (!(await enrolment().recordApproval(waiting.id, delivery, username))) {
         deps.devices.remove(device.id);
         await deps.desired.forget(device.id);
         throw new GatecastError('CONFLICT', `the screen ${body.pairingCode} was decided meanwhile`);
@@ -169,7 +167,7 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
         connected: deps.broker.isConnected(device.id),
         desired: deps.desired.latest(device.id),
       });
-      return reply.code(201).send({ device: view, request: enrolment().request(waiting.id) });
+      return reply.code(201).send({ device: view, request: await enrolment().request(waiting.id) });
     },
   );
 
@@ -188,10 +186,10 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
       },
     },
     async (request) => {
-      const waiting = enrolment().request(request.params.requestId);
+      const waiting = await enrolment().request(request.params.requestId);
       noteAudit(request, { gateId: waiting.gateId });
       const { username } = authorize(request, 'devices.enrol', waiting.gateId);
-      return { request: enrolment().refuse(waiting.id, username) };
+      return { request: await enrolment().refuse(waiting.id, username) };
     },
   );
 };

@@ -21,13 +21,13 @@ export function generatePairingCode(pick: (n: number) => number = randomInt): st
 }
 
 /** A code no pending request uses; gives up (null) only if the space is absurdly crowded. */
-export function freshPairingCode(
-  inUse: (code: string) => boolean,
+export async function freshPairingCode(
+  inUse: (code: string) => Promise<boolean> | boolean,
   generate: () => string = () => generatePairingCode(),
-): string | null {
+): Promise<string | null> {
   for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
     const code = generate();
-    if (!inUse(code)) return code;
+    if (!(await inUse(code))) return code;
   }
   return null;
 }

@@ -9,14 +9,14 @@ import {
 } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { GatesRepo } from '../gates/gates-repo.js';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import type {
   CreateEnrolmentTokenBody,
   CreatedEnrolmentToken,
   EnrolmentRequestView,
   EnrolmentTokenView,
 } from './enrolment-api.js';
-import { EnrolmentRepo, type RequestWithGate } from './enrolment-repo.js';
+import { EnrolmentRepo, type RequestWithGate, type TokenRow } from './enrolment-repo.js';
 import {
   MAX_PENDING_PER_TOKEN,
   POLL_AFTER_SEC,
@@ -34,7 +34,7 @@ import {
 import { requestViewOf, tokenViewOf } from './enrolment-view.js';
 
 export interface EnrolmentServiceDeps {
-  db: Database;
+  sql: Sql;
   gates: Pick<GatesRepo, 'get'>;
   /** The release-signing keys the fleet trusts; an approved screen pins them. */
   releaseKeys: readonly ReleasePublicKey[];
@@ -54,7 +54,7 @@ export class EnrolmentService {
   private readonly now: () => Date;
 
   constructor(private readonly deps: EnrolmentServiceDeps) {
-    this.repo = new EnrolmentRepo(deps.db);
+    this.repo = new EnrolmentRepo(deps.sql);
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -62,7 +62,10 @@ export class EnrolmentService {
     return this.deps.releaseKeys;
   }
 
-  createToken(input: CreateEnrolmentTokenBody, createdBy: string | null): CreatedEnrolmentToken {
+  async createToken(
+    input: CreateEnrolmentTokenBody,
+    createdBy: string | null,
+  ): Promise<CreatedEnrolmentToken> {
     const gate = this.deps.gates.get(input.gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `gate ${input.gateId} does not exist`);
     if (input.zoneId !== undefined && !gate.zones.some((zone) => zone.id === input.zoneId))
@@ -80,54 +83,75 @@ export class EnrolmentService {
       expires_at: expiresAfter(now, input.expiresInHours),
       revoked_at: null,
     };
-    this.repo.insertToken(row);
+    await this.repo.insertToken(row);
     this.deps.log.info({ tokenId: row.id, gateId: row.gate_id }, 'enrolment token created');
     return { ...tokenViewOf(row, now), token };
   }
 
-  tokens(): EnrolmentTokenView[] {
+  async tokens(): Promise<EnrolmentTokenView[]> {
     const now = this.now();
-    return this.repo.tokens().map((row) => tokenViewOf(row, now));
+    return (await this.repo.tokens()).map((row) => tokenViewOf(row, now));
   }
 
-  token(id: string): EnrolmentTokenView {
-    const row = this.repo.token(id);
+  async token(id: string): Promise<EnrolmentTokenView> {
+    const row = await this.repo.token(id);
     if (!row) throw new GatecastError('NOT_FOUND', `no enrolment token ${id}`);
     return tokenViewOf(row, this.now());
   }
 
   /** Screens still waiting with the token are refused too; approved ones keep their credentials. */
-  revokeToken(id: string, revokedBy: string): EnrolmentTokenView {
-    this.token(id);
+  async revokeToken(id: string, revokedBy: string): Promise<EnrolmentTokenView> {
+    await this.token(id);
     const at = this.now().toISOString();
-    this.repo.transaction(() => {
-      this.repo.revokeToken(id, at);
-      this.repo.refusePendingOf(id, at, revokedBy);
+    await this.repo.transaction(async (repo) => {
+      await repo.revokeToken(id, at);
+      await repo.refusePendingOf(id, at, revokedBy);
     });
     return this.token(id);
   }
 
   /** A screen asks to join. The same screen asking again while it waits gets its code back. */
-  ask(bearer: string | undefined, body: EnrolmentRequestBody): EnrolmentRequestCreated {
+  async ask(bearer: string | undefined, body: EnrolmentRequestBody): Promise<EnrolmentRequestCreated> {
     const now = this.now();
-    const token = bearer === undefined ? undefined : this.repo.tokenByHash(hashToken(bearer));
-    const lifetime = token && { expiresAt: token.expires_at, revokedAt: token.revoked_at };
-    if (!token || !tokenAdmits(lifetime, now)) throw new GatecastError('ENROLMENT_REFUSED', REFUSED);
-    this.tidy(now);
+    const known = bearer === undefined ? undefined : await this.repo.tokenByHash(hashToken(bearer));
+    if (!known || !tokenAdmits(lifetimeOf(known), now)) throw new GatecastError('ENROLMENT_REFUSED', REFUSED);
+    await this.tidy(now);
+    // One transaction holding the token: the same screen asking twice at once gets one request.
+    // Refusals are thrown after it commits: a rollback on the SQLite connection shared with the
+    // repos not yet moved would also undo what they wrote meanwhile.
+    const outcome = await this.repo.transaction(async (repo) => {
+      const token = await repo.tokenByHash(known.token_hash, true);
+      if (!token || !tokenAdmits(lifetimeOf(token), now))
+        return new GatecastError('ENROLMENT_REFUSED', REFUSED);
+      return this.askWith(repo, token.id, token.gate_id, body, now);
+    });
+    if (outcome instanceof GatecastError) throw outcome;
+    return outcome;
+  }
+
+  private async askWith(
+    repo: EnrolmentRepo,
+    tokenId: string,
+    gateId: string,
+    body: EnrolmentRequestBody,
+    now: Date,
+  ): Promise<EnrolmentRequestCreated | GatecastError> {
     const pollToken = newPollToken();
-    const existing = this.repo.pendingOf(token.id, body.serial);
+    const existing = await repo.pendingOf(tokenId, body.serial);
     if (existing) {
       // Only a hash of the old poll token is kept, so the screen gets a new one; the old one stops working.
-      this.repo.setPollHash(existing.id, hashToken(pollToken));
+      await repo.setPollHash(existing.id, hashToken(pollToken));
       return this.created(existing.id, existing.pairing_code, pollToken, existing.expires_at);
     }
-    if (this.repo.pendingCount(token.id) >= MAX_PENDING_PER_TOKEN)
-      throw new GatecastError('RATE_LIMITED', 'too many screens are waiting for approval with this token');
-    const code = freshPairingCode((candidate) => this.repo.pendingByCode(candidate) !== undefined);
-    if (code === null) throw new GatecastError('UNAVAILABLE', 'no free pairing code; try again');
+    if ((await repo.pendingCount(tokenId)) >= MAX_PENDING_PER_TOKEN)
+      return new GatecastError('RATE_LIMITED', 'too many screens are waiting for approval with this token');
+    const code = await freshPairingCode(
+      async (candidate) => (await repo.pendingByCode(candidate)) !== undefined,
+    );
+    if (code === null) return new GatecastError('UNAVAILABLE', 'no free pairing code; try again');
     const row = {
       id: newId('er'),
-      token_id: token.id,
+      token_id: tokenId,
       serial: body.serial,
       model: body.model,
       agent_version: body.agentVersion,
@@ -144,25 +168,22 @@ export class EnrolmentService {
       decided_by: null,
       decided_at: null,
     };
-    this.repo.insertRequest(row);
-    this.deps.log.info(
-      { requestId: row.id, serial: row.serial, gateId: token.gate_id },
-      'screen asks to enrol',
-    );
+    await repo.insertRequest(row);
+    this.deps.log.info({ requestId: row.id, serial: row.serial, gateId }, 'screen asks to enrol');
     return this.created(row.id, code, pollToken, row.expires_at);
   }
 
   /** The screen's poll: its state, and its credentials on the first read after approval. */
-  poll(requestId: string, pollToken: string | undefined): EnrolmentRequestStatus {
-    this.tidy(this.now());
-    const row = this.repo.request(requestId);
+  async poll(requestId: string, pollToken: string | undefined): Promise<EnrolmentRequestStatus> {
+    await this.tidy(this.now());
+    const row = await this.repo.request(requestId);
     if (!row || pollToken === undefined || !sameHash(hashToken(pollToken), row.poll_hash))
       throw new GatecastError('ENROLMENT_REFUSED', 'unknown enrolment request or poll token; ask again');
     const state = requestState(toLifetime(row), this.now());
     if (state !== 'approved' || row.delivery === null) return { state };
     const delivery = row.delivery;
     // Two polls racing: only the one that cleared the column hands the secret out.
-    if (!this.repo.takeDelivery(row.id)) return { state };
+    if (!(await this.repo.takeDelivery(row.id))) return { state };
     this.deps.log.info(
       { requestId: row.id, deviceId: row.device_id },
       'enrolled screen collected its secret',
@@ -170,30 +191,29 @@ export class EnrolmentService {
     return enrolmentRequestStatusSchema.parse({ state, device: JSON.parse(delivery) as Delivery });
   }
 
-  requests(filter: { state?: RequestState | undefined } = {}): EnrolmentRequestView[] {
-    this.tidy(this.now());
-    return this.repo
-      .requests()
+  async requests(filter: { state?: RequestState | undefined } = {}): Promise<EnrolmentRequestView[]> {
+    await this.tidy(this.now());
+    return (await this.repo.requests())
       .map((row) => requestViewOf(row))
       .filter((view) => filter.state === undefined || view.state === filter.state);
   }
 
   /** The request waiting with this code; NOT_FOUND once it expired or was decided. */
-  pendingByCode(code: string): EnrolmentRequestView {
-    this.tidy(this.now());
-    const row = this.repo.pendingByCode(code);
+  async pendingByCode(code: string): Promise<EnrolmentRequestView> {
+    await this.tidy(this.now());
+    const row = await this.repo.pendingByCode(code);
     if (!row) throw new GatecastError('NOT_FOUND', `no screen is waiting with code ${code}`);
     return requestViewOf(row);
   }
 
-  request(id: string): EnrolmentRequestView {
-    const row = this.repo.request(id);
+  async request(id: string): Promise<EnrolmentRequestView> {
+    const row = await this.repo.request(id);
     if (!row) throw new GatecastError('NOT_FOUND', `no enrolment request ${id}`);
     return requestViewOf({ ...row, state: requestState(toLifetime(row), this.now()) });
   }
 
   /** Records the approval; the credentials wait for the screen. False: decided meanwhile. */
-  recordApproval(requestId: string, delivery: Delivery, approvedBy: string): boolean {
+  async recordApproval(requestId: string, delivery: Delivery, approvedBy: string): Promise<boolean> {
     return this.repo.decide(requestId, {
       state: 'approved',
       deviceId: delivery.id,
@@ -203,25 +223,30 @@ export class EnrolmentService {
     });
   }
 
-  refuse(requestId: string, refusedBy: string): EnrolmentRequestView {
-    const request = this.request(requestId);
+  async refuse(requestId: string, refusedBy: string): Promise<EnrolmentRequestView> {
+    const request = await this.request(requestId);
     if (request.state !== 'pending')
       throw new GatecastError('CONFLICT', `request ${requestId} is ${request.state}, not pending`);
     const at = this.now().toISOString();
-    if (!this.repo.decide(requestId, { state: 'refused', deviceId: null, delivery: null, by: refusedBy, at }))
+    const decided = { state: 'refused' as const, deviceId: null, delivery: null, by: refusedBy, at };
+    if (!(await this.repo.decide(requestId, decided)))
       throw new GatecastError('CONFLICT', `request ${requestId} was decided meanwhile`);
     return this.request(requestId);
   }
 
   /** What time decided: pending requests past their time expire, uncollected credentials go. */
-  private tidy(now: Date): void {
-    this.repo.expirePending(now.toISOString());
-    this.repo.dropUncollected(new Date(now.getTime() - REQUEST_LIFETIME_MS).toISOString());
+  private async tidy(now: Date): Promise<void> {
+    await this.repo.expirePending(now.toISOString());
+    await this.repo.dropUncollected(new Date(now.getTime() - REQUEST_LIFETIME_MS).toISOString());
   }
 
   private created(requestId: string, pairingCode: string, pollToken: string, expiresAt: string) {
     return { requestId, pairingCode, pollToken, pollAfterSec: POLL_AFTER_SEC, expiresAt };
   }
+}
+
+function lifetimeOf(token: TokenRow): { expiresAt: string; revokedAt: string | null } {
+  return { expiresAt: token.expires_at, revokedAt: token.revoked_at };
 }
 
 function toLifetime(row: RequestWithGate): { state: RequestState; expiresAt: string } {

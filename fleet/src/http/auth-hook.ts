@@ -119,7 +119,7 @@ export function registerAuthHook(app: FastifyInstance, deps: AuthDeps): void {
     // Screens have their own namespace and credentials; user tokens and sessions never apply there.
     if (isDeviceRoute(routeUrl)) return admitDevice(request, reply, deps.deviceCredentials);
     if (isPublicRequest(request.method, routeUrl, request.url)) return;
-    const resolved = resolve(request, deps);
+    const resolved = await resolve(request, deps);
     if ('refuse' in resolved) return refuse(request, reply, resolved);
     request.principal = resolved.principal;
     const refusal = fleetWideRefusal(request, resolved.principal);
@@ -129,13 +129,13 @@ export function registerAuthHook(app: FastifyInstance, deps: AuthDeps): void {
   });
 }
 
-function resolve(request: FastifyRequest, deps: AuthDeps): Resolution {
+async function resolve(request: FastifyRequest, deps: AuthDeps): Promise<Resolution> {
   const header = request.headers.authorization;
   if (header !== undefined) {
     request.presentedCredentials = true;
     const token = bearerToken(header);
-    const owned = token === undefined ? undefined : deps.tokens.identify(token);
-    const user = owned && deps.users.getById(owned.userId);
+    const owned = token === undefined ? undefined : await deps.tokens.identify(token);
+    const user = owned && (await deps.users.getById(owned.userId));
     if (!user)
       return { refuse: 'UNAUTHORIZED', reason: token === undefined ? 'not a bearer token' : 'unknown token' };
     return { principal: toPrincipal(user, 'token'), session: null };
@@ -143,8 +143,8 @@ function resolve(request: FastifyRequest, deps: AuthDeps): Resolution {
   const sessionId = readSessionCookie(request.headers.cookie);
   if (sessionId === undefined) return { refuse: 'UNAUTHORIZED', reason: 'no credentials' };
   request.presentedCredentials = true;
-  const session = deps.sessions.verify(sessionId, deps.now());
-  const user = session && deps.users.getById(session.userId);
+  const session = await deps.sessions.verify(sessionId, deps.now());
+  const user = session && (await deps.users.getById(session.userId));
   if (!session || !user) return { refuse: 'UNAUTHORIZED', reason: 'unknown or expired session' };
   const principal = toPrincipal(user, 'session');
   if (CHANGES.has(request.method) && !sameToken(csrfHeader(request), session.csrfToken)) {

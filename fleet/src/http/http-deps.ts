@@ -52,6 +52,7 @@ export interface HttpDeps {
     | 'countLoginFailure'
     | 'resetLoginFailures'
     | 'fleetAdminIds'
+    | 'transaction'
   >;
   sessions: Pick<SessionStore, 'create' | 'verify' | 'remove' | 'removeOfUser'>;
   audit: Pick<AuditLog, 'append' | 'search'>;

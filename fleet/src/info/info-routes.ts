@@ -74,8 +74,12 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     return deps.info;
   };
   // The starter tree's author is no user: it keeps its own name.
-  const nameOf = (userId: string | null) =>
-    userId === SAMPLE_AUTHOR ? SAMPLE_AUTHOR : userId ? (deps.users.getById(userId)?.username ?? null) : null;
+  const nameOf = async (userId: string | null) =>
+    userId === SAMPLE_AUTHOR
+      ? SAMPLE_AUTHOR
+      : userId
+        ? ((await deps.users.getById(userId))?.username ?? null)
+        : null;
   const view = async (node: InfoNodeRecord, tree?: ReadonlyMap<string, InfoNodeRecord>) => ({
     id: node.id,
     gateId: node.gateId,
@@ -89,9 +93,9 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     state: node.state,
     revision: node.revision,
     authorId: node.authorId,
-    authorName: nameOf(node.authorId),
+    authorName: await nameOf(node.authorId),
     reviewerId: node.reviewerId,
-    reviewerName: nameOf(node.reviewerId),
+    reviewerName: await nameOf(node.reviewerId),
     reviewComment: node.reviewComment,
     missing: service().missingOf(node),
     shown: await service().isShown(node, tree),

@@ -1,5 +1,6 @@
 import { releaseManifestSchema, type ReleaseManifest, type SignedManifest } from '@gatecast/protocol';
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import type { Sql } from '../store/sql.js';
 
 /** A release as the fleet keeps it: its signed manifest, and whether its artifact is in. */
 export interface StoredRelease {
@@ -15,7 +16,8 @@ export interface StoredRelease {
   publishedBy: string | null;
 }
 
-interface ReleaseRow {
+/** A row of the releases table, as both readers take it (rollouts read it synchronously for now). */
+export interface ReleaseRow {
   version: string;
   manifest: string;
   key_id: string;
@@ -31,54 +33,38 @@ interface ReleaseRow {
 
 /** Plain SQL over the releases table; the rules live in releases-service.ts. */
 export class ReleasesRepo {
-  private readonly stmts;
+  constructor(private readonly store: Sql) {}
 
-  constructor(db: Database) {
-    this.stmts = {
-      get: db.prepare<[string], ReleaseRow>('SELECT * FROM releases WHERE version = ?'),
-      list: db.prepare<[], ReleaseRow>('SELECT * FROM releases'),
-      insert: db.prepare<[string, string, string, string, string, string, number, string, string | null]>(
-        `INSERT INTO releases (version, manifest, key_id, signature, artifact, sha256, size, created_at, created_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      publish: db.prepare<[string, string | null, string]>(
-        'UPDATE releases SET published_at = ?, published_by = ? WHERE version = ? AND published_at IS NULL',
-      ),
-    };
-  }
-
-  get(version: string): StoredRelease | undefined {
-    const row = this.stmts.get.get(version);
+  async get(version: string): Promise<StoredRelease | undefined> {
+    const row = await this.store.one<ReleaseRow>(sql`SELECT * FROM releases WHERE version = ${version}`);
     return row && toRelease(row);
   }
 
-  list(): StoredRelease[] {
-    return this.stmts.list.all().map(toRelease);
+  async list(): Promise<StoredRelease[]> {
+    return (await this.store.all<ReleaseRow>(sql`SELECT * FROM releases`)).map(toRelease);
   }
 
   /** Throws a primary-key constraint error when the version exists (the service maps it to CONFLICT). */
-  insert(signed: SignedManifest, at: string, by: string | null): void {
+  async insert(signed: SignedManifest, at: string, by: string | null): Promise<void> {
     const { manifest, signature } = signed;
-    this.stmts.insert.run(
-      manifest.version,
-      JSON.stringify(manifest),
-      signature.keyId,
-      signature.signature,
-      manifest.artifact,
-      manifest.sha256,
-      manifest.size,
-      at,
-      by,
+    await this.store.run(
+      sql`INSERT INTO releases (version, manifest, key_id, signature, artifact, sha256, size, created_at, created_by)
+          VALUES (${manifest.version}, ${JSON.stringify(manifest)}, ${signature.keyId}, ${signature.signature},
+            ${manifest.artifact}, ${manifest.sha256}, ${manifest.size}, ${at}, ${by})`,
     );
   }
 
   /** False when it was already published: two uploads racing, the second one loses. */
-  markPublished(version: string, at: string, by: string | null): boolean {
-    return this.stmts.publish.run(at, by, version).changes === 1;
+  async markPublished(version: string, at: string, by: string | null): Promise<boolean> {
+    const changed = await this.store.run(
+      sql`UPDATE releases SET published_at = ${at}, published_by = ${by}
+          WHERE version = ${version} AND published_at IS NULL`,
+    );
+    return changed === 1;
   }
 }
 
-function toRelease(row: ReleaseRow): StoredRelease {
+export function toRelease(row: ReleaseRow): StoredRelease {
   return {
     version: row.version,
     // Written by this fleet after the same schema accepted it.

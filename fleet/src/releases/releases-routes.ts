@@ -64,7 +64,7 @@ export const releasesRoutes: FastifyPluginAsyncZod<{ releases: ReleasesService |
       const { username } = authorize(request, 'releases.publish', null);
       const { manifest, signature } = request.body;
       noteAudit(request, { objectId: manifest.version });
-      const release = service().accept(manifest, signature, username);
+      const release = await service().accept(manifest, signature, username);
       noteAudit(request, { after: { version: release.version, sha256: release.sha256, size: release.size } });
       return reply.code(201).send(viewOf(release));
     },
@@ -111,7 +111,7 @@ export const releasesRoutes: FastifyPluginAsyncZod<{ releases: ReleasesService |
     },
     async (request) => {
       mayRead(request);
-      return { releases: service().list().map(viewOf) };
+      return { releases: (await service().list()).map(viewOf) };
     },
   );
 
@@ -128,7 +128,7 @@ export const releasesRoutes: FastifyPluginAsyncZod<{ releases: ReleasesService |
     },
     async (request) => {
       mayRead(request);
-      return viewOf(service().get(request.params.version));
+      return viewOf(await service().get(request.params.version));
     },
   );
 

@@ -8,8 +8,8 @@ import {
   type ReleasePublicKey,
 } from '@gatecast/protocol';
 import type { Logger } from 'pino';
-import type { Database } from '../store/database.js';
 import { isConstraintError } from '../store/constraint-errors.js';
+import type { Sql } from '../store/sql.js';
 import { receiveArtifact } from './artifact-intake.js';
 import { verifyManifestSignature } from './release-keys.js';
 import { ReleasesRepo, type StoredRelease } from './releases-repo.js';
@@ -18,7 +18,7 @@ import { ReleasesRepo, type StoredRelease } from './releases-repo.js';
 export const MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
 
 export interface ReleasesServiceOptions {
-  db: Database;
+  sql: Sql;
   /** `<dataDir>/releases`: each artifact at `<dir>/<version>/<artifact>`. */
   dir: string;
   trustedKeys: readonly ReleasePublicKey[];
@@ -44,13 +44,13 @@ export class ReleasesService {
   private readonly now: () => Date;
 
   constructor(private readonly options: ReleasesServiceOptions) {
-    this.repo = new ReleasesRepo(options.db);
+    this.repo = new ReleasesRepo(options.sql);
     this.log = options.log.child({ mod: 'releases' });
     this.now = options.now ?? (() => new Date());
   }
 
   /** Verifies and records a signed manifest; its artifact is expected next. */
-  accept(manifest: ReleaseManifest, signature: unknown, by: string | null): StoredRelease {
+  async accept(manifest: ReleaseManifest, signature: unknown, by: string | null): Promise<StoredRelease> {
     const signed = verifyManifestSignature(manifest, signature, this.options.trustedKeys);
     if (manifest.size > MAX_ARTIFACT_BYTES) {
       throw new GatecastError(
@@ -59,7 +59,7 @@ export class ReleasesService {
       );
     }
     try {
-      this.repo.insert(signed, this.now().toISOString(), by);
+      await this.repo.insert(signed, this.now().toISOString(), by);
     } catch (error) {
       if (!isConstraintError(error, 'primary-key')) throw error;
       throw new GatecastError('CONFLICT', `release ${manifest.version} already exists`);
@@ -73,31 +73,31 @@ export class ReleasesService {
 
   /** Streams the artifact in, checked against the signed size and sha256, and publishes the release. */
   async upload(version: string, body: Readable, by: string | null): Promise<StoredRelease> {
-    const release = this.get(version);
+    const release = await this.get(version);
     if (release.published) throw new GatecastError('CONFLICT', `release ${version} is already published`);
     const expected = { version, sha256: release.sha256, size: release.size };
     await receiveArtifact(body, expected, this.pathOf(release));
-    if (!this.repo.markPublished(version, this.now().toISOString(), by)) {
+    if (!(await this.repo.markPublished(version, this.now().toISOString(), by))) {
       throw new GatecastError('CONFLICT', `release ${version} is already published`);
     }
     this.log.info({ version, bytes: release.size, by }, 'release published');
     return this.get(version);
   }
 
-  get(version: string): StoredRelease {
-    const release = this.repo.get(version);
+  async get(version: string): Promise<StoredRelease> {
+    const release = await this.repo.get(version);
     if (!release) throw new GatecastError('NOT_FOUND', `no release ${version}`);
     return release;
   }
 
   /** Newest version first. */
-  list(): StoredRelease[] {
-    return this.repo.list().sort((a, b) => compareReleaseVersions(b.version, a.version));
+  async list(): Promise<StoredRelease[]> {
+    return (await this.repo.list()).sort((a, b) => compareReleaseVersions(b.version, a.version));
   }
 
   /** The artifact of a published release; NOT_FOUND before it is published. */
   async artifact(version: string): Promise<ArtifactFile> {
-    const release = this.repo.get(version);
+    const release = await this.repo.get(version);
     if (!release?.published) throw new GatecastError('NOT_FOUND', `no published release ${version}`);
     const path = this.pathOf(release);
     try {

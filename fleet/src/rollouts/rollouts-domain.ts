@@ -5,7 +5,6 @@ import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
 import { ReleasesRepo } from '../releases/releases-repo.js';
-import type { Database } from '../store/database.js';
 import type { Sql } from '../store/sql.js';
 import { agentExtras, ReleaseAssignments } from './release-assignments.js';
 import { RolloutEngine } from './rollout-engine.js';
@@ -27,7 +26,6 @@ export interface Rollouts {
  * and `announcements` are read late: the desired service is created after the extras it takes.
  */
 export function createRollouts(deps: {
-  db: Database;
   sql: Sql;
   gates: GatesRepo;
   devices: DevicesRepo;
@@ -39,10 +37,10 @@ export function createRollouts(deps: {
   log: Logger;
   now?: () => Date;
 }): Rollouts {
-  const { db, gates, devices, log } = deps;
+  const { gates, devices, log } = deps;
   const repo = new RolloutsRepo(deps.sql, log);
   const assignments = new ReleaseAssignments(deps.sql);
-  const releases = new ReleasesRepo(db);
+  const releases = new ReleasesRepo(deps.sql);
   const now = deps.now ?? (() => new Date());
   const service: RolloutsService = new RolloutsService({
     repo,

@@ -3,7 +3,7 @@ import { GatecastError } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
-import type { ReleasesRepo, StoredRelease } from '../releases/releases-repo.js';
+import type { StoredRelease } from '../releases/releases-repo.js';
 import type { ReleaseAssignments } from './release-assignments.js';
 import type { CreateRolloutBody, WaveSpec } from './rollouts-api.js';
 import { ACTIVE_STATES, type Rollout, type RolloutScreen, type StoredTarget } from './rollout-model.js';
@@ -11,6 +11,7 @@ import { planAbort, type RoundPlan } from './rollout-planner.js';
 import type { RolloutsRepo } from './rollouts-repo.js';
 import { agentVersionOf, resolveTarget, rollbackRefusal } from './rollout-target.js';
 import { assignWaves, skipOf, validateWaves } from './wave-plan.js';
+import type { ReleasesRepo } from '../releases/releases-repo.js';
 
 export interface RolloutsServiceDeps {
   repo: RolloutsRepo;

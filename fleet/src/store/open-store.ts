@@ -27,22 +27,34 @@ export async function openStore(options: {
 }): Promise<Store> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.log);
   const database = openDatabase(options.dataDir, options.log);
-  const kysely = sqliteKysely(database);
+  const path = sqlitePath(database);
   return {
     dialect: 'sqlite',
-    sql: sqlOver(kysely, 'sqlite'),
+    sql: path.sql,
     sqlite: database,
-    close: () => kysely.destroy(),
+    // Waits for the query in flight, then closes the connection.
+    close: () => path.kysely.destroy(),
   };
 }
 
-/** The query path over an open SQLite connection, shared with the repos that have not moved yet. */
+const sqlitePaths = new WeakMap<Database, { sql: Sql; kysely: Kysely<NoTables> }>();
+
+/**
+ * The query path over an open SQLite connection, shared with the repos that have not moved yet.
+ * One per connection: two would each keep their own lock on it and interleave transactions.
+ */
 export function sqlOverSqlite(database: Database): Sql {
-  return sqlOver(sqliteKysely(database), 'sqlite');
+  return sqlitePath(database).sql;
 }
 
-function sqliteKysely(database: Database): Kysely<NoTables> {
-  return new Kysely<NoTables>({ dialect: new SqliteDialect({ database }) });
+function sqlitePath(database: Database): { sql: Sql; kysely: Kysely<NoTables> } {
+  let path = sqlitePaths.get(database);
+  if (!path) {
+    const kysely = new Kysely<NoTables>({ dialect: new SqliteDialect({ database }) });
+    path = { sql: sqlOver(kysely, 'sqlite'), kysely };
+    sqlitePaths.set(database, path);
+  }
+  return path;
 }
 
 async function openPostgres(databaseUrl: string, log: Logger): Promise<Store> {

@@ -1,7 +1,8 @@
-import { ADMIN_TOKEN_NAME, type ApiTokens } from '../auth/api-tokens.js';
-import type { Database } from '../store/database.js';
+import { GatecastError } from '@gatecast/protocol';
+import { ADMIN_TOKEN_NAME, ApiTokens } from '../auth/api-tokens.js';
+import type { Sql } from '../store/sql.js';
 import { generateOneTimePassword, hashPassword } from './password-hash.js';
-import type { UsersRepo } from './users-repo.js';
+import { UsersRepo } from './users-repo.js';
 
 export const FIRST_ADMIN_USERNAME = 'admin';
 export const FIRST_ADMIN_DISPLAY_NAME = 'Administrator';
@@ -20,26 +21,32 @@ export interface FirstAdmin {
  * dir already has, or a new one written to `${dataDir}/admin-token`. There is no default password:
  * the only copy of this one is the return value. Later starts create nothing.
  */
-export async function ensureFirstAdmin(
-  deps: { db: Database; users: UsersRepo; tokens: ApiTokens },
-  dataDir: string,
-): Promise<FirstAdmin> {
-  const none: FirstAdmin = { password: null, token: null, tokenFile: deps.tokens.adminTokenFile(dataDir) };
-  if (deps.users.count() > 0) return none;
+export async function ensureFirstAdmin(deps: { sql: Sql }, dataDir: string): Promise<FirstAdmin> {
+  const tokens = new ApiTokens(deps.sql);
+  const none: FirstAdmin = { password: null, token: null, tokenFile: tokens.adminTokenFile(dataDir) };
+  if ((await new UsersRepo(deps.sql).count()) > 0) return none;
   const password = generateOneTimePassword();
-  // Hashed outside the transaction: scrypt is async, a better-sqlite3 transaction is not.
+  // Hashed outside the transaction: scrypt is slow, and the transaction holds the store meanwhile.
   const passwordHash = await hashPassword(password);
-  return deps.db.transaction((): FirstAdmin => {
-    if (deps.users.count() > 0) return none;
-    const admin = deps.users.create({
-      username: FIRST_ADMIN_USERNAME,
-      displayName: FIRST_ADMIN_DISPLAY_NAME,
-      passwordHash,
-      mustChangePassword: true,
-      grants: [{ role: 'admin', gateId: null }],
+  try {
+    return await deps.sql.transaction(async (tx): Promise<FirstAdmin> => {
+      const users = new UsersRepo(tx);
+      if ((await users.count()) > 0) return none;
+      const admin = await users.create({
+        username: FIRST_ADMIN_USERNAME,
+        displayName: FIRST_ADMIN_DISPLAY_NAME,
+        passwordHash,
+        mustChangePassword: true,
+        grants: [{ role: 'admin', gateId: null }],
+      });
+      const inTx = new ApiTokens(tx);
+      const { token, path } = await inTx.ensureAdminToken(dataDir);
+      await inTx.adopt(ADMIN_TOKEN_NAME, admin.id);
+      return { password, token, tokenFile: path };
     });
-    const { token, path } = deps.tokens.ensureAdminToken(dataDir);
-    deps.tokens.adopt(ADMIN_TOKEN_NAME, admin.id);
-    return { password, token, tokenFile: path };
-  })();
+  } catch (error) {
+    // PostgreSQL: another fleet process starting at the same moment created the administrator first.
+    if (error instanceof GatecastError && error.code === 'CONFLICT') return none;
+    throw error;
+  }
 }

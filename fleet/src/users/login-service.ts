@@ -56,21 +56,21 @@ export class LoginService {
 
   async login(givenUsername: string, password: string, ip: string): Promise<LoginResult> {
     const username = givenUsername.trim().toLowerCase();
-    const user = USERNAME_PATTERN.test(username) ? this.deps.users.get(username) : undefined;
+    const user = USERNAME_PATTERN.test(username) ? await this.deps.users.get(username) : undefined;
     const userKey = `user:${username}`;
     const ipKey = `ip:${ip}`;
     const retryAfterSec = this.lockedFor(user, userKey, ipKey);
     if (retryAfterSec > 0) return { outcome: 'locked', user, retryAfterSec };
 
     const delayMs = await this.holdBack(user, userKey, ipKey);
-    const stored = user ? this.deps.users.passwordHash(user.id) : undefined;
+    const stored = user ? await this.deps.users.passwordHash(user.id) : undefined;
     const matches = await this.passwords.verify(password, stored ?? (await this.dummy()));
     if (!user || stored === undefined || !matches) return { outcome: 'wrong', user, delayMs };
 
-    this.deps.users.resetLoginFailures(user.id);
+    await this.deps.users.resetLoginFailures(user.id);
     this.counters.reset(ipKey);
-    const { id, session } = this.deps.sessions.create(user.id, this.now());
-    const fresh = this.deps.users.getById(user.id) ?? user;
+    const { id, session } = await this.deps.sessions.create(user.id, this.now());
+    const fresh = (await this.deps.users.getById(user.id)) ?? user;
     return { outcome: 'ok', user: fresh, sessionId: id, session, delayMs };
   }
 
@@ -84,7 +84,7 @@ export class LoginService {
     newPassword: string,
     keepSessionIdHash?: string,
   ): Promise<PasswordChangeResult> {
-    const user = this.deps.users.getById(userId);
+    const user = await this.deps.users.getById(userId);
     if (!user) throw new GatecastError('UNAUTHORIZED', 'the account no longer exists');
     if (newPassword === currentPassword) {
       throw new GatecastError('BAD_REQUEST', 'body.newPassword: must differ from the current password');
@@ -92,11 +92,11 @@ export class LoginService {
     const retryAfterSec = lockedFor(stateOf(user), this.now());
     if (retryAfterSec > 0) return { outcome: 'locked', retryAfterSec };
     const delayMs = await this.holdBack(user, `user:${user.username}`, null);
-    const stored = this.deps.users.passwordHash(user.id) ?? '';
+    const stored = (await this.deps.users.passwordHash(user.id)) ?? '';
     if (!(await this.passwords.verify(currentPassword, stored))) return { outcome: 'wrong', delayMs };
     const hash = await this.passwords.hash(newPassword);
-    this.deps.users.setPassword(user.id, hash, false);
-    this.deps.sessions.removeOfUser(user.id, keepSessionIdHash);
+    await this.deps.users.setPassword(user.id, hash, false);
+    await this.deps.sessions.removeOfUser(user.id, keepSessionIdHash);
     return { outcome: 'ok', delayMs };
   }
 
@@ -117,7 +117,7 @@ export class LoginService {
   ): Promise<number> {
     const now = this.now();
     const userFailures = user
-      ? this.deps.users.countLoginFailure(user.id, (failures) => lockUntil(failures, now))
+      ? await this.deps.users.countLoginFailure(user.id, (failures) => lockUntil(failures, now))
       : this.counters.countFailure(userKey, now);
     const ipFailures = ipKey === null ? 0 : this.counters.countFailure(ipKey, now);
     const delayMs = Math.max(delayFor(userFailures - 1), delayFor(ipFailures - 1));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GatecastError } from '@gatecast/protocol';
-import type { Database } from '../store/database.js';
-import { isConstraintError } from '../store/constraint-errors.js';
+import { sql } from 'kysely';
+import type { Sql } from '../store/sql.js';
 import type { Grant, Role } from './permissions.js';
 
 export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
@@ -41,157 +41,157 @@ interface GrantRow {
   gate_id: string | null;
 }
 
-const USER_COLUMNS =
-  'id, username, display_name, must_change_password, created_at, failed_logins, locked_until';
+const USER_COLUMNS = sql.raw(
+  'id, username, display_name, must_change_password, created_at, failed_logins, locked_until',
+);
 
 /** Users and their grants. Password hashes leave this class only through `passwordHash`. */
 export class UsersRepo {
-  private readonly db: Database;
-  private readonly stmts;
+  constructor(private readonly store: Sql) {}
 
-  constructor(db: Database) {
-    this.db = db;
-    this.stmts = prepare(db);
+  async count(): Promise<number> {
+    const row = await this.store.one<{ n: number }>(sql`SELECT COUNT(*) AS n FROM users`);
+    return row?.n ?? 0;
   }
 
-  count(): number {
-    return this.stmts.count.get() ?? 0;
+  async list(): Promise<UserRecord[]> {
+    const grants = groupGrants(
+      await this.store.all<GrantRow>(sql`SELECT user_id, role, gate_id FROM user_grants`),
+    );
+    const rows = await this.store.all<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
+    return rows.map((row) => toUser(row, grants.get(row.id) ?? []));
   }
 
-  list(): UserRecord[] {
-    const grants = groupGrants(this.stmts.allGrants.all());
-    return this.stmts.all.all().map((row) => toUser(row, grants.get(row.id) ?? []));
-  }
-
-  get(username: string): UserRecord | undefined {
-    const row = this.stmts.byUsername.get(username);
+  async get(username: string): Promise<UserRecord | undefined> {
+    const row = await this.store.one<UserRow>(
+      sql`SELECT ${USER_COLUMNS} FROM users WHERE username = ${username}`,
+    );
     return row && this.withGrants(row);
   }
 
-  getById(id: string): UserRecord | undefined {
-    const row = this.stmts.byId.get(id);
+  async getById(id: string): Promise<UserRecord | undefined> {
+    const row = await this.store.one<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
     return row && this.withGrants(row);
   }
 
-  passwordHash(id: string): string | undefined {
-    return this.stmts.hash.get(id);
+  async passwordHash(id: string): Promise<string | undefined> {
+    const row = await this.store.one<{ password_hash: string }>(
+      sql`SELECT password_hash FROM users WHERE id = ${id}`,
+    );
+    return row?.password_hash;
   }
 
   /** BAD_REQUEST for a malformed username, CONFLICT for a taken one. */
-  create(input: NewUser, now: Date = new Date()): UserRecord {
+  async create(input: NewUser, now: Date = new Date()): Promise<UserRecord> {
     if (!USERNAME_PATTERN.test(input.username)) {
       throw new GatecastError('BAD_REQUEST', 'username must be 3-64 of a-z, 0-9, ".", "_" or "-"');
     }
     const id = `usr_${randomBytes(8).toString('hex')}`;
-    try {
-      this.db.transaction(() => {
-        this.stmts.insert.run(
-          id,
-          input.username,
-          input.displayName,
-          input.passwordHash,
-          input.mustChangePassword ? 1 : 0,
-          now.toISOString(),
-        );
-        for (const grant of input.grants) this.stmts.insertGrant.run(id, grant.role, grant.gateId);
-      })();
-    } catch (error) {
-      if (isConstraintError(error, 'unique')) {
-        throw new GatecastError('CONFLICT', `user ${input.username} already exists`);
-      }
-      throw error;
-    }
-    return this.getById(id) as UserRecord;
+    // A taken username inserts nothing (ON CONFLICT) rather than failing the transaction: a rollback
+    // on the SQLite connection shared with the repos not yet moved would undo their writes too.
+    const created = await this.store.transaction(async (tx) => {
+      const inserted = await tx.run(
+        sql`INSERT INTO users (id, username, display_name, password_hash, must_change_password, created_at)
+            VALUES (${id}, ${input.username}, ${input.displayName}, ${input.passwordHash},
+              ${input.mustChangePassword ? 1 : 0}, ${now.toISOString()})
+            ON CONFLICT DO NOTHING`,
+      );
+      if (inserted === 0) return false;
+      for (const grant of input.grants) await insertGrant(tx, id, grant);
+      return true;
+    });
+    if (!created) throw new GatecastError('CONFLICT', `user ${input.username} already exists`);
+    return (await this.getById(id)) as UserRecord;
   }
 
   /** Sessions and API tokens go with the user (ON DELETE CASCADE). False when there is no such user. */
-  remove(id: string): boolean {
-    return this.stmts.remove.run(id).changes > 0;
+  async remove(id: string): Promise<boolean> {
+    return (await this.store.run(sql`DELETE FROM users WHERE id = ${id}`)) > 0;
   }
 
   /** Idempotent: granting a role the user already holds changes nothing. */
-  addGrant(id: string, grant: Grant): void {
-    this.stmts.insertGrant.run(id, grant.role, grant.gateId);
+  async addGrant(id: string, grant: Grant): Promise<void> {
+    await insertGrant(this.store, id, grant);
   }
 
   /** False when the user did not hold that grant. */
-  revokeGrant(id: string, grant: Grant): boolean {
-    return this.stmts.removeGrant.run(id, grant.role, grant.gateId).changes > 0;
+  async revokeGrant(id: string, grant: Grant): Promise<boolean> {
+    // IS NOT DISTINCT FROM: a fleet-wide grant's gate_id is NULL, and both dialects say it this way.
+    const removed = await this.store.run(
+      sql`DELETE FROM user_grants
+          WHERE user_id = ${id} AND role = ${grant.role} AND gate_id IS NOT DISTINCT FROM ${grant.gateId}`,
+    );
+    return removed > 0;
   }
 
   /** A new password also clears a lock: resetting it is how an administrator unlocks an account. */
-  setPassword(id: string, passwordHash: string, mustChangePassword: boolean): boolean {
-    return this.stmts.setPassword.run(passwordHash, mustChangePassword ? 1 : 0, id).changes > 0;
+  async setPassword(id: string, passwordHash: string, mustChangePassword: boolean): Promise<boolean> {
+    const changed = await this.store.run(
+      sql`UPDATE users SET password_hash = ${passwordHash}, must_change_password = ${mustChangePassword ? 1 : 0},
+            failed_logins = 0, locked_until = NULL
+          WHERE id = ${id}`,
+    );
+    return changed > 0;
   }
 
   /**
    * Counts one more failed sign-in (atomically, so parallel attempts each get their own count) and
    * locks the account until `lockUntil(failures)` when that says so. Returns the new count.
    */
-  countLoginFailure(id: string, lockUntil: (failures: number) => string | null): number {
-    return this.db.transaction(() => {
-      const failures = this.stmts.incrementFailures.get(id) ?? 0;
+  async countLoginFailure(id: string, lockUntil: (failures: number) => string | null): Promise<number> {
+    return this.store.transaction(async (tx) => {
+      // The UPDATE holds the row's lock until commit, so the count and the lock go together.
+      const row = await tx.one<{ failed_logins: number }>(
+        sql`UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ${id} RETURNING failed_logins`,
+      );
+      const failures = row?.failed_logins ?? 0;
       const until = lockUntil(failures);
-      if (until !== null) this.stmts.lock.run(until, id);
+      if (until !== null) await tx.run(sql`UPDATE users SET locked_until = ${until} WHERE id = ${id}`);
       return failures;
-    })();
+    });
   }
 
-  resetLoginFailures(id: string): void {
-    this.stmts.resetFailures.run(id);
+  async resetLoginFailures(id: string): Promise<void> {
+    await this.store.run(sql`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ${id}`);
   }
 
-  /** Users holding admin on all gates: the last of them cannot be removed or demoted. */
-  fleetAdminIds(): string[] {
-    return this.stmts.fleetAdmins.all();
+  /**
+   * Users holding admin on all gates: the last of them cannot be removed or demoted. `lock`: inside
+   * a transaction, holds those grants until it ends, so two admins removing each other on
+   * PostgreSQL decide one after the other (SQLite has a single writer; it knows no FOR UPDATE).
+   */
+  async fleetAdminIds(lock = false): Promise<string[]> {
+    const rows =
+      lock && this.store.dialect === 'postgres'
+        ? await this.store.all<{ user_id: string }>(
+            sql`SELECT user_id FROM user_grants WHERE role = 'admin' AND gate_id IS NULL ORDER BY user_id
+                FOR UPDATE`,
+          )
+        : await this.store.all<{ user_id: string }>(
+            sql`SELECT DISTINCT user_id FROM user_grants WHERE role = 'admin' AND gate_id IS NULL
+                ORDER BY user_id`,
+          );
+    return [...new Set(rows.map((row) => row.user_id))];
   }
 
-  private withGrants(row: UserRow): UserRecord {
-    return toUser(row, this.stmts.grantsOf.all(row.id).map(toGrant));
+  /** Runs `work` in one transaction, with a repo that queries inside it. */
+  async transaction<T>(work: (users: UsersRepo) => Promise<T>): Promise<T> {
+    return this.store.transaction((tx) => work(new UsersRepo(tx)));
+  }
+
+  private async withGrants(row: UserRow): Promise<UserRecord> {
+    const grants = await this.store.all<GrantRow>(
+      sql`SELECT user_id, role, gate_id FROM user_grants WHERE user_id = ${row.id}`,
+    );
+    return toUser(row, grants.map(toGrant));
   }
 }
 
-function prepare(db: Database) {
-  return {
-    count: db.prepare<[], number>('SELECT count(*) FROM users').pluck(),
-    all: db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`),
-    byUsername: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`),
-    byId: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
-    hash: db.prepare<[string], string>('SELECT password_hash FROM users WHERE id = ?').pluck(),
-    allGrants: db.prepare<[], GrantRow>('SELECT user_id, role, gate_id FROM user_grants'),
-    grantsOf: db.prepare<[string], GrantRow>(
-      'SELECT user_id, role, gate_id FROM user_grants WHERE user_id = ?',
-    ),
-    insert: db.prepare<[string, string, string, string, number, string]>(
-      `INSERT INTO users (id, username, display_name, password_hash, must_change_password, created_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    ),
-    insertGrant: db.prepare<[string, string, string | null]>(
-      'INSERT OR IGNORE INTO user_grants (user_id, role, gate_id) VALUES (?, ?, ?)',
-    ),
-    removeGrant: db.prepare<[string, string, string | null]>(
-      'DELETE FROM user_grants WHERE user_id = ? AND role = ? AND gate_id IS ?',
-    ),
-    remove: db.prepare<[string]>('DELETE FROM users WHERE id = ?'),
-    setPassword: db.prepare<[string, number, string]>(
-      `UPDATE users SET password_hash = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL
-       WHERE id = ?`,
-    ),
-    incrementFailures: db
-      .prepare<[string], number>(
-        'UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins',
-      )
-      .pluck(),
-    lock: db.prepare<[string, string]>('UPDATE users SET locked_until = ? WHERE id = ?'),
-    resetFailures: db.prepare<[string]>(
-      'UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?',
-    ),
-    fleetAdmins: db
-      .prepare<[], string>(
-        "SELECT DISTINCT user_id FROM user_grants WHERE role = 'admin' AND gate_id IS NULL ORDER BY user_id",
-      )
-      .pluck(),
-  };
+async function insertGrant(store: Sql, id: string, grant: Grant): Promise<void> {
+  await store.run(
+    sql`INSERT INTO user_grants (user_id, role, gate_id) VALUES (${id}, ${grant.role}, ${grant.gateId})
+        ON CONFLICT DO NOTHING`,
+  );
 }
 
 function groupGrants(rows: GrantRow[]): Map<string, Grant[]> {

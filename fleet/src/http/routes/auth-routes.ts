@@ -70,7 +70,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
     },
     async (request, reply) => {
       noteAudit(request, { objectId: principalOf(request).username });
-      if (request.authSession) deps.sessions.remove(request.authSession.idHash);
+      if (request.authSession) await deps.sessions.remove(request.authSession.idHash);
       clearSessionCookie(request, reply);
       return reply.code(204).send(null);
     },

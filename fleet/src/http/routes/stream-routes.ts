@@ -130,11 +130,14 @@ function openStream(request: FastifyRequest, raw: ServerResponse, ctx: StreamCon
     if (raw.writableLength > limits.maxBufferedBytes) return stream.close('client too slow');
     raw.write(text);
   };
-  const ping = setInterval(() => {
-    const principal = currentPrincipal(request, deps);
+  const recheck = async () => {
+    const principal = await currentPrincipal(request, deps);
     if (!principal) return stream.close('credentials no longer valid');
     scope = scopeOf(principal, 'devices.read');
     write(': ping\n\n');
+  };
+  const ping = setInterval(() => {
+    recheck().catch((error) => request.log.error({ err: (error as Error).message }, 'stream ping failed'));
   }, limits.pingMs);
   const lifetime = setTimeout(() => stream.close('lifetime reached'), limits.maxLifetimeMs);
   const stream: Stream = {
@@ -162,16 +165,16 @@ function openStream(request: FastifyRequest, raw: ServerResponse, ctx: StreamCon
  * The caller as of now, from the same credentials the stream was opened with: a removed user, a
  * revoked token, an ended session or changed grants take effect within one ping.
  */
-function currentPrincipal(request: FastifyRequest, deps: HttpDeps): Principal | null {
+async function currentPrincipal(request: FastifyRequest, deps: HttpDeps): Promise<Principal | null> {
   const now = (deps.now ?? (() => new Date()))();
   if (request.headers.authorization !== undefined) {
     const token = bearerToken(request.headers.authorization);
-    const owned = token === undefined ? undefined : deps.tokens.identify(token);
-    const user = owned && deps.users.getById(owned.userId);
+    const owned = token === undefined ? undefined : await deps.tokens.identify(token);
+    const user = owned && (await deps.users.getById(owned.userId));
     return user ? toPrincipal(user, 'token') : null;
   }
   const sessionId = readSessionCookie(request.headers.cookie);
-  const session = sessionId === undefined ? undefined : deps.sessions.verify(sessionId, now);
-  const user = session && deps.users.getById(session.userId);
+  const session = sessionId === undefined ? undefined : await deps.sessions.verify(sessionId, now);
+  const user = session && (await deps.users.getById(session.userId));
   return user && !user.mustChangePassword ? toPrincipal(user, 'session') : null;
 }

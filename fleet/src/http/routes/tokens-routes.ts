@@ -17,7 +17,7 @@ export const tokensRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
         response: { 200: z.object({ tokens: z.array(tokenViewSchema) }), ...errorResponses },
       },
     },
-    async (request) => ({ tokens: deps.tokens.listOf(principalOf(request).userId) }),
+    async (request) => ({ tokens: await deps.tokens.listOf(principalOf(request).userId) }),
   );
 
   app.post(
@@ -39,8 +39,8 @@ export const tokensRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const { id, token } = deps.tokens.create(request.body.name, principal.userId);
-      const created = deps.tokens.get(id);
+      const { id, token } = await deps.tokens.create(request.body.name, principal.userId);
+      const created = await deps.tokens.get(id);
       if (!created) throw new GatecastError('INTERNAL', 'the new token was not stored');
       noteAudit(request, { objectId: id, after: { name: created.name, owner: principal.username } });
       request.log.info({ tokenId: id }, 'token created');
@@ -62,9 +62,9 @@ export const tokensRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const token = deps.tokens.get(request.params.id);
+      const token = await deps.tokens.get(request.params.id);
       if (token?.userId !== principal.userId) authorize(request, 'users.manage', null);
-      if (!token || !deps.tokens.revoke(token.id)) {
+      if (!token || !(await deps.tokens.revoke(token.id))) {
         throw new GatecastError('NOT_FOUND', `no active token ${request.params.id}`);
       }
       noteAudit(request, { before: { name: token.name }, after: { revoked: true } });

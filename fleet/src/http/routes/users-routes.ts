@@ -52,7 +52,7 @@ export const usersRoutes: FastifyPluginAsyncZod<UsersRoutesOptions> = async (app
     },
     async (request) => {
       authorize(request, 'users.manage', null);
-      return { users: deps.users.list().map(toUserView) };
+      return { users: (await deps.users.list()).map(toUserView) };
     },
   );
 
@@ -95,7 +95,7 @@ export const usersRoutes: FastifyPluginAsyncZod<UsersRoutesOptions> = async (app
     },
     async (request) => {
       authorize(request, 'users.manage', null);
-      return { user: toUserView(admin.mustGet(request.params.username)) };
+      return { user: toUserView(await admin.mustGet(request.params.username)) };
     },
   );
 
@@ -112,7 +112,7 @@ export const usersRoutes: FastifyPluginAsyncZod<UsersRoutesOptions> = async (app
     },
     async (request, reply) => {
       const principal = authorize(request, 'users.manage', null);
-      const removed = admin.remove(request.params.username, principal.userId);
+      const removed = await admin.remove(request.params.username, principal.userId);
       noteAudit(request, { before: summary(removed) });
       request.log.info({ username: removed.username }, 'user removed');
       return reply.code(204).send(null);
@@ -135,7 +135,7 @@ export const usersRoutes: FastifyPluginAsyncZod<UsersRoutesOptions> = async (app
       authorize(request, 'users.manage', null);
       noteAudit(request, { gateId: request.body.gateId });
       mustExist([request.body]);
-      const { before, after } = admin.grant(request.params.username, request.body);
+      const { before, after } = await admin.grant(request.params.username, request.body);
       noteAudit(request, { before: { grants: before.grants }, after: { grants: after.grants } });
       return { user: toUserView(after) };
     },
@@ -156,7 +156,7 @@ export const usersRoutes: FastifyPluginAsyncZod<UsersRoutesOptions> = async (app
     async (request) => {
       authorize(request, 'users.manage', null);
       noteAudit(request, { gateId: request.body.gateId });
-      const { before, after } = admin.revoke(request.params.username, request.body);
+      const { before, after } = await admin.revoke(request.params.username, request.body);
       noteAudit(request, { before: { grants: before.grants }, after: { grants: after.grants } });
       return { user: toUserView(after) };
     },

@@ -85,7 +85,7 @@ describe('the alerts API', () => {
     const escalated = t.sent.filter((transition) => transition.kind === 'escalated');
     expect(escalated.map((transition) => transition.device.id)).toEqual([PORT_SCREEN]);
 
-    const audit = t.core.audit.search({ action: 'alert.ack' });
+    const audit = await t.core.audit.search({ action: 'alert.ack' });
     expect(audit.entries.map((entry) => [entry.outcome, entry.objectId])).toEqual([
       ['denied', portAlert.id],
       ['failed', alert.id], // acknowledged twice: 409
@@ -192,9 +192,9 @@ describe('alert policies over the API', () => {
       '/api/v1/alert-policies/effective?gateId=cat-bi-airport&zoneId=arrivals-hall',
     );
     expect(after.body.rules.offline.delaySec).toBe(60);
-    expect(t.core.audit.search({ action: 'alert.policy-set' }).entries).toHaveLength(2);
+    expect((await t.core.audit.search({ action: 'alert.policy-set' })).entries).toHaveLength(2);
     expect(
-      t.core.audit.search({ action: 'alert.policy-remove' }).entries.map((entry) => entry.outcome),
+      (await t.core.audit.search({ action: 'alert.policy-remove' })).entries.map((entry) => entry.outcome),
     ).toEqual(['failed', 'ok']);
   });
 

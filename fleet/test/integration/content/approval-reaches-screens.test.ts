@@ -107,7 +107,7 @@ describe('approval before content reaches a screen', () => {
     expect(own.body.error.message).toMatch(/author cannot approve their own work/);
     expect((await h.as(both.token, 'GET', `/api/v1/content/${id}`)).body.work.state).toBe('submitted');
 
-    const entries = h.audit.search({ action: 'content.approve' }).entries;
+    const entries = (await h.audit.search({ action: 'content.approve' })).entries;
     expect(entries[0]).toMatchObject({ outcome: 'denied', objectId: id, gateId: 'cat-bi-airport' });
   });
 
@@ -139,9 +139,8 @@ describe('approval before content reaches a screen', () => {
     const body = screen.latest()?.content.schedule[0]?.items[0];
     expect(body).toMatchObject({ kind: 'text', body: { en: 'Please queue here' } });
 
-    const actions = h.audit
-      .search({ objectId: ids.item })
-      .entries.map((entry: { action: string }) => entry.action)
+    const actions = (await h.audit.search({ objectId: ids.item })).entries
+      .map((entry: { action: string }) => entry.action)
       .reverse();
     expect(actions).toEqual([
       'content.item-create',

@@ -56,12 +56,12 @@ export interface ContentApp {
 
 export async function startContentApp(): Promise<ContentApp> {
   const harness = await startFleetHarness();
-  const { db, sql } = harness.store;
+  const { sql } = harness.store;
   seedGates(harness.gates);
-  const users = new UsersRepo(db);
-  const tokens = new ApiTokens(db);
-  const sessions = new SessionStore(db);
-  const audit = new AuditLog(db);
+  const users = new UsersRepo(harness.store.sql);
+  const tokens = new ApiTokens(harness.store.sql);
+  const sessions = new SessionStore(harness.store.sql);
+  const audit = new AuditLog(harness.store.sql);
   const log = silentLogger();
   const media = new Map<string, LibraryMedia>();
   const catalog: Pick<MediaReader, 'get'> = { get: async (sha256) => media.get(sha256) };
@@ -103,7 +103,7 @@ export async function startContentApp(): Promise<ContentApp> {
     async addUser(username, grants) {
       const password = 'correct horse battery staple';
       const { user } = await userAdmin.create({ username, displayName: username, grants, password });
-      return { id: user.id, token: tokens.create(`${username} cli`, user.id).token };
+      return { id: user.id, token: (await tokens.create(`${username} cli`, user.id)).token };
     },
     async as(token, method, url, payload) {
       const response = await app.inject({

@@ -172,7 +172,7 @@ describe('content checks', () => {
     );
     expect(removed.status).toBe(204);
     await eventually(() => expect(screen.latest()?.content.layout.kind).toBe('full'));
-    const entries = h.audit.search({ action: 'layout.set' }).entries.reverse();
+    const entries = (await h.audit.search({ action: 'layout.set' })).entries.reverse();
     expect(entries.map((entry) => [entry.outcome, entry.gateId])).toEqual([
       ['ok', 'cat-bi-airport'],
       ['denied', 'hai-phong-port'],

@@ -50,7 +50,7 @@ describe('pairing codes on counter screens', () => {
     expect(after.display.pairingCode).not.toBe(before.display.pairingCode);
     // The used code is gone: a second tablet typing it is refused.
     expect((await t.tablet('pair', { code: before.display.pairingCode }, '10.0.0.8')).status).toBe(401);
-    const [entry] = t.core.audit.search({ action: 'counter.pair', outcome: 'ok' }).entries;
+    const [entry] = (await t.core.audit.search({ action: 'counter.pair', outcome: 'ok' })).entries;
     expect(entry?.actor).toEqual({
       id: `counter-tablet:${body.pairingId}`,
       name: `counter tablet ${body.pairingId} of ${SCREENS.counter1}`,
@@ -88,7 +88,7 @@ describe('pairing codes on counter screens', () => {
     // After the lock time, the first client may try again.
     later(16);
     expect((await t.tablet('pair', { code: wrongCode() })).status).toBe(401);
-    expect(t.core.audit.search({ action: 'counter.pair', outcome: 'denied' }).entries.length).toBe(
+    expect((await t.core.audit.search({ action: 'counter.pair', outcome: 'denied' })).entries.length).toBe(
       CLIENT_MAX_FAILURES + 2,
     );
   });
@@ -165,9 +165,11 @@ describe('pushing pages from the tablet', () => {
     const cleared = await t.tablet('clear', { token });
     expect(cleared.status).toBe(200);
     expect(t.document(SCREENS.counter1).content.counterPage).toBeUndefined();
-    const actions = t.core.audit
-      .search({ objectId: SCREENS.counter1 })
-      .entries.map((entry) => [entry.action, entry.outcome, entry.actor?.name.startsWith('counter tablet ')]);
+    const actions = (await t.core.audit.search({ objectId: SCREENS.counter1 })).entries.map((entry) => [
+      entry.action,
+      entry.outcome,
+      entry.actor?.name.startsWith('counter tablet '),
+    ]);
     expect(actions).toEqual([
       ['counter.clear', 'ok', true],
       ['counter.push', 'ok', true],
@@ -230,7 +232,7 @@ describe('pushing pages from the tablet', () => {
     expect(empty.status).toBe(404);
     expect(empty.body.error.message).toBe('gate hai-phong-port has no published information yet');
     expect(t.document(SCREENS.counter1).content.counterPage).toBeUndefined();
-    expect(t.core.audit.search({ action: 'counter.push', outcome: 'failed' }).entries.length).toBe(5);
+    expect((await t.core.audit.search({ action: 'counter.push', outcome: 'failed' })).entries.length).toBe(5);
   });
 
   it('refuses a token that is unknown, revoked or whose screen is no counter any more', async () => {
@@ -250,7 +252,7 @@ describe('pushing pages from the tablet', () => {
     expect(refused.body.error.message).toBe(
       "this tablet's pairing with Counter 1 was removed by hoa; pair it again with the code the screen shows",
     );
-    expect(t.core.audit.search({ action: 'counter.unpair' }).entries[0]).toMatchObject({
+    expect((await t.core.audit.search({ action: 'counter.unpair' })).entries[0]).toMatchObject({
       actor: { name: 'hoa' },
       objectId: pairingId,
       gateId: 'cat-bi-airport',
@@ -296,9 +298,9 @@ describe('operators', () => {
     expect(renewed.status).toBe(200);
     expect(renewed.body.code).not.toBe(old);
     expect(t.document(SCREENS.counter2).display.pairingCode).toBe(renewed.body.code);
-    const [entry] = t.core.audit
-      .search({ action: 'counter.new-code' })
-      .entries.filter((e) => e.outcome === 'ok');
+    const [entry] = (await t.core.audit.search({ action: 'counter.new-code' })).entries.filter(
+      (e) => e.outcome === 'ok',
+    );
     expect(JSON.stringify(entry)).not.toContain(renewed.body.code);
     const notCounter = await t.call(operator, 'POST', `/api/v1/counters/${SCREENS.signage}/new-code`);
     expect(notCounter.status).toBe(409);

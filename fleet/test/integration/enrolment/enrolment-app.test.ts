@@ -35,7 +35,7 @@ describe('enrolment with a moving clock and scoped people', () => {
     const now = () => new Date(clock.now.getTime());
     const desired = new DesiredService({ ...core.desiredDeps, now });
     const enrolment = new EnrolmentService({
-      db: core.db,
+      sql: core.store.sql,
       gates: core.gates,
       releaseKeys: [],
       log: core.log,

@@ -93,7 +93,7 @@ describe('device events: store and API', () => {
       code: 'FORBIDDEN',
       message: 'catbi.ops may not devices.read at gate hai-phong-port',
     });
-    const denied = ctx.audit.search({ outcome: 'denied' }).entries;
+    const denied = (await ctx.audit.search({ outcome: 'denied' })).entries;
     expect(denied.map((entry) => [entry.action, entry.objectId, entry.gateId])).toEqual([
       ['device.events', ctx.portScreen, 'hai-phong-port'],
     ]);

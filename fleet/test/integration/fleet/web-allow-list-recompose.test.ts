@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTokens } from '../../../src/auth/api-tokens.js';
 import { UsersRepo } from '../../../src/users/users-repo.js';
+import { sqlOf } from '../store/temp-store.js';
 import { startRealFleet, type RealFleet } from './real-fleet.js';
 
 const GATE = 'cat-bi-airport';
@@ -38,14 +39,14 @@ describe("a gate's web allow-list, with the real fleet wiring", () => {
     // A second person, so the admin's web item can be approved by someone other than its author.
     const db = new Database(path.join(fleet.dataDir, 'gatecast.db'));
     try {
-      const approver = new UsersRepo(db).create({
+      const approver = await new UsersRepo(sqlOf(db)).create({
         username: 'minh.approver',
         displayName: 'Trần Văn Minh',
         passwordHash: 'unused',
         mustChangePassword: false,
         grants: [{ role: 'approver', gateId: GATE }],
       });
-      approverToken = new ApiTokens(db).create('approver-cli', approver.id).token;
+      approverToken = (await new ApiTokens(sqlOf(db)).create('approver-cli', approver.id)).token;
     } finally {
       db.close();
     }

@@ -66,10 +66,10 @@ export async function startInfoApp(): Promise<InfoApp> {
   const { db, sql } = harness.store;
   seedGates(harness.gates);
   const log = silentLogger();
-  const users = new UsersRepo(db);
-  const tokens = new ApiTokens(db);
-  const sessions = new SessionStore(db);
-  const audit = new AuditLog(db);
+  const users = new UsersRepo(harness.store.sql);
+  const tokens = new ApiTokens(harness.store.sql);
+  const sessions = new SessionStore(harness.store.sql);
+  const audit = new AuditLog(harness.store.sql);
   const media = new Map<string, LibraryMedia>();
   const catalog: MediaReader = {
     get: async (sha256) => media.get(sha256),
@@ -136,7 +136,7 @@ export async function startInfoApp(): Promise<InfoApp> {
     async addUser(username, grants) {
       const password = 'correct horse battery staple';
       const { user } = await userAdmin.create({ username, displayName: username, grants, password });
-      return { id: user.id, token: tokens.create(`${username} cli`, user.id).token };
+      return { id: user.id, token: (await tokens.create(`${username} cli`, user.id)).token };
     },
     async as(token, method, url, payload) {
       const response = await app.inject({

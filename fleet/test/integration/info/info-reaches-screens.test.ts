@@ -145,7 +145,7 @@ describe('the information tree reaches lookup screens', () => {
     await eventually(() => expect(kiosk.latest()?.content.infoTree?.version).toBe(3));
     expect((await h.info.bundle(GATE))?.nodes[1]?.title.en).toBe('Terminal map');
 
-    const audit = h.audit.search({ action: 'info.edit' });
+    const audit = await h.audit.search({ action: 'info.edit' });
     expect(audit.entries.map((entry) => [entry.objectId, entry.gateId, entry.outcome])).toEqual([
       [page, GATE, 'ok'],
       [page, GATE, 'denied'],

@@ -12,6 +12,7 @@ import { SessionStore } from '../../../src/users/sessions.js';
 import { UserAdmin } from '../../../src/users/user-admin.js';
 import { UsersRepo } from '../../../src/users/users-repo.js';
 import { makeTempDir, recordingLog, startRealFleet, type RealFleet } from '../fleet/real-fleet.js';
+import { sqlOf } from '../store/temp-store.js';
 import { buildZip, ffmpegOrSkip, makePng, makeVideo } from './library-support.js';
 
 const INDEX = { name: 'index.html', data: Buffer.from('<!doctype html><p>Xin chào</p>') };
@@ -348,9 +349,9 @@ describe.runIf(ffmpegOrSkip())('the media library over HTTP (real fleet, ffprobe
   it('lets only content writers upload, content readers read, and uploaders or fleet-wide writers delete', async () => {
     // A second connection to the running fleet's database, as `gatecast users` on the machine would.
     const db = openDatabase(fleet.dataDir, recordingLog().log);
-    const users = new UsersRepo(db);
-    const tokens = new ApiTokens(db);
-    const admin = new UserAdmin({ users, sessions: new SessionStore(db) });
+    const users = new UsersRepo(sqlOf(db));
+    const tokens = new ApiTokens(sqlOf(db));
+    const admin = new UserAdmin({ users, sessions: new SessionStore(sqlOf(db)) });
     const addUser = async (username: string, grants: Grant[]) => {
       const { user } = await admin.create({
         username,
@@ -358,7 +359,7 @@ describe.runIf(ffmpegOrSkip())('the media library over HTTP (real fleet, ffprobe
         grants,
         password: 'correct horse battery',
       });
-      return tokens.create(`${username} test`, user.id).token;
+      return (await tokens.create(`${username} test`, user.id)).token;
     };
     const technician = await addUser('tech-hung', [{ role: 'technician', gateId: null }]);
     const viewer = await addUser('viewer-lan', [{ role: 'viewer', gateId: null }]);

@@ -67,7 +67,7 @@ describe('releases over HTTP', () => {
         releases: Array<{ version: string }>;
       };
       expect(listed.releases.map((r) => r.version)).toContain('1.4.0');
-      const audited = t.core.audit.search({ objectType: 'release', objectId: '1.4.0' }).entries;
+      const audited = (await t.core.audit.search({ objectType: 'release', objectId: '1.4.0' })).entries;
       expect(audited.map((e) => [e.action, e.outcome, e.actor?.name])).toEqual([
         ['release.upload', 'ok', 'minh.admin'],
         ['release.publish', 'ok', 'minh.admin'],

@@ -42,7 +42,7 @@ export async function startReleasesApp(): Promise<ReleasesApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatecast-releases-'));
   const trusted = generateReleaseKey();
   const releases = new ReleasesService({
-    db: core.db,
+    sql: core.store.sql,
     dir: path.join(dataDir, 'releases'),
     trustedKeys: [trusted.publicKey],
     log: core.log,

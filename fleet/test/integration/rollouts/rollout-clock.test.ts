@@ -27,7 +27,7 @@ const reported = (agentVersion: string): ReportedState => ({
   errors: [],
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   clock = new Date('2026-11-26T03:00:00.000Z'); // 10:00 in Hai Phong (UTC+7)
   core = openApiCore();
   seedGates(core.gates);
@@ -36,12 +36,11 @@ beforeEach(() => {
     core.devices.saveReported(id, reported('1.0.0'), new Date().toISOString());
   }
   const key = generateReleaseKey();
-  const releases = new ReleasesRepo(core.db);
+  const releases = new ReleasesRepo(core.store.sql);
   const { signed } = signedRelease('1.1.0', key, 1000);
-  releases.insert(signed, '2026-11-26T00:00:00.000Z', 'lan');
-  releases.markPublished('1.1.0', '2026-11-26T00:00:01.000Z', 'lan');
+  await releases.insert(signed, '2026-11-26T00:00:00.000Z', 'lan');
+  await releases.markPublished('1.1.0', '2026-11-26T00:00:01.000Z', 'lan');
   rollouts = createRollouts({
-    db: core.db,
     sql: core.sql,
     gates: core.gates,
     devices: core.devices,

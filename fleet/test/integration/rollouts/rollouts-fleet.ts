@@ -6,7 +6,7 @@ import { generateReleaseKey } from '../../../src/releases/release-keys.js';
 import { openDatabase } from '../../../src/store/database.js';
 import { eventually, startRealFleet, type RealFleet } from '../fleet/real-fleet.js';
 import { signedRelease } from '../releases/releases-app.js';
-import { silentLogger } from '../store/temp-store.js';
+import { silentLogger, sqlOf } from '../store/temp-store.js';
 
 /** A screen as the fleet sees it: a real MQTT client that reports like an agent and keeps its desired document. */
 export interface FakeScreen {
@@ -121,7 +121,8 @@ export async function startRolloutsFleet(): Promise<RolloutsFleet> {
         password: 'correct horse battery staple',
       });
       expect(created.status).toBe(201);
-      return new ApiTokens(side).create(`${username} cli`, created.body.user?.id ?? created.body.id).token;
+      const owner = created.body.user?.id ?? created.body.id;
+      return (await new ApiTokens(sqlOf(side)).create(`${username} cli`, owner)).token;
     },
     async rollout(id, token) {
       return (await fleet.api('GET', `/api/v1/rollouts/${id}`, undefined, token)).body;

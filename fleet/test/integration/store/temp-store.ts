@@ -25,6 +25,11 @@ export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** The async query path over a test's own SQLite connection: one per connection (sqlOverSqlite). */
+export function sqlOf(db: Database): Sql {
+  return sqlOverSqlite(db);
+}
+
 /**
  * A fresh database in its own temp dir; `close()` closes it and removes the dir. `sql` is the
  * async path over the same connection, as the fleet shares it (fleet.ts openFleetStore).

@@ -72,9 +72,9 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
   const { sql } = store;
   const gates = new GatesRepo(db, log);
   const devices = new DevicesRepo(db, log);
-  const users = new UsersRepo(db);
-  const tokens = new ApiTokens(db);
-  const sessions = new SessionStore(db);
+  const users = new UsersRepo(store.sql);
+  const tokens = new ApiTokens(store.sql);
+  const sessions = new SessionStore(store.sql);
   const broker = fakeBroker(options.onPublish);
   const userAdmin = new UserAdmin({ users, sessions });
   return {
@@ -88,12 +88,12 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
     users,
     tokens,
     sessions,
-    audit: new AuditLog(db),
+    audit: new AuditLog(store.sql),
     broker,
     desiredDeps: { db, sql, devices, gates, broker, log },
     async addUser(username, grants, password = PASSWORD) {
       const { user } = await userAdmin.create({ username, displayName: username, grants, password });
-      return { id: user.id, token: tokens.create(`${username} cli`, user.id).token };
+      return { id: user.id, token: (await tokens.create(`${username} cli`, user.id)).token };
     },
     async close(app) {
       await app.close();

@@ -70,7 +70,7 @@ describe('an operator scoped to Cat Bi', () => {
       message: 'catbi.ops may not devices.read at gate hai-phong-port',
     });
     expect(ops.devices.list({ gateId: 'hai-phong-port' }).map((device) => device.id)).toEqual([portScreen]);
-    const denied = ops.audit.search({ outcome: 'denied' }).entries.reverse();
+    const denied = (await ops.audit.search({ outcome: 'denied' })).entries.reverse();
     expect(denied.map((entry) => [entry.action, entry.objectId, entry.gateId, entry.actor?.name])).toEqual([
       ['device.read', portScreen, 'hai-phong-port', 'catbi.ops'],
       ['device.list', null, 'hai-phong-port', 'catbi.ops'],
@@ -112,7 +112,7 @@ describe('an operator scoped to Cat Bi', () => {
     ];
     expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403]);
     expect(ops.gates.list().map((gate) => gate.id)).not.toContain('do-son');
-    expect(ops.users.get('friend')).toBeUndefined();
+    expect(await ops.users.get('friend')).toBeUndefined();
   });
 
   it("sees only its gates' entries in the audit log", async () => {
@@ -152,9 +152,9 @@ describe('a viewer of all gates', () => {
       expect({ method, url, status: answer.status }).toEqual({ method, url, status: 403 });
     }
     expect(ops.devices.list()).toHaveLength(2);
-    expect(ops.users.get('dic.viewer')?.grants).toEqual([{ role: 'viewer', gateId: null }]);
-    expect(ops.users.get('catbi.ops')).toBeDefined();
-    const denied = ops.audit.search({ outcome: 'denied' }).entries;
+    expect((await ops.users.get('dic.viewer'))?.grants).toEqual([{ role: 'viewer', gateId: null }]);
+    expect(await ops.users.get('catbi.ops')).toBeDefined();
+    const denied = (await ops.audit.search({ outcome: 'denied' })).entries;
     expect(refusals).toHaveLength(changes.length);
     expect(denied.map((entry) => [entry.actor?.name, entry.status])).toEqual(
       changes.map(() => ['dic.viewer', 403]),
@@ -169,7 +169,7 @@ describe('the audit of refusals', () => {
     await call(viewer, 'GET', '/api/v1/audit');
     await call(catBiOperator, 'GET', '/metrics');
     expect(refusals).toHaveLength(4);
-    const denied = ops.audit.search({ outcome: 'denied' }).entries;
+    const denied = (await ops.audit.search({ outcome: 'denied' })).entries;
     expect(denied).toHaveLength(refusals.length);
     expect(denied.every((entry) => entry.status === 403)).toBe(true);
   });
@@ -177,7 +177,7 @@ describe('the audit of refusals', () => {
   it('records 401s that came with credentials, never those without', async () => {
     await ops.as('gct_stolen-or-revoked', 'GET', '/api/v1/gates');
     await ops.request({ method: 'GET', url: '/api/v1/gates' });
-    const entries = ops.audit.search({ outcome: 'denied' }).entries;
+    const entries = (await ops.audit.search({ outcome: 'denied' })).entries;
     expect(entries).toMatchObject([{ status: 401, actor: null, action: 'GET /api/v1/gates' }]);
   });
 });

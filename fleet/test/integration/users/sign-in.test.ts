@@ -13,7 +13,7 @@ afterEach(async () => {
   await ops.close();
 });
 
-const logins = () => ops.audit.search({ action: 'auth.login' }).entries;
+const logins = async () => (await ops.audit.search({ action: 'auth.login' })).entries;
 
 describe('signing in', () => {
   it('sets an httpOnly, SameSite=Strict session cookie and returns the user and a CSRF token', async () => {
@@ -36,7 +36,7 @@ describe('signing in', () => {
       },
       csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
-    expect(logins()).toMatchObject([{ outcome: 'ok', status: 200, actor: { name: 'lan.nguyen' } }]);
+    expect(await logins()).toMatchObject([{ outcome: 'ok', status: 200, actor: { name: 'lan.nguyen' } }]);
   });
 
   it('accepts the username in any case and with spaces around it', async () => {
@@ -51,11 +51,13 @@ describe('signing in', () => {
       expect(answer.body).toEqual({ error: { code: 'UNAUTHORIZED', message: 'wrong username or password' } });
       expect(answer.headers['set-cookie']).toBeUndefined();
     }
-    expect(logins().map((entry) => [entry.objectId, entry.outcome, entry.status, entry.actor])).toEqual([
+    expect(
+      (await logins()).map((entry) => [entry.objectId, entry.outcome, entry.status, entry.actor]),
+    ).toEqual([
       ['nobody', 'failed', 401, null],
       ['lan.nguyen', 'failed', 401, null],
     ]);
-    expect(JSON.stringify(logins())).not.toContain('not the password');
+    expect(JSON.stringify(await logins())).not.toContain('not the password');
   });
 
   it('returns the session and CSRF token for the cookie, and 401 once signed out', async () => {
@@ -68,7 +70,7 @@ describe('signing in', () => {
     expect(String(out.headers['set-cookie'])).toMatch(/^gatecast_session=;.*Expires=Thu, 01 Jan 1970/);
     expect((await ops.withSession(browser, 'GET', '/api/v1/auth/session')).status).toBe(401);
     expect((await ops.withSession(browser, 'GET', '/api/v1/gates')).status).toBe(401);
-    expect(ops.audit.search({ action: 'auth.logout' }).entries).toMatchObject([{ outcome: 'ok' }]);
+    expect((await ops.audit.search({ action: 'auth.logout' })).entries).toMatchObject([{ outcome: 'ok' }]);
   });
 
   it('answers 401 on /auth/session to a bearer token: it is for the dashboard only', async () => {
@@ -101,7 +103,7 @@ describe('login throttling', () => {
     expect(locked.headers['retry-after']).toBe('900');
     expect(locked.body.error.code).toBe('RATE_LIMITED');
     expect(locked.headers['set-cookie']).toBeUndefined();
-    expect(ops.users.get('lan.nguyen')?.lockedUntil).toBe('2025-03-01T08:15:00.000Z');
+    expect((await ops.users.get('lan.nguyen'))?.lockedUntil).toBe('2025-03-01T08:15:00.000Z');
 
     ops.clock.advance(10 * 60 * 1000);
     const still = await ops.login('lan.nguyen', PASSWORD);
@@ -110,8 +112,8 @@ describe('login throttling', () => {
 
     ops.clock.advance(5 * 60 * 1000);
     expect((await ops.login('lan.nguyen', PASSWORD)).status).toBe(200);
-    expect(ops.users.get('lan.nguyen')).toMatchObject({ failedLogins: 0, lockedUntil: null });
-    const outcomes = logins().map((entry) => `${entry.outcome} ${entry.status}`);
+    expect(await ops.users.get('lan.nguyen')).toMatchObject({ failedLogins: 0, lockedUntil: null });
+    const outcomes = (await logins()).map((entry) => `${entry.outcome} ${entry.status}`);
     expect(outcomes.slice(0, 3)).toEqual(['ok 200', 'denied 429', 'denied 429']);
     expect(outcomes.filter((outcome) => outcome === 'failed 401')).toHaveLength(10);
   });
@@ -134,11 +136,8 @@ describe('login throttling', () => {
 
 describe('a password that must be changed', () => {
   it('keeps a session to sign-in matters and /me until it is changed, then lets it through', async () => {
-    ops.users.setPassword(
-      ops.users.get('lan.nguyen')!.id,
-      ops.users.passwordHash(ops.users.get('lan.nguyen')!.id)!,
-      true,
-    );
+    const lan = (await ops.users.get('lan.nguyen'))!;
+    await ops.users.setPassword(lan.id, (await ops.users.passwordHash(lan.id))!, true);
     const browser = await ops.browser('lan.nguyen', PASSWORD);
     expect(browser.body.user.mustChangePassword).toBe(true);
     expect((await ops.withSession(browser, 'GET', '/api/v1/me')).status).toBe(200);
@@ -176,14 +175,14 @@ describe('a password that must be changed', () => {
     expect((await ops.withSession(browser, 'GET', '/api/v1/gates')).status).toBe(200);
     expect((await ops.login('lan.nguyen', PASSWORD)).status).toBe(401);
     expect((await ops.login('lan.nguyen', 'Bến Bính ferry 1901')).status).toBe(200);
-    const audited = ops.audit.search({ action: 'auth.password' }).entries;
+    const audited = (await ops.audit.search({ action: 'auth.password' })).entries;
     expect(audited.map((entry) => entry.outcome)).toEqual(['ok', 'denied', 'failed']);
     expect(JSON.stringify(audited)).not.toContain('Bến Bính');
   });
 
   it('does not hold back the API tokens of that user (the CLI keeps working)', async () => {
     const { token } = await ops.addUser('admin2', [{ role: 'admin', gateId: null }]);
-    ops.users.setPassword(ops.users.get('admin2')!.id, 'scrypt$x', true);
+    await ops.users.setPassword((await ops.users.get('admin2'))!.id, 'scrypt$x', true);
     expect((await ops.as(token, 'GET', '/api/v1/gates')).status).toBe(200);
   });
 
@@ -213,7 +212,7 @@ describe('CSRF protection', () => {
       });
     }
     expect(ops.gates.list()).toEqual([]);
-    const denied = ops.audit.search({ outcome: 'denied' }).entries;
+    const denied = (await ops.audit.search({ outcome: 'denied' })).entries;
     expect(denied).toHaveLength(4);
     expect(denied[0]).toMatchObject({ action: 'gate.create', status: 403, actor: { name: 'lan.nguyen' } });
 
@@ -228,7 +227,7 @@ describe('CSRF protection', () => {
     expect(
       (await ops.withSession(browser, 'DELETE', '/api/v1/users/duc.tran', undefined, false)).status,
     ).toBe(403);
-    expect(ops.users.get('duc.tran')).toBeDefined();
+    expect(await ops.users.get('duc.tran')).toBeDefined();
     expect((await ops.withSession(browser, 'POST', '/api/v1/auth/logout', undefined, false)).status).toBe(
       403,
     );

@@ -35,8 +35,8 @@ describe('API tokens per user', () => {
       'tablet at pier 2',
     ]);
     expect(list.text).not.toContain(created.body.secret);
-    expect(JSON.stringify(ops.audit.search({}).entries)).not.toContain(created.body.secret);
-    expect(ops.audit.search({ action: 'token.create' }).entries).toMatchObject([
+    expect(JSON.stringify((await ops.audit.search({})).entries)).not.toContain(created.body.secret);
+    expect((await ops.audit.search({ action: 'token.create' })).entries).toMatchObject([
       { objectId: created.body.token.id, after: { name: 'tablet at pier 2', owner: 'dic.viewer' } },
     ]);
   });
@@ -64,10 +64,9 @@ describe('API tokens per user', () => {
     const viewerToken = (await ops.as(viewer, 'GET', '/api/v1/tokens')).body.tokens[0].id;
     expect((await ops.as(admin, 'DELETE', `/api/v1/tokens/${viewerToken}`)).status).toBe(204);
     expect((await ops.as(viewer, 'GET', '/api/v1/gates')).status).toBe(401);
-    expect(ops.audit.search({ action: 'token.revoke' }).entries.map((entry) => entry.outcome)).toEqual([
-      'ok',
-      'denied',
-    ]);
+    expect(
+      (await ops.audit.search({ action: 'token.revoke' })).entries.map((entry) => entry.outcome),
+    ).toEqual(['ok', 'denied']);
   });
 
   it('refuses a malformed name or id', async () => {

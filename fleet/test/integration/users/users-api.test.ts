@@ -36,7 +36,7 @@ describe('managing users', () => {
     });
     const session = await ops.login('hoa.pham', created.body.oneTimePassword);
     expect(session.body.user).toMatchObject({ mustChangePassword: true });
-    const entries = ops.audit.search({ action: 'user.create' }).entries;
+    const entries = (await ops.audit.search({ action: 'user.create' })).entries;
     expect(entries).toMatchObject([
       {
         objectType: 'user',
@@ -103,7 +103,7 @@ describe('managing users', () => {
       gateId: null,
     });
     expect(again.status).toBe(404);
-    const [grant] = ops.audit.search({ action: 'user.grant' }).entries;
+    const [grant] = (await ops.audit.search({ action: 'user.grant' })).entries;
     expect(grant).toMatchObject({
       objectId: 'duc.tran',
       gateId: 'cat-bi-airport',
@@ -135,7 +135,7 @@ describe('managing users', () => {
     expect(removed.status).toBe(204);
     expect((await ops.as(token, 'GET', '/api/v1/gates')).status).toBe(401);
     expect((await ops.withSession(browser, 'GET', '/api/v1/me')).status).toBe(401);
-    expect(ops.audit.search({ action: 'user.remove' }).entries).toMatchObject([
+    expect((await ops.audit.search({ action: 'user.remove' })).entries).toMatchObject([
       { objectId: 'duc.tran', before: { username: 'duc.tran', grants: [{ role: 'viewer', gateId: null }] } },
     ]);
   });
@@ -159,7 +159,7 @@ describe('managing users', () => {
     });
     expect(scopedOnly.status).toBe(200);
     expect(
-      ops.audit.search({ outcome: 'failed' }).entries.map((entry) => [entry.action, entry.status]),
+      (await ops.audit.search({ outcome: 'failed' })).entries.map((entry) => [entry.action, entry.status]),
     ).toEqual([
       ['user.revoke', 409],
       ['user.remove', 409],
@@ -170,7 +170,7 @@ describe('managing users', () => {
     await ops.addUser('duc.tran', []);
     const browser = await ops.browser('duc.tran', PASSWORD);
     for (let i = 0; i < 10; i++) await ops.login('duc.tran', `wrong ${i}`, '10.1.1.1');
-    expect(ops.users.get('duc.tran')?.lockedUntil).not.toBeNull();
+    expect((await ops.users.get('duc.tran'))?.lockedUntil).not.toBeNull();
     const reset = await ops.as(admin, 'POST', '/api/v1/users/duc.tran/password-reset');
     expect(reset.status).toBe(200);
     expect(reset.body.oneTimePassword).toMatch(/^[A-Za-z2-9-]{23}$/);
@@ -178,7 +178,7 @@ describe('managing users', () => {
     const signedIn = await ops.login('duc.tran', reset.body.oneTimePassword);
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.user.mustChangePassword).toBe(true);
-    expect(JSON.stringify(ops.audit.search({}).entries)).not.toContain(reset.body.oneTimePassword);
+    expect(JSON.stringify((await ops.audit.search({})).entries)).not.toContain(reset.body.oneTimePassword);
   });
 });
 
@@ -204,7 +204,7 @@ describe('names with markup', () => {
     expect(read.text).toContain(JSON.stringify(markup).slice(1, -1));
     expect(ops.devices.get(device.body.device.id)?.name).toBe(markup);
     expect((await ops.as(admin, 'GET', '/api/v1/gates/do-son')).body.gate.zones[0].name).toBe(markup);
-    const audited = ops.audit.search({ objectId: device.body.device.id }).entries;
+    const audited = (await ops.audit.search({ objectId: device.body.device.id })).entries;
     expect(audited[0]?.after).toMatchObject({ name: markup });
   });
 });

@@ -31,16 +31,16 @@ describe('pairing codes', () => {
     expect(generatePairingCode(() => i++ % PAIRING_ALPHABET.length)).toBe('ABCD-EFGH');
   });
 
-  it('skips codes in use and gives up only when every try collides', () => {
+  it('skips codes in use and gives up only when every try collides', async () => {
     const codes = ['AAAA-AAAA', 'BBBB-BBBB'];
     expect(
-      freshPairingCode(
+      await freshPairingCode(
         (code) => code === 'AAAA-AAAA',
         () => codes.shift()!,
       ),
     ).toBe('BBBB-BBBB');
     expect(
-      freshPairingCode(
+      await freshPairingCode(
         () => true,
         () => 'CCCC-CCCC',
       ),

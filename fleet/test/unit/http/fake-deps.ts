@@ -64,13 +64,13 @@ export function fakeDeps(): FakeDeps {
   deps.users = fakeUsers();
   deps.sessions = {
     create: unused('sessions.create'),
-    verify: () => undefined,
+    verify: async () => undefined,
     remove: unused('sessions.remove'),
     removeOfUser: unused('sessions.removeOfUser'),
   };
   deps.audit = {
-    append: (record) => deps.audited.push(record),
-    search: () => ({ entries: [], nextBefore: null }),
+    append: async (record) => deps.audited.push(record),
+    search: async () => ({ entries: [], nextBefore: null }),
   };
   deps.gates = fakeGates(deps.gateMap);
   deps.devices = fakeDevices(deps);
@@ -122,28 +122,30 @@ function unused(name: string) {
 
 function fakeTokens(): HttpDeps['tokens'] {
   return {
-    identify: (token) => (token === TOKEN ? { tokenId: 'tok1', name: 'admin', userId: ADMIN.id } : undefined),
+    identify: async (token) =>
+      token === TOKEN ? { tokenId: 'tok1', name: 'admin', userId: ADMIN.id } : undefined,
     create: unused('tokens.create'),
-    listOf: () => [],
-    get: () => undefined,
-    revoke: () => false,
+    listOf: async () => [],
+    get: async () => undefined,
+    revoke: async () => false,
   };
 }
 
 function fakeUsers(): HttpDeps['users'] {
   return {
-    list: () => [ADMIN],
-    get: (username) => (username === ADMIN.username ? ADMIN : undefined),
-    getById: (id) => (id === ADMIN.id ? ADMIN : undefined),
+    list: async () => [ADMIN],
+    get: async (username) => (username === ADMIN.username ? ADMIN : undefined),
+    getById: async (id) => (id === ADMIN.id ? ADMIN : undefined),
     create: unused('users.create'),
     remove: unused('users.remove'),
     addGrant: unused('users.addGrant'),
     revokeGrant: unused('users.revokeGrant'),
     setPassword: unused('users.setPassword'),
-    passwordHash: () => undefined,
+    passwordHash: async () => undefined,
     countLoginFailure: unused('users.countLoginFailure'),
     resetLoginFailures: unused('users.resetLoginFailures'),
-    fleetAdminIds: () => [ADMIN.id],
+    fleetAdminIds: async () => [ADMIN.id],
+    transaction: unused('users.transaction'),
   };
 }
 

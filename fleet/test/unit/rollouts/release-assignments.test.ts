@@ -41,7 +41,7 @@ describe('agentExtras', () => {
   it('names the assigned release, signed as stored, and where the screen fetches it', async () => {
     const extras = await agentExtras({
       assignments: assigned('1.4.0'),
-      releases: { get: () => release(true) },
+      releases: { get: async () => release(true) },
       mediaBaseUrl: () => 'https://fleet.example/',
     })(device);
     expect(extras.agent).toEqual({
@@ -59,12 +59,17 @@ describe('agentExtras', () => {
   });
 
   it('adds nothing without an assignment, a published release, or the fleet address', async () => {
-    const base = { releases: { get: () => release(true) }, mediaBaseUrl: () => 'https://fleet.example' };
+    const base = {
+      releases: { get: async () => release(true) },
+      mediaBaseUrl: () => 'https://fleet.example',
+    };
     expect(await agentExtras({ ...base, assignments: assigned(null) })(device)).toEqual({});
     expect(
-      await agentExtras({ ...base, assignments: assigned('1.4.0'), releases: { get: () => release(false) } })(
-        device,
-      ),
+      await agentExtras({
+        ...base,
+        assignments: assigned('1.4.0'),
+        releases: { get: async () => release(false) },
+      })(device),
     ).toEqual({});
     expect(
       await agentExtras({ ...base, assignments: assigned('1.4.0'), mediaBaseUrl: () => undefined })(device),
