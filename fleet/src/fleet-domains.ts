@@ -72,7 +72,7 @@ export async function createFleetDomains(deps: {
   });
   // A file is in use while a content item or an information page shows it (info is created below).
   library.setUsedBy((sha256) => [...content.usedBy(sha256), ...info.usedBy(sha256)]);
-  const announcements = createAnnouncements({ db, gates, devices, log, desired: () => desired });
+  const announcements = createAnnouncements({ sql: deps.sql, gates, devices, log, desired: () => desired });
   const info = createInfo({
     db,
     gates,
