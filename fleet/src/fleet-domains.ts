@@ -75,7 +75,7 @@ export async function createFleetDomains(deps: {
   });
   // A file is in use while a content item or an information page shows it (info is created below).
   library.setUsedBy(async (sha256) => [...(await content.usedBy(sha256)), ...(await info.usedBy(sha256))]);
-  const announcements = createAnnouncements({ db, gates, devices, log, desired: () => desired });
+  const announcements = createAnnouncements({ sql, gates, devices, log, desired: () => desired });
   const info = createInfo({
     sql,
     gates,

@@ -9,7 +9,7 @@ import type { AnnouncementsRepo } from './announcements-repo.js';
  * puts them into the screen's desired document; the screen shows them over everything else.
  */
 export interface AnnouncementSource {
-  entriesFor(device: DeviceRecord, now: Date): ScheduleEntry[];
+  entriesFor(device: DeviceRecord, now: Date): Promise<ScheduleEntry[]>;
 }
 
 /** One item shows title and body; the player rotates through the gate's languages. */
@@ -39,28 +39,36 @@ export function entryOf(announcement: Announcement): ScheduleEntry {
 
 /**
  * Reads the store once per change rather than once per screen: recomposing a thousand screens
- * after a fire asks for the same few rows a thousand times.
+ * after a fire asks for the same few rows a thousand times. The read in flight is shared too, so
+ * screens composed at once wait for one query instead of each starting its own.
  */
 export class StoredAnnouncementSource implements AnnouncementSource {
-  private cache: { generation: number; at: number; rows: Announcement[] } | null = null;
+  private cache: { generation: number; at: number; rows: Promise<Announcement[]> } | null = null;
 
   constructor(private readonly repo: Pick<AnnouncementsRepo, 'current' | 'generation'>) {}
 
-  entriesFor(device: DeviceRecord, now: Date): ScheduleEntry[] {
-    return this.current(now)
+  async entriesFor(device: DeviceRecord, now: Date): Promise<ScheduleEntry[]> {
+    return (await this.current(now))
       .filter((announcement) => targetsScreen(announcement.targets, device))
       .map(entryOf);
   }
 
-  private current(now: Date): Announcement[] {
+  private async current(now: Date): Promise<Announcement[]> {
     const at = now.getTime();
     const cache = this.cache;
     // Without a write, the set only shrinks as time passes: filtering the cached rows is exact.
     if (cache && cache.generation === this.repo.generation && at >= cache.at) {
-      return cache.rows.filter((row) => row.expiresAt !== null && Date.parse(row.expiresAt) > at);
+      return (await cache.rows).filter((row) => row.expiresAt !== null && Date.parse(row.expiresAt) > at);
     }
+    // The generation before the read: a write during it leaves the cache stale, so the next call reads.
+    const generation = this.repo.generation;
     const rows = this.repo.current(now);
-    this.cache = { generation: this.repo.generation, at, rows };
-    return rows;
+    this.cache = { generation, at, rows };
+    try {
+      return await rows;
+    } catch (error) {
+      if (this.cache?.rows === rows) this.cache = null;
+      throw error;
+    }
   }
 }

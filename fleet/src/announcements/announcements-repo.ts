@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { languageTagSchema, multilingualTextSchema } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
+import type { Sql } from '../store/sql.js';
+import { isIn, jsonText } from '../store/sql-dialect.js';
 import {
   entryIdOf,
   targetsSchema,
@@ -65,75 +67,130 @@ export interface AnnouncementQuery {
 /** Announcements and the screens each went to. Receipts are the devices' own events (device_events). */
 export class AnnouncementsRepo {
   private readonly log: Logger;
-  private readonly stmts;
   /** Bumped by every write, so readers may cache what they read until the next change. */
   generation = 0;
 
   constructor(
-    private readonly db: Database,
+    private readonly store: Sql,
     log?: Logger,
   ) {
     this.log = (log ?? fallbackLogger('announcements')).child({ mod: 'announcements' });
-    this.stmts = prepare(db);
   }
 
-  create(input: NewAnnouncement): Announcement {
+  async create(input: NewAnnouncement): Promise<Announcement> {
     const announcement = { ...input, id: randomBytes(6).toString('hex') };
-    this.stmts.insert.run(toRow(announcement));
+    const row = toRow(announcement);
+    await this.store.run(
+      sql`INSERT INTO announcements (${sql.join(COLUMNS.map((column) => sql.ref(column)))})
+          VALUES (${sql.join(COLUMNS.map((column) => row[column]))})`,
+    );
     this.generation++;
     return announcement;
   }
 
-  get(id: string): Announcement | undefined {
-    const row = this.stmts.get.get(id);
+  async get(id: string): Promise<Announcement | undefined> {
+    const row = await this.store.one<AnnouncementRow>(
+      sql`SELECT ${SELECTED} FROM announcements WHERE id = ${id}`,
+    );
     return row ? (this.toAnnouncement(row) ?? undefined) : undefined;
   }
 
   /** Newest first. */
-  list(query: AnnouncementQuery = {}): Announcement[] {
+  async list(query: AnnouncementQuery = {}): Promise<Announcement[]> {
     const limit = Math.max(1, Math.min(1_000, query.limit ?? 200));
-    const statuses = query.statuses ? JSON.stringify(query.statuses) : null;
-    return this.stmts.list.all({ statuses, limit }).flatMap((row) => this.toAnnouncement(row) ?? []);
+    const statuses = query.statuses ? isIn('status', query.statuses) : sql`1 = 1`;
+    const rows = await this.store.all<AnnouncementRow>(
+      sql`SELECT ${SELECTED} FROM announcements WHERE ${statuses}
+          ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+    );
+    return rows.flatMap((row) => this.toAnnouncement(row) ?? []);
   }
 
   /** Active announcements not yet expired at `now`: what the screens should carry. */
-  current(now: Date): Announcement[] {
-    return this.stmts.current.all(now.toISOString()).flatMap((row) => this.toAnnouncement(row) ?? []);
+  async current(now: Date): Promise<Announcement[]> {
+    const rows = await this.store.all<AnnouncementRow>(
+      sql`SELECT ${SELECTED} FROM announcements WHERE status = 'active' AND expires_at > ${now.toISOString()}
+          ORDER BY starts_at, id`,
+    );
+    return rows.flatMap((row) => this.toAnnouncement(row) ?? []);
   }
 
   /** The earliest expiry after `now` among active announcements, or null. */
-  nextExpiry(now: Date): string | null {
-    return this.stmts.nextExpiry.get(now.toISOString()) ?? null;
+  async nextExpiry(now: Date): Promise<string | null> {
+    const row = await this.store.one<{ next_expiry: string | null }>(
+      sql`SELECT MIN(expires_at) AS next_expiry FROM announcements
+          WHERE status = 'active' AND expires_at > ${now.toISOString()}`,
+    );
+    return row?.next_expiry ?? null;
   }
 
   /** Ids of active announcements whose expiry falls in (from, to]. */
-  expiredBetween(from: Date, to: Date): string[] {
-    return this.stmts.expiredBetween.all(from.toISOString(), to.toISOString());
+  async expiredBetween(from: Date, to: Date): Promise<string[]> {
+    const rows = await this.store.all<{ id: string }>(
+      sql`SELECT id FROM announcements WHERE status = 'active'
+          AND expires_at > ${from.toISOString()} AND expires_at <= ${to.toISOString()}`,
+    );
+    return rows.map((row) => row.id);
   }
 
-  byCapReference(sender: string, identifier: string): Announcement[] {
-    return this.stmts.byCap.all(sender, identifier).flatMap((row) => this.toAnnouncement(row) ?? []);
+  async byCapReference(sender: string, identifier: string): Promise<Announcement[]> {
+    const rows = await this.store.all<AnnouncementRow>(
+      sql`SELECT ${SELECTED} FROM announcements WHERE cap_sender = ${sender} AND cap_identifier = ${identifier}
+          ORDER BY created_at`,
+    );
+    return rows.flatMap((row) => this.toAnnouncement(row) ?? []);
   }
 
-  /** Saves every field but the id; the caller decides the transition. */
-  update(announcement: Announcement): void {
-    this.stmts.update.run(toRow(announcement));
+  /**
+   * Saves every field but the id; the caller decides the transition. With `from`, only while the
+   * stored status still is `from`: false when another request changed it since the caller read it.
+   */
+  async update(announcement: Announcement, from?: StoredStatus): Promise<boolean> {
+    const saved = (await this.store.run(updateOf(announcement, from))) > 0;
+    this.generation++;
+    return saved;
+  }
+
+  /** Marks an announcement as coming from a CAP alert, leaving its other fields as they are now. */
+  async tagCap(id: string, cap: { sender: string; identifier: string }): Promise<void> {
+    await this.store.run(
+      sql`UPDATE announcements SET cap_sender = ${cap.sender}, cap_identifier = ${cap.identifier}
+          WHERE id = ${id}`,
+    );
     this.generation++;
   }
 
-  /** Updates the announcement and records the screens it goes to, in one transaction. */
-  activate(announcement: Announcement, screens: TargetedScreen[]): void {
-    this.db.transaction(() => {
-      this.stmts.update.run(toRow(announcement));
+  /**
+   * Updates the announcement (only while its status still is `from`) and records the screens it
+   * goes to, in one transaction. False, with nothing written, when the status had changed.
+   */
+  async activate(
+    announcement: Announcement,
+    screens: TargetedScreen[],
+    from: StoredStatus,
+  ): Promise<boolean> {
+    const saved = await this.store.transaction(async () => {
+      if ((await this.store.run(updateOf(announcement, from))) === 0) return false;
       for (const screen of screens) {
-        this.stmts.insertScreen.run({ announcement_id: announcement.id, ...screenRow(screen) });
+        await this.store.run(
+          sql`INSERT INTO announcement_screens (announcement_id, device_id, device_name, gate_id, zone_id)
+              VALUES (${announcement.id}, ${screen.deviceId}, ${screen.deviceName}, ${screen.gateId},
+                ${screen.zoneId})
+              ON CONFLICT DO NOTHING`,
+        );
       }
-    })();
+      return true;
+    });
     this.generation++;
+    return saved;
   }
 
-  screensOf(id: string): TargetedScreen[] {
-    return this.stmts.screens.all(id).map((row) => ({
+  async screensOf(id: string): Promise<TargetedScreen[]> {
+    const rows = await this.store.all<ScreenRow>(
+      sql`SELECT device_id, device_name, gate_id, zone_id FROM announcement_screens
+          WHERE announcement_id = ${id} ORDER BY gate_id, zone_id, device_id`,
+    );
+    return rows.map((row) => ({
       deviceId: row.device_id,
       deviceName: row.device_name,
       gateId: row.gate_id,
@@ -142,15 +199,32 @@ export class AnnouncementsRepo {
   }
 
   /** How many screens were targeted and how many of them confirmed: the list's column, without the rows. */
-  counts(id: string): { targeted: number; shown: number } {
-    const row = this.stmts.counts.get({ announcement_id: id, entry_id: entryIdOf(id) });
-    return { targeted: row?.targeted ?? 0, shown: row?.shown ?? 0 };
+  async counts(id: string): Promise<{ targeted: number; shown: number }> {
+    const entryId = jsonText(this.store.dialect, 'e.body', 'entryId');
+    const row = await this.store.one<{ targeted: number; shown: number }>(
+      sql`SELECT
+            (SELECT COUNT(*) FROM announcement_screens WHERE announcement_id = ${id}) AS targeted,
+            (SELECT COUNT(DISTINCT e.device_id) FROM announcement_screens s
+               JOIN device_events e ON e.device_id = s.device_id AND e.kind = 'announcement-shown'
+               WHERE s.announcement_id = ${id} AND ${entryId} = ${entryIdOf(id)}) AS shown`,
+    );
+    return { targeted: Number(row?.targeted ?? 0), shown: Number(row?.shown ?? 0) };
   }
 
   /** The first receipt of each targeted screen for this announcement's entry. */
-  receiptsOf(id: string): StoredReceipt[] {
+  async receiptsOf(id: string): Promise<StoredReceipt[]> {
+    const field = (path: string) => jsonText(this.store.dialect, 'e.body', path);
+    // Through the (device, kind, time) index of each targeted screen: never a scan of all events.
+    const rows = await this.store.all<ReceiptRow>(
+      sql`SELECT e.device_id, ${field('shownAt')} AS shown_at, ${field('screenshotSha256')} AS screenshot_sha256,
+            ${field('language')} AS language, e.received_at
+          FROM announcement_screens s
+          JOIN device_events e ON e.device_id = s.device_id AND e.kind = 'announcement-shown'
+          WHERE s.announcement_id = ${id} AND ${field('entryId')} = ${entryIdOf(id)}
+          ORDER BY e.at, e.id`,
+    );
     const first = new Map<string, StoredReceipt>();
-    for (const row of this.stmts.receipts.all({ announcement_id: id, entry_id: entryIdOf(id) })) {
+    for (const row of rows) {
       if (first.has(row.device_id)) continue;
       first.set(row.device_id, {
         deviceId: row.device_id,
@@ -199,15 +273,6 @@ export class AnnouncementsRepo {
 /** An announcement without a title stores {}. */
 const titleSchema = z.record(languageTagSchema, z.string());
 
-function screenRow(screen: TargetedScreen) {
-  return {
-    device_id: screen.deviceId,
-    device_name: screen.deviceName,
-    gate_id: screen.gateId,
-    zone_id: screen.zoneId,
-  };
-}
-
 function toRow(a: Announcement): AnnouncementRow {
   return {
     id: a.id,
@@ -250,70 +315,39 @@ interface ScreenRow {
   zone_id: string;
 }
 
-const COLUMNS = `id, template_id, title, body, targets, status, created_by, created_by_name, created_at,
-  approved_by, approved_by_name, review_comment, requested_start_at, requested_expires_at, duration_sec,
-  starts_at, expires_at, fired_at, cancelled_at, cancelled_by, cap_identifier, cap_sender`;
+const COLUMNS = [
+  'id',
+  'template_id',
+  'title',
+  'body',
+  'targets',
+  'status',
+  'created_by',
+  'created_by_name',
+  'created_at',
+  'approved_by',
+  'approved_by_name',
+  'review_comment',
+  'requested_start_at',
+  'requested_expires_at',
+  'duration_sec',
+  'starts_at',
+  'expires_at',
+  'fired_at',
+  'cancelled_at',
+  'cancelled_by',
+  'cap_identifier',
+  'cap_sender',
+] as const satisfies readonly (keyof AnnouncementRow)[];
 
-function prepare(db: Database) {
-  return {
-    insert: db.prepare<[AnnouncementRow]>(
-      `INSERT INTO announcements (${COLUMNS}) VALUES (${COLUMNS.split(',')
-        .map((column) => `@${column.trim()}`)
-        .join(', ')})`,
-    ),
-    update: db.prepare<[AnnouncementRow]>(
-      `UPDATE announcements SET ${COLUMNS.split(',')
-        .map((column) => column.trim())
-        .filter((column) => column !== 'id')
-        .map((column) => `${column} = @${column}`)
-        .join(', ')} WHERE id = @id`,
-    ),
-    get: db.prepare<[string], AnnouncementRow>(`SELECT ${COLUMNS} FROM announcements WHERE id = ?`),
-    list: db.prepare<[{ statuses: string | null; limit: number }], AnnouncementRow>(
-      `SELECT ${COLUMNS} FROM announcements
-       WHERE @statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses))
-       ORDER BY created_at DESC, id DESC LIMIT @limit`,
-    ),
-    current: db.prepare<[string], AnnouncementRow>(
-      `SELECT ${COLUMNS} FROM announcements WHERE status = 'active' AND expires_at > ? ORDER BY starts_at, id`,
-    ),
-    nextExpiry: db
-      .prepare<[string], string>(
-        `SELECT MIN(expires_at) FROM announcements WHERE status = 'active' AND expires_at > ?`,
-      )
-      .pluck(),
-    expiredBetween: db
-      .prepare<[string, string], string>(
-        `SELECT id FROM announcements WHERE status = 'active' AND expires_at > ? AND expires_at <= ?`,
-      )
-      .pluck(),
-    byCap: db.prepare<[string, string], AnnouncementRow>(
-      `SELECT ${COLUMNS} FROM announcements WHERE cap_sender = ? AND cap_identifier = ? ORDER BY created_at`,
-    ),
-    insertScreen: db.prepare<[ScreenRow & { announcement_id: string }]>(
-      `INSERT OR IGNORE INTO announcement_screens (announcement_id, device_id, device_name, gate_id, zone_id)
-       VALUES (@announcement_id, @device_id, @device_name, @gate_id, @zone_id)`,
-    ),
-    screens: db.prepare<[string], ScreenRow>(
-      `SELECT device_id, device_name, gate_id, zone_id FROM announcement_screens
-       WHERE announcement_id = ? ORDER BY gate_id, zone_id, device_id`,
-    ),
-    counts: db.prepare<[{ announcement_id: string; entry_id: string }], { targeted: number; shown: number }>(
-      `SELECT
-         (SELECT COUNT(*) FROM announcement_screens WHERE announcement_id = @announcement_id) AS targeted,
-         (SELECT COUNT(DISTINCT e.device_id) FROM announcement_screens s
-            JOIN device_events e ON e.device_id = s.device_id AND e.kind = 'announcement-shown'
-            WHERE s.announcement_id = @announcement_id AND json_extract(e.body, '$.entryId') = @entry_id) AS shown`,
-    ),
-    // Through the (device, kind, time) index of each targeted screen: never a scan of all events.
-    receipts: db.prepare<[{ announcement_id: string; entry_id: string }], ReceiptRow>(
-      `SELECT e.device_id, json_extract(e.body, '$.shownAt') AS shown_at,
-         json_extract(e.body, '$.screenshotSha256') AS screenshot_sha256,
-         json_extract(e.body, '$.language') AS language, e.received_at
-       FROM announcement_screens s
-       JOIN device_events e ON e.device_id = s.device_id AND e.kind = 'announcement-shown'
-       WHERE s.announcement_id = @announcement_id AND json_extract(e.body, '$.entryId') = @entry_id
-       ORDER BY e.at, e.id`,
-    ),
-  };
+const SELECTED = sql.join(COLUMNS.map((column) => sql.ref(column)));
+
+/** Every field but the id; with `from`, a write conditional on the status the caller decided on. */
+function updateOf(announcement: Announcement, from: StoredStatus | undefined) {
+  const row = toRow(announcement);
+  const set = COLUMNS.filter((column) => column !== 'id').map(
+    (column) => sql`${sql.ref(column)} = ${row[column]}`,
+  );
+  const still = from === undefined ? sql`` : sql` AND status = ${from}`;
+  return sql`UPDATE announcements SET ${sql.join(set)} WHERE id = ${row.id}${still}`;
 }

@@ -65,7 +65,7 @@ export const announcementsRoutes: FastifyPluginAsyncZod<AnnouncementsRoutesOptio
     async (request) => {
       const principal = requireSomewhere(request, 'announcements.read');
       const state = request.query.state;
-      return { announcements: domain().service.list(principal, state ? { state } : {}) };
+      return { announcements: await domain().service.list(principal, state ? { state } : {}) };
     },
   );
 
@@ -103,7 +103,7 @@ export const announcementsRoutes: FastifyPluginAsyncZod<AnnouncementsRoutesOptio
     async (request, reply) => {
       const principal = requireSomewhere(request, 'announcements.fire');
       noteTargets(request, request.body.targets);
-      const sent = domain().service.send(principal, request.body);
+      const sent = await domain().service.send(principal, request.body);
       noteDone(request, sent);
       return reply.code(201).send(sent);
     },
@@ -126,8 +126,8 @@ export const announcementsRoutes: FastifyPluginAsyncZod<AnnouncementsRoutesOptio
       const principal = requireSomewhere(request, 'announcements.read');
       const { announcementId } = request.params;
       return {
-        ...domain().service.get(principal, announcementId),
-        receipts: domain().service.receipts(principal, announcementId),
+        ...(await domain().service.get(principal, announcementId)),
+        receipts: await domain().service.receipts(principal, announcementId),
       };
     },
   );
@@ -144,7 +144,7 @@ export const announcementsRoutes: FastifyPluginAsyncZod<AnnouncementsRoutesOptio
     },
     async (request) => {
       const principal = requireSomewhere(request, 'announcements.read');
-      return domain().service.receipts(principal, request.params.announcementId);
+      return await domain().service.receipts(principal, request.params.announcementId);
     },
   );
 
@@ -173,12 +173,12 @@ export const announcementsRoutes: FastifyPluginAsyncZod<AnnouncementsRoutesOptio
       async (request) => {
         const principal = requireSomewhere(request, 'announcements.approve');
         const { announcementId } = request.params;
-        const before = domain().service.get(principal, announcementId);
+        const before = await domain().service.get(principal, announcementId);
         noteTargets(request, before.targets);
         const after =
           action === 'approve'
             ? await domain().service.approve(principal, announcementId, request.body.comment)
-            : domain().service.reject(principal, announcementId, request.body.comment);
+            : await domain().service.reject(principal, announcementId, request.body.comment);
         noteDone(request, after);
         return after;
       },
@@ -201,7 +201,7 @@ export const announcementsRoutes: FastifyPluginAsyncZod<AnnouncementsRoutesOptio
     async (request) => {
       const principal = requireSomewhere(request, 'announcements.fire');
       const { announcementId } = request.params;
-      noteTargets(request, domain().service.get(principal, announcementId).targets);
+      noteTargets(request, (await domain().service.get(principal, announcementId)).targets);
       const cancelled = await domain().service.cancel(principal, announcementId);
       noteDone(request, cancelled);
       return cancelled;

@@ -71,6 +71,8 @@ export class AnnouncementsService {
   private readonly log: Logger;
   private readonly now: () => Date;
   private readonly expiry: ExpirySweeper;
+  /** The CAP intake in progress per alert (sender, identifier). */
+  private readonly capIntakes = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: AnnouncementsServiceDeps) {
     this.log = deps.log.child({ mod: 'announcements' });
@@ -84,8 +86,8 @@ export class AnnouncementsService {
   }
 
   /** Arms the expiry timer; what expired while the fleet was stopped shrinks at its first refresh. */
-  start(): void {
-    this.expiry.start();
+  start(): Promise<void> {
+    return this.expiry.start();
   }
 
   stop(): void {
@@ -100,39 +102,44 @@ export class AnnouncementsService {
   // ---- reading ---------------------------------------------------------------------------
 
   /** The announcements the caller may read (any targeted gate in their announcements.read scope). */
-  list(principal: Principal, filter: { state?: AnnouncementState[] } = {}): AnnouncementView[] {
+  async list(
+    principal: Principal,
+    filter: { state?: AnnouncementState[] } = {},
+  ): Promise<AnnouncementView[]> {
     const now = this.now();
     // Narrowed in the store first: a live announcement is never pushed out of the page by old ones.
     const statuses = filter.state && [...new Set(filter.state.map(storedStatusOf))];
-    return this.deps.announcements
-      .list(statuses ? { statuses } : {})
-      .filter((announcement) => this.mayRead(principal, announcement))
-      .map((announcement) => this.view(announcement, now))
-      .filter((view) => !filter.state || filter.state.includes(view.state));
+    const views: AnnouncementView[] = [];
+    for (const announcement of await this.deps.announcements.list(statuses ? { statuses } : {})) {
+      if (!this.mayRead(principal, announcement)) continue;
+      const view = await this.view(announcement, now);
+      if (!filter.state || filter.state.includes(view.state)) views.push(view);
+    }
+    return views;
   }
 
-  get(principal: Principal, id: string): AnnouncementView {
-    return this.view(this.readable(principal, id), this.now());
+  async get(principal: Principal, id: string): Promise<AnnouncementView> {
+    return this.view(await this.readable(principal, id), this.now());
   }
 
-  receipts(principal: Principal, id: string): ReceiptsView {
-    const announcement = this.readable(principal, id);
+  async receipts(principal: Principal, id: string): Promise<ReceiptsView> {
+    const announcement = await this.readable(principal, id);
     return this.receiptsView(announcement);
   }
 
   /** For the live stream, after the caller was checked once. */
-  receiptsView(announcement: Announcement): ReceiptsView {
+  async receiptsView(announcement: Announcement): Promise<ReceiptsView> {
     const { announcements } = this.deps;
     return receiptsOf(
       announcement,
-      announcements.screensOf(announcement.id),
-      announcements.receiptsOf(announcement.id),
+      await announcements.screensOf(announcement.id),
+      await announcements.receiptsOf(announcement.id),
       this.now(),
     );
   }
 
-  readable(principal: Principal, id: string): Announcement {
-    const announcement = this.deps.announcements.get(id);
+  async readable(principal: Principal, id: string): Promise<Announcement> {
+    const announcement = await this.deps.announcements.get(id);
     if (!announcement || !this.mayRead(principal, announcement)) {
       throw new GatecastError('NOT_FOUND', `no announcement ${id}`);
     }
@@ -145,7 +152,7 @@ export class AnnouncementsService {
   async fire(principal: Principal, request: FireRequest): Promise<AnnouncementView> {
     const targets = normaliseTargets(request.targets);
     this.require(principal, 'announcements.fire', targets);
-    const template = this.deps.templates.find(request.template);
+    const template = await this.deps.templates.find(request.template);
     if (!template) throw new GatecastError('NOT_FOUND', `no announcement template ${request.template}`);
     if (template.state !== 'published') {
       throw new GatecastError(
@@ -163,25 +170,28 @@ export class AnnouncementsService {
     this.checkTargetsExist(targets);
     const now = this.now();
     const window = activationWindow(request, now);
-    const created = this.deps.announcements.create({
+    const created = await this.deps.announcements.create({
       ...this.blank(principal, now, request),
       templateId: template.id,
       title: template.title,
       body: template.body,
       targets,
     });
-    return this.activate(created, window, now);
+    const fired = await this.activate(created, window, now);
+    // Only this request knows the new id: nothing else can have changed its status.
+    if (!fired) throw new GatecastError('CONFLICT', `announcement ${created.id} changed while it was fired`);
+    return fired;
   }
 
   /** A free text: stored awaiting a second person's approval (two-person rule). */
-  send(principal: Principal, request: SendRequest): AnnouncementView {
+  async send(principal: Principal, request: SendRequest): Promise<AnnouncementView> {
     const targets = normaliseTargets(request.targets);
     this.require(principal, 'announcements.fire', targets);
     checkTexts(request);
     this.checkTargetsExist(targets);
     const now = this.now();
     checkTiming(request, now);
-    const created = this.deps.announcements.create({
+    const created = await this.deps.announcements.create({
       ...this.blank(principal, now, request),
       title: request.title ?? {},
       body: request.body,
@@ -195,7 +205,7 @@ export class AnnouncementsService {
 
   /** The second person: approving puts the announcement on the screens. */
   async approve(principal: Principal, id: string, comment: string | undefined): Promise<AnnouncementView> {
-    const announcement = this.awaiting(principal, id, 'approve');
+    const announcement = await this.awaiting(principal, id, 'approve');
     const reviewed = transition(asApprovalRecord(announcement), {
       action: 'approve',
       actorId: principal.userId,
@@ -210,7 +220,7 @@ export class AnnouncementsService {
       },
       now,
     );
-    return this.activate(
+    const approved = await this.activate(
       {
         ...announcement,
         approvedBy: principal.userId,
@@ -220,10 +230,12 @@ export class AnnouncementsService {
       window,
       now,
     );
+    // Decided by another request meanwhile: asked again, it answers as if it had come second.
+    return approved ?? this.approve(principal, id, comment);
   }
 
-  reject(principal: Principal, id: string, comment: string | undefined): AnnouncementView {
-    const announcement = this.awaiting(principal, id, 'reject');
+  async reject(principal: Principal, id: string, comment: string | undefined): Promise<AnnouncementView> {
+    const announcement = await this.awaiting(principal, id, 'reject');
     const reviewed = transition(asApprovalRecord(announcement), {
       action: 'reject',
       actorId: principal.userId,
@@ -236,13 +248,15 @@ export class AnnouncementsService {
       approvedByName: principal.username,
       reviewComment: reviewed.reviewComment,
     };
-    this.deps.announcements.update(rejected);
+    if (!(await this.deps.announcements.update(rejected, 'awaiting-approval'))) {
+      return this.reject(principal, id, comment);
+    }
     return this.view(rejected, this.now());
   }
 
   /** Off the screens now, whatever state it was in (awaiting, scheduled or live). */
   async cancel(principal: Principal, id: string): Promise<AnnouncementView> {
-    const announcement = this.readable(principal, id);
+    const announcement = await this.readable(principal, id);
     this.require(principal, 'announcements.fire', announcement.targets);
     const now = this.now();
     const state = stateOf(announcement, now);
@@ -255,23 +269,25 @@ export class AnnouncementsService {
       cancelledAt: now.toISOString(),
       cancelledBy: principal.userId,
     };
-    this.deps.announcements.update(cancelled);
+    // Approved or cancelled by another request meanwhile: cancelled again from what it is now.
+    if (!(await this.deps.announcements.update(cancelled, announcement.status)))
+      return this.cancel(principal, id);
     this.log.info({ id, by: principal.username }, 'announcement cancelled');
     if (state === 'scheduled' || state === 'live') {
-      const screens = this.deps.announcements.screensOf(id).map((screen) => screen.deviceId);
+      const screens = (await this.deps.announcements.screensOf(id)).map((screen) => screen.deviceId);
       await this.refresh([
         ...new Set([...screens, ...this.targetedDevices(announcement.targets).map((d) => d.id)]),
       ]);
-      this.expiry.arm();
+      await this.expiry.arm();
     }
     return this.view(cancelled, now);
   }
 
   /** Cancels what a CAP sender's earlier alert became. NOT_FOUND when none did. */
   async cancelCap(principal: Principal, sender: string, identifier: string): Promise<AnnouncementView[]> {
-    const found = this.deps.announcements
-      .byCapReference(sender, identifier)
-      .filter((announcement) => this.mayRead(principal, announcement));
+    const found = (await this.deps.announcements.byCapReference(sender, identifier)).filter((announcement) =>
+      this.mayRead(principal, announcement),
+    );
     if (found.length === 0) {
       throw new GatecastError('NOT_FOUND', `no announcement came from alert ${identifier} of ${sender}`);
     }
@@ -280,7 +296,7 @@ export class AnnouncementsService {
     for (const announcement of found) {
       const state = stateOf(announcement, now);
       if (state === 'cancelled' || state === 'expired' || state === 'rejected') {
-        result.push(this.view(announcement, now));
+        result.push(await this.view(announcement, now));
         continue;
       }
       result.push(await this.cancel(principal, announcement.id));
@@ -288,23 +304,38 @@ export class AnnouncementsService {
     return result;
   }
 
+  /**
+   * Runs `work` after any earlier work on the same CAP alert in this process has ended, so that
+   * "already received?" and storing the announcement are one step again, as when the store was
+   * synchronous. (Across processes a resend can still race: see the store-move report.)
+   */
+  async oneCapAtATime<T>(sender: string, identifier: string, work: () => Promise<T>): Promise<T> {
+    const key = JSON.stringify([sender, identifier]);
+    const mine = (this.capIntakes.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+    this.capIntakes.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.capIntakes.get(key) === mine) this.capIntakes.delete(key);
+    }
+  }
+
   /** A CAP alert already turned into announcements (a resend): answered with the same ones. */
-  fromCap(sender: string, identifier: string): Announcement[] {
+  fromCap(sender: string, identifier: string): Promise<Announcement[]> {
     return this.deps.announcements.byCapReference(sender, identifier);
   }
 
   /** Marks an announcement fired from a CAP alert with the alert's reference. */
-  tagCap(id: string, cap: { sender: string; identifier: string }): void {
-    const announcement = this.deps.announcements.get(id);
-    if (!announcement) return;
-    this.deps.announcements.update({ ...announcement, capSender: cap.sender, capIdentifier: cap.identifier });
+  async tagCap(id: string, cap: { sender: string; identifier: string }): Promise<void> {
+    // Only the two columns: a cancel that came meanwhile stays cancelled.
+    await this.deps.announcements.tagCap(id, cap);
   }
 
-  view(announcement: Announcement, now: Date): AnnouncementView {
+  async view(announcement: Announcement, now: Date): Promise<AnnouncementView> {
     const counts =
       announcement.firedAt === null
         ? { targeted: 0, shown: 0 }
-        : this.deps.announcements.counts(announcement.id);
+        : await this.deps.announcements.counts(announcement.id);
     return {
       ...announcement,
       state: stateOf(announcement, now),
@@ -315,11 +346,12 @@ export class AnnouncementsService {
 
   // ---- internals -------------------------------------------------------------------------
 
+  /** Undefined when the announcement no longer awaits (another request decided it meanwhile). */
   private async activate(
     announcement: Announcement,
     window: { startsAt: string; expiresAt: string },
     now: Date,
-  ): Promise<AnnouncementView> {
+  ): Promise<AnnouncementView | undefined> {
     const devices = this.targetedDevices(announcement.targets);
     const active: Announcement = { ...announcement, status: 'active', ...window, firedAt: now.toISOString() };
     const screens: TargetedScreen[] = devices.map((device) => ({
@@ -328,18 +360,22 @@ export class AnnouncementsService {
       gateId: device.gateId,
       zoneId: device.zoneId,
     }));
-    this.deps.announcements.activate(active, screens);
+    if (!(await this.deps.announcements.activate(active, screens, 'awaiting-approval'))) return undefined;
     this.log.info(
       { id: active.id, screens: screens.length, startsAt: active.startsAt, expiresAt: active.expiresAt },
       'announcement fired',
     );
     await this.refresh(devices.map((device) => device.id));
-    this.expiry.arm();
+    await this.expiry.arm();
     return this.view(active, now);
   }
 
-  private awaiting(principal: Principal, id: string, action: 'approve' | 'reject'): Announcement {
-    const announcement = this.readable(principal, id);
+  private async awaiting(
+    principal: Principal,
+    id: string,
+    action: 'approve' | 'reject',
+  ): Promise<Announcement> {
+    const announcement = await this.readable(principal, id);
     this.require(principal, 'announcements.approve', announcement.targets);
     if (announcement.status !== 'awaiting-approval') {
       throw new GatecastError(

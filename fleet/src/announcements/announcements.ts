@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DevicesRepo } from '../devices/devices-repo.js';
 import type { GatesRepo } from '../gates/gates-repo.js';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import { StoredAnnouncementSource, type AnnouncementSource } from './announcement-source.js';
 import { AnnouncementsRepo } from './announcements-repo.js';
 import { AnnouncementsService, type DesiredRefresher } from './announcements-service.js';
@@ -20,7 +20,7 @@ export interface Announcements {
 }
 
 export function createAnnouncements(deps: {
-  db: Database;
+  sql: Sql;
   devices: Pick<DevicesRepo, 'list'>;
   gates: Pick<GatesRepo, 'get' | 'list'>;
   /** Late-bound: the desired service is created after us, since it composes our entries. */
@@ -28,8 +28,8 @@ export function createAnnouncements(deps: {
   log: Logger;
   now?: () => Date;
 }): Announcements {
-  const repo = new AnnouncementsRepo(deps.db, deps.log);
-  const templatesRepo = new TemplatesRepo(deps.db, deps.log);
+  const repo = new AnnouncementsRepo(deps.sql, deps.log);
+  const templatesRepo = new TemplatesRepo(deps.sql, deps.log);
   const service = new AnnouncementsService({
     announcements: repo,
     templates: templatesRepo,

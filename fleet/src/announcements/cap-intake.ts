@@ -98,10 +98,22 @@ export async function intakeCap(
     }
     return { outcome: 'cancelled', announcements: cancelled };
   }
-  const already = service.fromCap(alert.sender, alert.identifier);
+  // A sender's resend arriving while the first copy is taken in must find what the first stored.
+  return service.oneCapAtATime(alert.sender, alert.identifier, () => intakeNew(alert, principal, deps));
+}
+
+async function intakeNew(
+  alert: CapAlert,
+  principal: Principal,
+  deps: { service: AnnouncementsService; templates: Pick<TemplatesRepo, 'find'>; gateIds: () => string[] },
+): Promise<CapOutcome> {
+  const { service } = deps;
+  const already = await service.fromCap(alert.sender, alert.identifier);
   if (already.length > 0) {
     const now = new Date();
-    return { outcome: 'already-received', announcements: already.map((a) => service.view(a, now)) };
+    const views: AnnouncementView[] = [];
+    for (const announcement of already) views.push(await service.view(announcement, now));
+    return { outcome: 'already-received', announcements: views };
   }
   const request = capRequestOf(alert, new Set(deps.gateIds()), scopeOf(principal, 'announcements.fire'));
   if (alert.msgType === 'Update') {
@@ -117,20 +129,20 @@ export async function intakeCap(
     ...(request.startAt ? { startAt: request.startAt } : {}),
     ...(request.expiresAt ? { expiresAt: request.expiresAt } : {}),
   };
-  const template = request.template === null ? undefined : deps.templates.find(request.template);
+  const template = request.template === null ? undefined : await deps.templates.find(request.template);
   if (template && template.state === 'published' && template.autoFire) {
     const fired = await service.fire(principal, {
       template: template.id,
       targets: request.targets,
       ...timing,
     });
-    service.tagCap(fired.id, cap);
+    await service.tagCap(fired.id, cap);
     return {
       outcome: 'fired',
       announcements: [{ ...fired, capSender: cap.sender, capIdentifier: cap.identifier }],
     };
   }
-  const sent = service.send(principal, {
+  const sent = await service.send(principal, {
     ...(request.title ? { title: request.title } : {}),
     body: request.body,
     targets: request.targets,

@@ -25,10 +25,10 @@ export class ExpirySweeper {
     this.lastSweep = deps.now();
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.running = true;
     this.lastSweep = this.deps.now();
-    this.arm();
+    await this.arm();
   }
 
   stop(): void {
@@ -38,10 +38,12 @@ export class ExpirySweeper {
   }
 
   /** Sets the timer for the next expiry; called after every change that may have moved it. */
-  arm(): void {
+  async arm(): Promise<void> {
+    if (!this.running) return;
+    const next = await this.deps.announcements.nextExpiry(this.lastSweep);
+    // Cleared after the read: of two arms at once, the later one's timer is the only one left.
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
-    const next = this.deps.announcements.nextExpiry(this.lastSweep);
     const wait = next === null ? MAX_TIMER_MS : Date.parse(next) - this.deps.now().getTime();
     this.timer = setTimeout(
       () => {
@@ -58,14 +60,16 @@ export class ExpirySweeper {
   async sweep(): Promise<void> {
     const now = this.deps.now();
     const { announcements } = this.deps;
-    const expired = announcements.expiredBetween(this.lastSweep, now);
+    const expired = await announcements.expiredBetween(this.lastSweep, now);
     this.lastSweep = now;
     if (expired.length > 0) {
       const ids = new Set<string>();
-      for (const id of expired) for (const screen of announcements.screensOf(id)) ids.add(screen.deviceId);
+      for (const id of expired) {
+        for (const screen of await announcements.screensOf(id)) ids.add(screen.deviceId);
+      }
       this.deps.log.info({ announcements: expired.length, screens: ids.size }, 'announcements expired');
       await this.deps.refresh([...ids]);
     }
-    this.arm();
+    await this.arm();
   }
 }

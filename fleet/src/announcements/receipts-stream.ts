@@ -61,7 +61,7 @@ export const receiptsStreamRoute: FastifyPluginAsyncZod<Options> = async (app, o
       const principal = options.requireRead(request);
       const { announcementId } = request.params;
       // Checked before the stream opens: an unknown or unreadable id is a plain 404.
-      options.service().readable(principal, announcementId);
+      await options.service().readable(principal, announcementId);
       if (open.size >= limits.maxStreams) {
         throw new GatecastError(
           'RATE_LIMITED',
@@ -69,18 +69,21 @@ export const receiptsStreamRoute: FastifyPluginAsyncZod<Options> = async (app, o
         );
       }
       reply.hijack();
-      const close = stream(reply.raw, () => {
+      const close = stream(reply.raw, async () => {
         const service = options.service();
-        return JSON.stringify(service.receiptsView(service.readable(principal, announcementId)));
+        return JSON.stringify(await service.receiptsView(await service.readable(principal, announcementId)));
       });
       open.add(close);
       reply.raw.on('close', () => open.delete(close));
     },
   );
 
-  function stream(raw: ServerResponse, read: () => string): () => void {
+  function stream(raw: ServerResponse, read: () => Promise<string>): () => void {
     let last = '';
     let ended = false;
+    // One read at a time: a change during a read asks for one more read after it.
+    let reading = false;
+    let again = false;
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-store, no-transform',
@@ -88,17 +91,30 @@ export const receiptsStreamRoute: FastifyPluginAsyncZod<Options> = async (app, o
       'x-accel-buffering': 'no',
       connection: 'close',
     });
+    const readAll = async () => {
+      try {
+        do {
+          again = false;
+          const data = await read();
+          if (ended || data === last) continue;
+          last = data;
+          raw.write(`event: receipts\ndata: ${data}\n\n`);
+        } while (again && !ended);
+      } finally {
+        reading = false;
+      }
+    };
     const check = () => {
       if (ended) return;
-      try {
-        const data = read();
-        if (data === last) return;
-        last = data;
-        raw.write(`event: receipts\ndata: ${data}\n\n`);
-      } catch (error) {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      readAll().catch((error: unknown) => {
         app.log.info({ err: (error as Error).message }, 'receipt stream ended');
         close();
-      }
+      });
     };
     const poll = setInterval(check, limits.pollMs);
     const ping = setInterval(() => !ended && raw.write(': ping\n\n'), limits.pingMs);

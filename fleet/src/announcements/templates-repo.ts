@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { approvalFromRow, approvalToRow, type ApprovalRow } from '../approval/approval-columns.js';
 import type { ApprovalRecord } from '../approval/approval-workflow.js';
-import type { Database } from '../store/database.js';
+import { sql, type RawBuilder } from 'kysely';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/constraint-errors.js';
+import type { Sql } from '../store/sql.js';
 
 /** A pre-approved announcement text; only a published one can be fired. */
 export interface AnnouncementTemplate extends ApprovalRecord {
@@ -36,52 +37,64 @@ const titleSchema = z.record(languageTagSchema, z.string());
 
 export class TemplatesRepo {
   private readonly log: Logger;
-  private readonly stmts;
 
-  constructor(db: Database, log?: Logger) {
+  constructor(
+    private readonly store: Sql,
+    log?: Logger,
+  ) {
     this.log = (log ?? fallbackLogger('announcement-templates')).child({ mod: 'announcement-templates' });
-    this.stmts = {
-      insert: db.prepare<[TemplateRow]>(
-        `INSERT INTO announcement_templates (id, name, gate_id, title, body, auto_fire, state, revision,
-           author_id, reviewer_id, review_comment, created_at, updated_at)
-         VALUES (@id, @name, @gate_id, @title, @body, @auto_fire, @state, @revision, @author_id,
-           @reviewer_id, @review_comment, @created_at, @updated_at)`,
-      ),
-      update: db.prepare<[TemplateRow]>(
-        `UPDATE announcement_templates SET name = @name, gate_id = @gate_id, title = @title, body = @body,
-           auto_fire = @auto_fire, state = @state, revision = @revision, author_id = @author_id,
-           reviewer_id = @reviewer_id, review_comment = @review_comment, updated_at = @updated_at
-         WHERE id = @id`,
-      ),
-      get: db.prepare<[string], TemplateRow>('SELECT * FROM announcement_templates WHERE id = ?'),
-      byName: db.prepare<[string], TemplateRow>('SELECT * FROM announcement_templates WHERE name = ?'),
-      list: db.prepare<[], TemplateRow>('SELECT * FROM announcement_templates ORDER BY name'),
-    };
   }
 
-  create(input: Omit<AnnouncementTemplate, 'id'>): AnnouncementTemplate {
+  async create(input: Omit<AnnouncementTemplate, 'id'>): Promise<AnnouncementTemplate> {
     const template = { ...input, id: randomBytes(6).toString('hex') };
-    this.write(() => this.stmts.insert.run(toRow(template)), template.name);
+    const row = toRow(template);
+    await this.write(
+      sql`INSERT INTO announcement_templates (id, name, gate_id, title, body, auto_fire, state, revision,
+            author_id, reviewer_id, review_comment, created_at, updated_at)
+          VALUES (${row.id}, ${row.name}, ${row.gate_id}, ${row.title}, ${row.body}, ${row.auto_fire},
+            ${row.state}, ${row.revision}, ${row.author_id}, ${row.reviewer_id}, ${row.review_comment},
+            ${row.created_at}, ${row.updated_at})`,
+      template.name,
+    );
     return template;
   }
 
-  update(template: AnnouncementTemplate): void {
-    this.write(() => this.stmts.update.run(toRow(template)), template.name);
+  /**
+   * Saves the template, only while its stored state and revision are still those of `read` (what
+   * the caller decided on): false when another request changed it meanwhile.
+   */
+  async update(
+    template: AnnouncementTemplate,
+    read: Pick<AnnouncementTemplate, 'state' | 'revision'>,
+  ): Promise<boolean> {
+    const row = toRow(template);
+    const changed = await this.write(
+      sql`UPDATE announcement_templates SET name = ${row.name}, gate_id = ${row.gate_id}, title = ${row.title},
+            body = ${row.body}, auto_fire = ${row.auto_fire}, state = ${row.state}, revision = ${row.revision},
+            author_id = ${row.author_id}, reviewer_id = ${row.reviewer_id},
+            review_comment = ${row.review_comment}, updated_at = ${row.updated_at}
+          WHERE id = ${row.id} AND state = ${read.state} AND revision = ${read.revision}`,
+      template.name,
+    );
+    return changed > 0;
   }
 
   /** By id, or else by name: operators remember names. */
-  find(idOrName: string): AnnouncementTemplate | undefined {
-    const row = this.stmts.get.get(idOrName) ?? this.stmts.byName.get(idOrName);
+  async find(idOrName: string): Promise<AnnouncementTemplate | undefined> {
+    const row =
+      (await this.store.one<TemplateRow>(sql`SELECT * FROM announcement_templates WHERE id = ${idOrName}`)) ??
+      (await this.store.one<TemplateRow>(sql`SELECT * FROM announcement_templates WHERE name = ${idOrName}`));
     return row ? (this.toTemplate(row) ?? undefined) : undefined;
   }
 
-  list(): AnnouncementTemplate[] {
-    return this.stmts.list.all().flatMap((row) => this.toTemplate(row) ?? []);
+  async list(): Promise<AnnouncementTemplate[]> {
+    const rows = await this.store.all<TemplateRow>(sql`SELECT * FROM announcement_templates ORDER BY name`);
+    return rows.flatMap((row) => this.toTemplate(row) ?? []);
   }
 
-  private write(action: () => void, name: string): void {
+  private async write(query: RawBuilder<unknown>, name: string): Promise<number> {
     try {
-      action();
+      return await this.store.run(query);
     } catch (error) {
       if (isConstraintError(error, 'unique')) {
         throw new GatecastError('CONFLICT', `a template named "${name}" already exists`);

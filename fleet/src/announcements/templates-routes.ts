@@ -31,7 +31,7 @@ export const templatesRoutes: FastifyPluginAsyncZod<{ domain: () => Announcement
     },
     async (request) => {
       const principal = requireAnyOf(request, ['announcements.read', 'announcements.templates']);
-      return { templates: domain().templates.list(principal) };
+      return { templates: await domain().templates.list(principal) };
     },
   );
 
@@ -47,7 +47,7 @@ export const templatesRoutes: FastifyPluginAsyncZod<{ domain: () => Announcement
     },
     async (request) => {
       const principal = requireAnyOf(request, ['announcements.read', 'announcements.templates']);
-      return domain().templates.get(principal, request.params.templateId);
+      return await domain().templates.get(principal, request.params.templateId);
     },
   );
 
@@ -65,7 +65,7 @@ export const templatesRoutes: FastifyPluginAsyncZod<{ domain: () => Announcement
     async (request, reply) => {
       const principal = requireSomewhere(request, 'announcements.templates');
       noteAudit(request, { gateId: request.body.gateId });
-      const created = domain().templates.create(principal, request.body);
+      const created = await domain().templates.create(principal, request.body);
       noteAudit(request, { objectId: created.id, after: created });
       return reply.code(201).send(created);
     },
@@ -85,9 +85,9 @@ export const templatesRoutes: FastifyPluginAsyncZod<{ domain: () => Announcement
     },
     async (request) => {
       const principal = requireSomewhere(request, 'announcements.templates');
-      const before = domain().templates.get(principal, request.params.templateId);
+      const before = await domain().templates.get(principal, request.params.templateId);
       noteAudit(request, { objectId: before.id, gateId: before.gateId, before });
-      const after = domain().templates.edit(principal, before.id, request.body);
+      const after = await domain().templates.edit(principal, before.id, request.body);
       noteAudit(request, { after });
       return after;
     },
@@ -113,14 +113,14 @@ export const templatesRoutes: FastifyPluginAsyncZod<{ domain: () => Announcement
         'content.approve',
         'content.publish',
       ]);
-      const before = domain().templates.get(principal, templateId);
+      const before = await domain().templates.get(principal, templateId);
       noteAudit(request, {
         action: `template.${step}`,
         objectId: before.id,
         gateId: before.gateId,
         before: { state: before.state },
       });
-      const after = domain().templates.step(principal, before.id, step, request.body?.comment);
+      const after = await domain().templates.step(principal, before.id, step, request.body?.comment);
       noteAudit(request, {
         after: { state: after.state, revision: after.revision, comment: after.reviewComment },
       });

@@ -36,19 +36,19 @@ export class TemplatesService {
     },
   ) {}
 
-  list(principal: Principal): AnnouncementTemplate[] {
-    return this.deps.templates.list().filter((template) => this.mayRead(principal, template));
+  async list(principal: Principal): Promise<AnnouncementTemplate[]> {
+    return (await this.deps.templates.list()).filter((template) => this.mayRead(principal, template));
   }
 
-  get(principal: Principal, idOrName: string): AnnouncementTemplate {
-    const template = this.deps.templates.find(idOrName);
+  async get(principal: Principal, idOrName: string): Promise<AnnouncementTemplate> {
+    const template = await this.deps.templates.find(idOrName);
     if (!template || !this.mayRead(principal, template)) {
       throw new GatecastError('NOT_FOUND', `no announcement template ${idOrName}`);
     }
     return template;
   }
 
-  create(principal: Principal, input: TemplateInput): AnnouncementTemplate {
+  async create(principal: Principal, input: TemplateInput): Promise<AnnouncementTemplate> {
     this.require(principal, 'announcements.templates', input.gateId);
     this.check(input);
     const at = this.now();
@@ -69,8 +69,12 @@ export class TemplatesService {
   }
 
   /** Any change is a new draft revision: what was approved was the old text. */
-  edit(principal: Principal, idOrName: string, changes: Partial<TemplateInput>): AnnouncementTemplate {
-    const template = this.get(principal, idOrName);
+  async edit(
+    principal: Principal,
+    idOrName: string,
+    changes: Partial<TemplateInput>,
+  ): Promise<AnnouncementTemplate> {
+    const template = await this.get(principal, idOrName);
     this.require(principal, 'announcements.templates', template.gateId);
     const gateId = changes.gateId === undefined ? template.gateId : changes.gateId;
     if (gateId !== template.gateId) this.require(principal, 'announcements.templates', gateId);
@@ -84,18 +88,25 @@ export class TemplatesService {
       updatedAt: this.now(),
     };
     this.check(next);
-    this.deps.templates.update(next);
+    // Changed by another request meanwhile: edited again from what it is now, as if this came second.
+    if (!(await this.deps.templates.update(next, template))) return this.edit(principal, idOrName, changes);
     return next;
   }
 
-  step(principal: Principal, idOrName: string, action: TemplateStep, comment?: string): AnnouncementTemplate {
-    const template = this.get(principal, idOrName);
+  async step(
+    principal: Principal,
+    idOrName: string,
+    action: TemplateStep,
+    comment?: string,
+  ): Promise<AnnouncementTemplate> {
+    const template = await this.get(principal, idOrName);
     this.require(principal, STEP_PERMISSION[action], template.gateId);
     const next = {
       ...transition(template, { action, actorId: principal.userId, comment }),
       updatedAt: this.now(),
     };
-    this.deps.templates.update(next);
+    if (!(await this.deps.templates.update(next, template)))
+      return this.step(principal, idOrName, action, comment);
     return next;
   }
 

@@ -233,7 +233,7 @@ export class DesiredService {
       issuedAt,
       ...(round.demo ? { demo: round.demo } : {}),
       content: round.content,
-      announcements: announcements?.entriesFor(device, this.now()) ?? [],
+      announcements: (await announcements?.entriesFor(device, this.now())) ?? [],
       ...(media ? { media } : {}),
       mediaBaseUrl: round.mediaBaseUrl,
       ...(allowWeb ? { allowWeb: (url: string) => allowWeb(url, gate) } : {}),

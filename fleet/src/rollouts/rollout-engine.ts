@@ -97,6 +97,13 @@ export class RolloutEngine {
     const toRefresh = new Set<string>();
     for (const rollout of await this.deps.repo.active()) {
       const screens = await this.deps.repo.screensOf(rollout.id);
+      // Looked up before planning, which is synchronous and asks per screen.
+      const announced = new Set<string>();
+      for (const screen of screens) {
+        if (await this.announcementActive(this.deps.devices.get(screen.deviceId), now)) {
+          announced.add(screen.deviceId);
+        }
+      }
       const facts = (deviceId: string): ScreenFacts => {
         const device = this.deps.devices.get(deviceId);
         const gateId = device?.gateId ?? screens.find((screen) => screen.deviceId === deviceId)?.gateId ?? '';
@@ -104,7 +111,7 @@ export class RolloutEngine {
           device,
           windows.get(gateId) ?? null,
           zones.get(gateId) ?? 'UTC',
-          this.announcementActive(device, now),
+          announced.has(deviceId),
         );
       };
       const plan = planRound({ rollout, screens, facts, now });
@@ -121,16 +128,14 @@ export class RolloutEngine {
     if (toRefresh.size > 0) await this.deps.refresh([...toRefresh]);
   }
 
-  private announcementActive(device: DeviceRecord | undefined, now: Date): boolean {
+  private async announcementActive(device: DeviceRecord | undefined, now: Date): Promise<boolean> {
     if (!device || !this.deps.announcements) return false;
     const at = now.getTime();
-    return this.deps.announcements
-      .entriesFor(device, now)
-      .some(
-        (entry) =>
-          (!entry.notBefore || Date.parse(entry.notBefore) <= at) &&
-          (!entry.notAfter || Date.parse(entry.notAfter) > at),
-      );
+    return (await this.deps.announcements.entriesFor(device, now)).some(
+      (entry) =>
+        (!entry.notBefore || Date.parse(entry.notBefore) <= at) &&
+        (!entry.notAfter || Date.parse(entry.notAfter) > at),
+    );
   }
 }
 

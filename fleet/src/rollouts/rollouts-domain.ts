@@ -59,7 +59,7 @@ export function createRollouts(deps: {
     devices,
     gates,
     announcements: {
-      entriesFor: (device, at) => deps.announcements?.()?.entriesFor(device, at) ?? [],
+      entriesFor: async (device, at) => (await deps.announcements?.()?.entriesFor(device, at)) ?? [],
     },
     ...(deps.events ? { events: deps.events } : {}),
     refresh: deps.refresh,

@@ -47,11 +47,11 @@ export async function startAnnouncementsApp(): Promise<AnnouncementsApp> {
       published.set(deviceId, [...(published.get(deviceId) ?? []), payload as DesiredDocument]);
     },
   });
-  const { db, gates, devices, deviceEvents, audit, log } = core;
+  const { sql, gates, devices, deviceEvents, audit, log } = core;
   const clock = { now: new Date('2026-11-26T02:00:00.000Z') };
   const now = () => new Date(clock.now.getTime());
   // Wired as fleet.ts does: the source goes into the desired service, which the service refreshes.
-  const announcements = createAnnouncements({ db, devices, gates, log, now, desired: () => desired });
+  const announcements = createAnnouncements({ sql, devices, gates, log, now, desired: () => desired });
   const desired = new DesiredService({ ...core.desiredDeps, now, announcements: announcements.source });
   const app = buildHttpApp(apiDeps(core, desired, { deviceEvents, now, announcements }));
   await app.ready();

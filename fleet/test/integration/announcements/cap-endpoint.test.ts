@@ -162,6 +162,18 @@ describe('CAP 1.2 endpoint', () => {
     expect(answer.body.outcome).toBe('awaiting-approval');
   });
 
+  it('takes in one alert sent twice at once only once', async () => {
+    const answers = await Promise.all([
+      ctx.call(capToken, 'POST', '/api/v1/cap', typhoonAlert(), CAP),
+      ctx.call(capToken, 'POST', '/api/v1/cap', typhoonAlert(), CAP),
+    ]);
+    expect(answers.map((answer) => answer.body.outcome).sort()).toEqual([
+      'already-received',
+      'awaiting-approval',
+    ]);
+    expect(answers[0]?.body.announcements[0].id).toBe(answers[1]?.body.announcements[0].id);
+  });
+
   it('refuses what is not a CAP 1.2 alert with a clear 400, and never expands entities', async () => {
     const billionLaughs = `<?xml version="1.0"?>
 <!DOCTYPE alert [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>

@@ -47,7 +47,7 @@ describe('DesiredService with content and announcements', () => {
       uploadedAt: at,
     };
     const source: AnnouncementSource = {
-      entriesFor: (device) => (device.gateId === 'cat-bi-airport' ? announcements : []),
+      entriesFor: async (device) => (device.gateId === 'cat-bi-airport' ? announcements : []),
     };
     desired = new DesiredService({
       db: store.db,

@@ -54,11 +54,11 @@ describe('announcement entries for the composer', () => {
     expect(entryOf({ ...base, title: {} }).items[0]).not.toHaveProperty('title');
   });
 
-  it('gives each screen the announcements that target it, until they expire; reads the store once per change', () => {
+  it('gives each screen the announcements that target it, until they expire; reads the store once per change', async () => {
     let reads = 0;
     const repo = {
       generation: 1,
-      current: () => {
+      current: async () => {
         reads++;
         return [
           base,
@@ -68,18 +68,18 @@ describe('announcement entries for the composer', () => {
     };
     const source = new StoredAnnouncementSource(repo);
     const at = (iso: string) => new Date(iso);
-    const ids = (device: DeviceRecord, iso: string) =>
-      source.entriesFor(device, at(iso)).map((entry) => entry.id);
-    expect(ids(screen('s1', 'cat-bi'), '2026-11-26T02:10:00Z')).toEqual([
+    const ids = async (device: DeviceRecord, iso: string) =>
+      (await source.entriesFor(device, at(iso))).map((entry) => entry.id);
+    expect(await ids(screen('s1', 'cat-bi'), '2026-11-26T02:10:00Z')).toEqual([
       'ann-a1b2c3d4e5f6',
       'ann-ffffffffffff',
     ]);
-    expect(ids(screen('s2', 'port'), '2026-11-26T02:10:00Z')).toEqual(['ann-ffffffffffff']);
-    expect(ids(screen('s2', 'port'), '2026-11-26T02:30:00Z')).toEqual([]);
-    expect(ids(screen('s1', 'cat-bi'), '2026-11-26T02:30:00Z')).toEqual(['ann-a1b2c3d4e5f6']);
+    expect(await ids(screen('s2', 'port'), '2026-11-26T02:10:00Z')).toEqual(['ann-ffffffffffff']);
+    expect(await ids(screen('s2', 'port'), '2026-11-26T02:30:00Z')).toEqual([]);
+    expect(await ids(screen('s1', 'cat-bi'), '2026-11-26T02:30:00Z')).toEqual(['ann-a1b2c3d4e5f6']);
     expect(reads).toBe(1);
     repo.generation = 2;
-    source.entriesFor(screen('s1', 'cat-bi'), at('2026-11-26T02:31:00Z'));
+    await source.entriesFor(screen('s1', 'cat-bi'), at('2026-11-26T02:31:00Z'));
     expect(reads).toBe(2);
   });
 });
