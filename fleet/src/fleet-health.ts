@@ -4,7 +4,6 @@ import { AlertsService } from './alerts/alerts-service.js';
 import type { FleetConfig } from './config.js';
 import type { DevicesRepo } from './devices/devices-repo.js';
 import type { FleetEvents } from './devices/fleet-events.js';
-import type { DeviceEventsRepo } from './events/device-events-repo.js';
 import type { GatesRepo } from './gates/gates-repo.js';
 import { HealthHistory } from './health/health-history.js';
 import { TelemetryRollup } from './health/telemetry-rollup.js';
@@ -12,6 +11,7 @@ import type { HttpDeps } from './http/http-deps.js';
 import { NotifyOutbox } from './notify/notify-outbox.js';
 import type { ScreenshotStore } from './screenshots/screenshot-store.js';
 import type { Database } from './store/database.js';
+import type { Sql } from './store/sql.js';
 
 /** The health side of the fleet: telemetry history, the alert engine and the outbox that tells people. */
 export interface FleetHealth {
@@ -24,11 +24,11 @@ export interface FleetHealth {
  * Starts the telemetry rollups, the notification outbox and the alert engine that feeds it. Alerts
  * are recorded and queued in one store transaction, so a transition is neither lost nor sent twice.
  */
-export function startFleetHealth(deps: {
+export async function startFleetHealth(deps: {
   db: Database;
+  sql: Sql;
   devices: DevicesRepo;
   gates: GatesRepo;
-  deviceEvents: DeviceEventsRepo;
   desired: AlertEngineDeps['desired'];
   events: FleetEvents;
   screenshots: ScreenshotStore;
@@ -36,12 +36,12 @@ export function startFleetHealth(deps: {
   /** The fleet's address as people reach it, with the port actually bound; for device-page links. */
   publicUrl: () => string;
   log: Logger;
-}): FleetHealth {
+}): Promise<FleetHealth> {
   const { db, config, log } = deps;
   const rollup = new TelemetryRollup({ db, retention: config.telemetryRetention, log });
   rollup.start();
   const notify = new NotifyOutbox({
-    db,
+    store: deps.sql,
     log,
     publicUrl: deps.publicUrl,
     gateTimeZone: (gateId) => deps.gates.get(gateId)?.timeZone,
@@ -49,10 +49,9 @@ export function startFleetHealth(deps: {
   });
   notify.start();
   const alerts = new AlertEngine({
-    db,
+    store: deps.sql,
     devices: deps.devices,
     gates: deps.gates,
-    deviceEvents: deps.deviceEvents,
     desired: deps.desired,
     events: deps.events,
     sink: notify,
@@ -60,7 +59,15 @@ export function startFleetHealth(deps: {
     tickMs: config.alerts.tickMs,
     sweepMs: config.alerts.sweepMs,
   });
-  alerts.start();
+  try {
+    await alerts.start();
+  } catch (error) {
+    // Nothing returned yet, so nobody else would stop what started above.
+    await alerts.stop();
+    await notify.stop();
+    await rollup.stop();
+    throw error;
+  }
   return {
     http: {
       health: { history: new HealthHistory(db, { retention: config.telemetryRetention }) },
@@ -69,7 +76,7 @@ export function startFleetHealth(deps: {
     },
     // The engine first: it is the outbox's producer.
     async stop() {
-      alerts.stop();
+      await alerts.stop();
       await notify.stop();
       await rollup.stop();
     },

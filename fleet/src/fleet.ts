@@ -52,6 +52,7 @@ interface Run {
   store?: OpenedStore;
   commands?: CommandClient;
   broker?: Broker;
+  inbox?: DeviceInbox;
   app?: FastifyInstance;
   events?: FleetEvents;
   domains?: FleetDomains;
@@ -124,7 +125,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   run.domains = domains;
   // One store of screenshots: the HTTP API saves them, Telegram alerts attach the latest.
   const screenshots = new ScreenshotStore({ dir: join(config.dataDir, 'screenshots'), log });
-  run.health = startFleetHealth({
+  run.health = await startFleetHealth({
     ...store,
     desired: domains.desired,
     events: run.events,
@@ -226,7 +227,7 @@ async function openFleetStore(run: Run, config: FleetConfig, log: Logger): Promi
     db,
     gates: new GatesRepo(db),
     devices: new DevicesRepo(db, log),
-    deviceEvents: new DeviceEventsRepo(db, log),
+    deviceEvents: new DeviceEventsRepo(opened.sql, log),
     tokens: new ApiTokens(db),
     users: new UsersRepo(db),
     sessions: new SessionStore(db),
@@ -250,6 +251,7 @@ function wireBroker(
   };
   const commands = new CommandClient({ broker: brokerRef, log });
   run.commands = commands;
+  run.inbox = new DeviceInbox({ devices, deviceEvents, commands, log, events: run.events });
   const broker = createBroker({
     log,
     authenticator: {
@@ -258,7 +260,7 @@ function wireBroker(
         return stored !== undefined && verifySecret(secret, stored);
       },
     },
-    handlers: new DeviceInbox({ devices, deviceEvents, commands, log, events: run.events }),
+    handlers: run.inbox,
     limits: config.brokerLimits,
     tcp: config.mqtt,
     ...(config.mqtts && tls ? { tls: { host: config.mqtts.host, port: config.mqtts.port, ...tls } } : {}),
@@ -275,6 +277,8 @@ async function stopRun(run: Run, log: Logger): Promise<void> {
     ['health', run.health && (() => run.health?.stop())],
     ['content', run.domains && (() => run.domains?.stop())],
     ['broker', run.broker && (() => run.broker?.stop())],
+    // Events the broker took are written before the store closes.
+    ['inbox', run.inbox && (() => run.inbox?.settled())],
     ['commands', run.commands && (() => run.commands?.stop())],
     ['database', run.store && (() => run.store?.close())],
   ];

@@ -1,3 +1,5 @@
+import type { Sql } from '../store/sql.js';
+
 /**
  * The contract between the alert engine (which decides) and the notifiers (which tell people).
  * The engine records a transition and hands it to the sink in the same store transaction, so a
@@ -50,7 +52,10 @@ export interface AlertTransition {
   facts: AlertFacts;
 }
 
-/** Where recorded transitions go: the notification outbox. Called inside the recording transaction. */
+/** Where recorded transitions go: the notification outbox. */
 export interface AlertSink {
-  enqueue(transition: AlertTransition): void;
+  /** Inside the recording transaction `tx`, so a rollback undoes it too. */
+  enqueue(tx: Sql, transition: AlertTransition): Promise<void>;
+  /** After that transaction committed: what it enqueued may go out now. */
+  committed?(): void;
 }

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Kysely, SqliteDialect } from 'kysely';
 import { pino, type Logger } from 'pino';
 import { openDatabase, type Database } from '../../../src/store/database.js';
+import { sqlOver, type NoTables, type Sql } from '../../../src/store/sql.js';
 
 /** A logger that keeps its lines, so a test can assert what was logged. */
 export function recordingLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {
@@ -23,13 +25,27 @@ export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** A fresh database in its own temp dir; `close()` closes it and removes the dir. */
-export function openTempStore(log: Logger = silentLogger()): { db: Database; dir: string; close(): void } {
+/** The async query path over an open SQLite connection, for repos moved to `Sql` next to unmoved ones. */
+export function sqlOfDatabase(db: Database): Sql {
+  return sqlOver(new Kysely<NoTables>({ dialect: new SqliteDialect({ database: db }) }), 'sqlite');
+}
+
+/**
+ * A fresh database in its own temp dir; `close()` closes it and removes the dir. `sql` is the async
+ * query path over the same connection, as openFleetStore gives moved and unmoved repos one store.
+ */
+export function openTempStore(log: Logger = silentLogger()): {
+  db: Database;
+  sql: Sql;
+  dir: string;
+  close(): void;
+} {
   const dir = makeTempDir();
   const dataDir = path.join(dir, 'data');
   const db = openDatabase(dataDir, log);
   return {
     db,
+    sql: sqlOfDatabase(db),
     dir: dataDir,
     close() {
       if (db.open) db.close();

@@ -78,7 +78,7 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
     db,
     gates,
     devices,
-    deviceEvents: new DeviceEventsRepo(db, log),
+    deviceEvents: new DeviceEventsRepo(store.sql, log),
     users,
     tokens,
     sessions,
