@@ -94,7 +94,7 @@ export async function createFleetDomains(deps: {
     refresh: (deviceIds): Promise<void> => desired.refreshMany(deviceIds),
     log,
   });
-  (deps.engines ?? startRightAway).run('counters', counters);
+  await (deps.engines ?? startRightAway).run('counters', counters);
   const rollouts = createRollouts({
     sql: deps.sql,
     gates,

@@ -5,7 +5,6 @@ import type { EngineRunner } from './cluster/engine-runner.js';
 import type { FleetConfig } from './config.js';
 import type { DevicesRepo } from './devices/devices-repo.js';
 import type { FleetEvents } from './devices/fleet-events.js';
-import type { DeviceEventsRepo } from './events/device-events-repo.js';
 import type { GatesRepo } from './gates/gates-repo.js';
 import { HealthHistory } from './health/health-history.js';
 import { TelemetryRollup } from './health/telemetry-rollup.js';
@@ -13,6 +12,7 @@ import type { HttpDeps } from './http/http-deps.js';
 import { NotifyOutbox } from './notify/notify-outbox.js';
 import type { ScreenshotStore } from './screenshots/screenshot-store.js';
 import type { Database } from './store/database.js';
+import type { Sql } from './store/sql.js';
 
 /** The health side of the fleet: telemetry history, the alert engine and the outbox that tells people. */
 export interface FleetHealth {
@@ -27,11 +27,11 @@ export interface FleetHealth {
  * Starts the telemetry rollups, the notification outbox and the alert engine that feeds it. Alerts
  * are recorded and queued in one store transaction, so a transition is neither lost nor sent twice.
  */
-export function startFleetHealth(deps: {
+export async function startFleetHealth(deps: {
   db: Database;
+  sql: Sql;
   devices: DevicesRepo;
   gates: GatesRepo;
-  deviceEvents: DeviceEventsRepo;
   desired: AlertEngineDeps['desired'];
   events: FleetEvents;
   screenshots: ScreenshotStore;
@@ -41,23 +41,22 @@ export function startFleetHealth(deps: {
   log: Logger;
   /** Starts the rollup, outbox and alert engine: right away, or in a cluster's lease holder. */
   engines: EngineRunner;
-}): FleetHealth {
+}): Promise<FleetHealth> {
   const { db, config, log } = deps;
   const rollup = new TelemetryRollup({ db, retention: config.telemetryRetention, log });
-  deps.engines.run('telemetry-rollup', rollup);
+  await deps.engines.run('telemetry-rollup', rollup);
   const notify = new NotifyOutbox({
-    db,
+    store: deps.sql,
     log,
     publicUrl: deps.publicUrl,
     gateTimeZone: (gateId) => deps.gates.get(gateId)?.timeZone,
     screenshots: deps.screenshots,
   });
-  deps.engines.run('notify-outbox', notify);
+  await deps.engines.run('notify-outbox', notify);
   const alerts = new AlertEngine({
-    db,
+    store: deps.sql,
     devices: deps.devices,
     gates: deps.gates,
-    deviceEvents: deps.deviceEvents,
     desired: deps.desired,
     events: deps.events,
     sink: notify,
@@ -65,7 +64,15 @@ export function startFleetHealth(deps: {
     tickMs: config.alerts.tickMs,
     sweepMs: config.alerts.sweepMs,
   });
-  deps.engines.run('alerts', alerts);
+  try {
+    await deps.engines.run('alerts', alerts);
+  } catch (error) {
+    // Nothing returned yet, so nobody else would stop what started above.
+    await alerts.stop();
+    await notify.stop();
+    await rollup.stop();
+    throw error;
+  }
   return {
     alertEngine: alerts,
     http: {
@@ -75,7 +82,7 @@ export function startFleetHealth(deps: {
     },
     // The engine first: it is the outbox's producer.
     async stop() {
-      alerts.stop();
+      await alerts.stop();
       await notify.stop();
       await rollup.stop();
     },

@@ -54,6 +54,7 @@ interface Run {
   store?: OpenedStore;
   commands?: CommandClient;
   broker?: Broker;
+  inbox?: DeviceInbox;
   app?: FastifyInstance;
   events?: FleetEvents;
   domains?: FleetDomains;
@@ -136,7 +137,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   run.domains = domains;
   // One store of screenshots: the HTTP API saves them, Telegram alerts attach the latest.
   const screenshots = new ScreenshotStore({ dir: join(config.dataDir, 'screenshots'), log });
-  run.health = startFleetHealth({
+  run.health = await startFleetHealth({
     ...store,
     desired: domains.desired,
     events: run.events,
@@ -148,7 +149,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   });
   run.cluster?.shareEngineSignals({ alerts: run.health.alertEngine, rollouts: domains.rollouts.engine });
   // Codes and pages pushed through another process arm no timer in the engines' process.
-  run.cluster?.engines.run(
+  await run.cluster?.engines.run(
     'counters-catch-up',
     everyInterval(30_000, () => domains.counters.sweep(), log),
   );
@@ -212,7 +213,7 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   await desired.refreshAll();
   publicHttpUrl = withActualHttpPort(config.publicHttpUrl, httpPort);
   // Rollouts carry on where the last run stopped: artifact URLs name the address bound just now.
-  engines.run('rollouts', domains.rollouts.engine);
+  await engines.run('rollouts', domains.rollouts.engine);
   await run.cluster?.begin();
   return {
     httpPort,
@@ -248,7 +249,7 @@ async function openFleetStore(run: Run, config: FleetConfig, log: Logger): Promi
     db,
     gates: new GatesRepo(db),
     devices: new DevicesRepo(db, log),
-    deviceEvents: new DeviceEventsRepo(db, log),
+    deviceEvents: new DeviceEventsRepo(opened.sql, log),
     tokens: new ApiTokens(opened.sql),
     users: new UsersRepo(opened.sql),
     sessions: new SessionStore(opened.sql),
@@ -273,7 +274,8 @@ function wireBroker(
   };
   const commands = new CommandClient({ broker: brokerRef, log });
   run.commands = commands;
-  const inbox = new DeviceInbox({ devices, deviceEvents, commands, log, events: run.events });
+  run.inbox = new DeviceInbox({ devices, deviceEvents, commands, log, events: run.events });
+  const inbox = run.inbox;
   const cluster = run.cluster;
   const broker = createBroker({
     log,
@@ -304,6 +306,8 @@ async function stopRun(run: Run, log: Logger): Promise<void> {
     ['content', run.domains && (() => run.domains?.stop())],
     ['broker', run.broker && (() => run.broker?.stop())],
     ['cluster', run.cluster && (() => run.cluster?.stop())],
+    // Events the broker took are written before the store closes.
+    ['inbox', run.inbox && (() => run.inbox?.settled())],
     ['commands', run.commands && (() => run.commands?.stop())],
     ['database', run.store && (() => run.store?.close())],
   ];

@@ -3,13 +3,13 @@ import type { DesiredDocument } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
-import type { DeviceEventsRepo } from '../events/device-events-repo.js';
 import type { Gate, GatesRepo } from '../gates/gates-repo.js';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import { stepAlert, type AlertAction, type RuleMemory } from './alert-machine.js';
 import { AlertRecorder } from './alert-recorder.js';
 import { ChangeQueue } from './change-queue.js';
-import { ALERT_RULES, type AlertRule, type AlertSink } from './alert-types.js';
+import type { AlertSink } from './alert-sink.js';
+import { ALERT_RULES, type AlertRule } from './alert-types.js';
 import { AlertsRepo, type AlertPlace } from './alerts-repo.js';
 import { inWindow, windowEndAfter } from './daily-window.js';
 import { HealthInputReader } from './health-input.js';
@@ -19,10 +19,9 @@ import { PolicyBook } from './policy-book.js';
 import { RULE_EVALUATORS } from './rules/index.js';
 
 export interface AlertEngineDeps {
-  db: Database;
+  store: Sql;
   devices: Pick<DevicesRepo, 'get' | 'list'>;
   gates: Pick<GatesRepo, 'get'>;
-  deviceEvents: Pick<DeviceEventsRepo, 'list'>;
   desired: { latest(deviceId: string): DesiredDocument | undefined };
   /** Device changes; the engine evaluates a changed screen on the next turn of the event loop. */
   events?: Pick<FleetEvents, 'subscribe'>;
@@ -36,8 +35,8 @@ export interface AlertEngineDeps {
 }
 
 /**
- * Screens evaluated per turn of the event loop (changes, sweep) and recorded in one transaction:
- * 1000 screens dropping at once cost five commits, and never block the broker's loop for long.
+ * Screens evaluated per round (changes, sweep) and recorded in one transaction: 1000 screens
+ * dropping at once cost five commits, and never block the broker's loop for long.
  */
 const BATCH = 200;
 
@@ -63,7 +62,6 @@ export class AlertEngine {
   private readonly now: () => Date;
   private readonly memory: MemoryRepo;
   private readonly inputs: HealthInputReader;
-  private readonly recorder: AlertRecorder;
   private readonly memories = new Map<string, Map<AlertRule, RuleMemory>>();
   /** Screens with a deadline, and its time in ms. */
   private readonly due = new Map<string, number>();
@@ -76,6 +74,10 @@ export class AlertEngine {
   /** A sweep was asked for while one ran (a policy changed mid-sweep): run one more after it. */
   private sweepAgain = false;
   private running = false;
+  /** The round running now: rounds run one after another, never two at once (RAM holds the memory). */
+  private rounds: Promise<void> = Promise.resolve();
+  /** A tick's round is queued or running: the timer does not pile up another behind it. */
+  private ticking = false;
   /** Changed screens waiting for the next flush, in the order they changed. */
   private readonly changes = new ChangeQueue(BATCH, (deviceIds) => this.evaluateBatch(deviceIds));
 
@@ -83,35 +85,47 @@ export class AlertEngine {
     this.deps = deps;
     this.log = deps.log.child({ mod: 'alerts' });
     this.now = deps.now ?? (() => new Date());
-    this.alerts = new AlertsRepo(deps.db);
-    this.policies = new PoliciesRepo(deps.db, this.log);
+    this.alerts = new AlertsRepo(deps.store);
+    this.policies = new PoliciesRepo(deps.store, this.log);
     this.book = new PolicyBook(this.policies);
-    this.memory = new MemoryRepo(deps.db, this.log);
-    this.inputs = new HealthInputReader({ ...deps, alerts: this.alerts });
-    this.recorder = new AlertRecorder(this.alerts, deps.sink, randomUUID);
+    this.memory = new MemoryRepo(deps.store, this.log);
+    this.inputs = new HealthInputReader(deps);
   }
 
-  start(): void {
+  /** Reads the policies and the memory the last run left, then listens and runs its timers. */
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    for (const stored of this.memory.all()) {
+    await this.book.reload();
+    for (const stored of await this.memory.all()) {
       this.memoryOf(stored.deviceId).set(stored.rule, stored.memory);
       if (stored.dueAt !== null) this.setDue(stored.deviceId, Date.parse(stored.dueAt));
     }
+    if (!this.running) return;
     // The listener runs inside the broker's connect/will handling: it only notes the screen.
     this.changes.start();
     this.unsubscribe = this.deps.events?.subscribe((deviceId) => this.changes.add(deviceId)) ?? null;
-    const tick = setInterval(() => this.tick(), this.deps.tickMs ?? 1_000);
-    const sweep = setInterval(() => void this.sweep(), this.deps.sweepMs ?? 60_000);
+    const tick = setInterval(() => this.tickInBackground(), this.deps.tickMs ?? 1_000);
+    const sweep = setInterval(() => this.sweepInBackground(), this.deps.sweepMs ?? 60_000);
     this.timers = [tick, sweep];
     for (const timer of this.timers) timer.unref();
     // What happened while the fleet was down: every screen once, soon after start.
-    const first = setTimeout(() => void this.sweep(), 0);
+    const first = setTimeout(() => this.sweepInBackground(), 0);
     first.unref();
     this.timers.push(first);
   }
 
-  stop(): void {
+  /** Resolves once the round running now and those queued behind it are done. */
+  async settled(): Promise<void> {
+    let rounds;
+    do {
+      rounds = this.rounds;
+      await rounds;
+    } while (rounds !== this.rounds);
+  }
+
+  /** Stops listening and its timers, then waits for the round running now. */
+  async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -119,40 +133,68 @@ export class AlertEngine {
     this.timers = [];
     // Screens not evaluated yet are not lost: the sweep after the next start looks at every screen.
     this.changes.stop();
+    await this.settled();
   }
 
-  /** Policies changed: forget resolved policies and look at every screen again. */
-  policiesChanged(): void {
-    this.book.reload();
-    void this.sweep();
+  /** Policies changed: forget resolved policies (before this resolves) and look at every screen again. */
+  async policiesChanged(): Promise<void> {
+    await this.book.reload();
+    this.sweepInBackground();
   }
 
   /** Someone acknowledged an alert: no escalation for it; an acknowledged update failure clears. */
-  acknowledged(deviceId: string, rule: AlertRule, alertId: string): void {
-    const memory = this.memories.get(deviceId)?.get(rule);
-    if (memory?.open?.alertId === alertId) {
+  async acknowledged(deviceId: string, rule: AlertRule, alertId: string): Promise<void> {
+    await this.round(async () => {
+      const memory = this.memories.get(deviceId)?.get(rule);
+      if (memory?.open?.alertId !== alertId) return;
       const next = { ...memory, open: { ...memory.open, acknowledged: true } };
-      this.memoryOf(deviceId).set(rule, next);
       const dueMs = this.due.get(deviceId);
-      this.memory.save(deviceId, rule, next, dueMs === undefined ? null : new Date(dueMs).toISOString());
-    }
-    this.evaluate(deviceId);
+      const dueAt = dueMs === undefined ? null : new Date(dueMs).toISOString();
+      await this.memory.save(this.deps.store, deviceId, rule, next, dueAt);
+      this.memoryOf(deviceId).set(rule, next);
+    });
+    await this.evaluate(deviceId);
   }
 
-  /** Runs every rule for one screen now. Never throws: a failure costs this evaluation only. */
-  evaluate(deviceId: string): void {
-    this.evaluateBatch([deviceId]);
+  /** Runs every rule for one screen now. Never rejects: a failure costs this evaluation only. */
+  async evaluate(deviceId: string): Promise<void> {
+    await this.evaluateBatch([deviceId]);
   }
 
   /** Screens whose deadline has come. */
-  tick(): void {
+  async tick(): Promise<void> {
     const nowMs = this.now().getTime();
     const due = [...this.due].filter(([, dueMs]) => dueMs <= nowMs).map(([deviceId]) => deviceId);
     for (let start = 0; start < due.length; start += BATCH)
-      this.evaluateBatch(due.slice(start, start + BATCH));
+      await this.evaluateBatch(due.slice(start, start + BATCH));
   }
 
-  /** Every screen, a batch per turn of the event loop; also closes alerts of removed screens. */
+  /** The timer's tick: skipped while the previous one has not finished. */
+  private tickInBackground(): void {
+    if (this.ticking) return;
+    this.ticking = true;
+    this.tick()
+      .catch((error: unknown) => this.log.error({ err: (error as Error).message }, 'alert tick failed'))
+      .finally(() => (this.ticking = false));
+  }
+
+  private sweepInBackground(): void {
+    this.sweep().catch((error: unknown) =>
+      this.log.error({ err: (error as Error).message }, 'alert sweep failed'),
+    );
+  }
+
+  /** Runs `work` after the rounds before it; a failed round does not hold up the next. */
+  private round<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.rounds.then(work);
+    this.rounds = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /** Every screen, a batch per round (changes get their turn between); closes alerts of removed screens. */
   async sweep(): Promise<void> {
     if (!this.running) return;
     if (this.sweeping) {
@@ -161,11 +203,14 @@ export class AlertEngine {
     }
     this.sweeping = true;
     try {
-      this.gateCache.clear();
-      this.closeAlertsOfRemovedScreens();
+      // The screens as they are when the sweep is asked for, as when it ran synchronously.
       const ids = this.deps.devices.list().map((device) => device.id);
+      await this.round(async () => {
+        this.gateCache.clear();
+        await this.closeAlertsOfRemovedScreens();
+      });
       for (let start = 0; start < ids.length && this.running; start += BATCH) {
-        this.evaluateBatch(ids.slice(start, start + BATCH));
+        await this.evaluateBatch(ids.slice(start, start + BATCH));
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
@@ -184,32 +229,43 @@ export class AlertEngine {
    * transaction. Should one screen fail, the batch rolls back whole and its screens go one by one,
    * so a failure costs only that screen's evaluation.
    */
-  private evaluateBatch(deviceIds: readonly string[]): void {
-    if (deviceIds.length > 1) {
-      try {
-        return this.record(deviceIds);
-      } catch {
-        // Retried below, screen by screen, where the failing one is logged.
+  private evaluateBatch(deviceIds: readonly string[]): Promise<void> {
+    return this.round(async () => {
+      if (deviceIds.length > 1) {
+        try {
+          return await this.record(deviceIds);
+        } catch {
+          // Retried below, screen by screen, where the failing one is logged.
+        }
       }
-    }
-    for (const deviceId of deviceIds) {
-      try {
-        this.record([deviceId]);
-      } catch (error) {
-        this.log.error({ deviceId, err: (error as Error).message }, 'alert evaluation failed');
+      for (const deviceId of deviceIds) {
+        try {
+          await this.record([deviceId]);
+        } catch (error) {
+          this.log.error({ deviceId, err: (error as Error).message }, 'alert evaluation failed');
+        }
       }
-    }
+    });
   }
 
-  /** RAM takes on the decisions only once the store has them. */
-  private record(deviceIds: readonly string[]): void {
-    const decisions = this.alerts.transaction(() => deviceIds.flatMap((id) => this.decideFor(id) ?? []));
+  /** RAM takes on the decisions only once the store has them; the sink may send them from then on. */
+  private async record(deviceIds: readonly string[]): Promise<void> {
+    const decisions = await this.deps.store.transaction(async (tx) => {
+      const recorder = new AlertRecorder(tx, this.deps.sink, randomUUID);
+      const decided: Decision[] = [];
+      for (const id of deviceIds) {
+        const decision = await this.decideFor(tx, recorder, id);
+        if (decision) decided.push(decision);
+      }
+      return decided;
+    });
+    this.deps.sink.committed?.();
     for (const decision of decisions) this.adopt(decision);
   }
 
-  private decideFor(deviceId: string): Decision | null {
+  private async decideFor(tx: Sql, recorder: AlertRecorder, deviceId: string): Promise<Decision | null> {
     const device = this.deps.devices.get(deviceId);
-    if (device) return this.decide(device);
+    if (device) return this.decide(tx, recorder, device);
     this.memories.delete(deviceId);
     this.enrolment.delete(deviceId);
     this.due.delete(deviceId);
@@ -228,8 +284,8 @@ export class AlertEngine {
     if (nextDue !== null) this.setDue(deviceId, nextDue);
   }
 
-  /** Runs the rules for one screen and records what they decide; the caller holds the transaction. */
-  private decide(device: DeviceRecord): Decision {
+  /** Runs the rules for one screen and records what they decide in the caller's transaction `tx`. */
+  private async decide(tx: Sql, recorder: AlertRecorder, device: DeviceRecord): Promise<Decision> {
     if (this.enrolment.get(device.id) !== device.createdAt) {
       // Memory rows go with a removed screen; what RAM still holds of it goes now.
       if (this.enrolment.has(device.id)) this.memories.delete(device.id);
@@ -244,7 +300,7 @@ export class AlertEngine {
     const quietEndsAt =
       quiet && policy.quietHours ? windowEndAfter(policy.quietHours, gate.timeZone, now) : null;
     const context = { now, quiet, quietEndsAt, newId: randomUUID };
-    const input = this.inputs.read(device, gate.timeZone, policy, now);
+    const input = await this.inputs.read(tx, device, gate.timeZone, policy, now);
     const place = placeOf(device, gate);
     const memories = this.memoryOf(device.id);
     let nextDue = Number.POSITIVE_INFINITY;
@@ -258,17 +314,20 @@ export class AlertEngine {
       const outcome = stepAlert(previous, observation, settings, context);
       if (outcome.dueAt !== null) nextDue = Math.min(nextDue, Date.parse(outcome.dueAt));
       if (outcome.actions.length === 0 && unchanged(previous, outcome.memory)) continue;
-      for (const action of outcome.actions) this.recorder.apply(action, rule, place, at);
-      this.memory.save(device.id, rule, outcome.memory, outcome.dueAt);
+      for (const action of outcome.actions) await recorder.apply(action, rule, place, at);
+      await this.memory.save(tx, device.id, rule, outcome.memory, outcome.dueAt);
       steps.push({ rule, memory: outcome.memory, actions: outcome.actions });
     }
     return { deviceId: device.id, steps, nextDue };
   }
 
-  private closeAlertsOfRemovedScreens(): void {
+  private async closeAlertsOfRemovedScreens(): Promise<void> {
     const at = this.now().toISOString();
-    for (const alert of this.alerts.openOfRemovedDevices()) {
-      this.alerts.transaction(() => this.recorder.closeQuietly(alert.id, at));
+    for (const alert of await this.alerts.openOfRemovedDevices()) {
+      await this.deps.store.transaction((tx) =>
+        new AlertRecorder(tx, this.deps.sink, randomUUID).closeQuietly(alert.id, at),
+      );
+      this.deps.sink.committed?.();
       this.memories.delete(alert.device.id);
       this.due.delete(alert.device.id);
     }

@@ -1,32 +1,34 @@
+import type { Sql } from '../store/sql.js';
 import type { AlertAction } from './alert-machine.js';
-import type { AlertRule, AlertSink, TransitionKind } from './alert-types.js';
-import type { AlertPlace, AlertsRepo, Notified } from './alerts-repo.js';
+import type { AlertSink } from './alert-sink.js';
+import type { AlertRule, TransitionKind } from './alert-types.js';
+import { AlertsRepo, type AlertPlace, type Notified } from './alerts-repo.js';
 
 /**
  * Carries out the machine's decisions in the store. Each transition is recorded and handed to the
- * sink in the caller's transaction, so it is queued exactly when it is recorded: never lost
+ * sink in the caller's transaction `tx`, so it is queued exactly when it is recorded: never lost
  * between the two, never queued twice.
  */
 export class AlertRecorder {
   private readonly alerts: AlertsRepo;
-  private readonly sink: AlertSink;
-  private readonly newId: () => string;
 
-  constructor(alerts: AlertsRepo, sink: AlertSink, newId: () => string) {
-    this.alerts = alerts;
-    this.sink = sink;
-    this.newId = newId;
+  constructor(
+    private readonly tx: Sql,
+    private readonly sink: AlertSink,
+    private readonly newId: () => string,
+  ) {
+    this.alerts = new AlertsRepo(tx);
   }
 
-  apply(action: AlertAction, rule: AlertRule, place: AlertPlace, at: string): void {
+  async apply(action: AlertAction, rule: AlertRule, place: AlertPlace, at: string): Promise<void> {
     const { alerts } = this;
     switch (action.type) {
       case 'fire': {
         // An open alert the machine does not remember belongs to an earlier screen of the same id
         // (removed and enrolled again): it ends quietly rather than blocking the new one.
-        const stale = alerts.openFor(place.device.id, rule);
-        if (stale) this.closeQuietly(stale.id, at);
-        alerts.insert({
+        const stale = await alerts.openFor(place.device.id, rule);
+        if (stale) await this.closeQuietly(stale.id, at);
+        await alerts.insert({
           ...place,
           id: action.alertId,
           rule,
@@ -41,7 +43,7 @@ export class AlertRecorder {
       case 'flapping':
         return alerts.markFlapping(action.alertId);
       case 'escalate':
-        alerts.markEscalated(action.alertId, at);
+        await alerts.markEscalated(action.alertId, at);
         return this.transition(
           action.alertId,
           'escalated',
@@ -50,50 +52,51 @@ export class AlertRecorder {
           action.notify ? 'sent' : 'held',
         );
       case 'resolve':
-        alerts.markResolved(action.alertId, at);
+        await alerts.markResolved(action.alertId, at);
         return this.transition(action.alertId, 'resolved', at, action.facts, action.notify);
       case 'release':
-        for (const alertId of action.alertIds) this.release(alertId);
+        for (const alertId of action.alertIds) await this.release(alertId);
         return;
       case 'suppress':
         return alerts.setNotified(
-          alerts.held(action.alertId).map((held) => held.id),
+          (await alerts.held(action.alertId)).map((held) => held.id),
           'suppressed',
         );
     }
   }
 
   /** Ends an open alert without telling anyone (its screen was removed). */
-  closeQuietly(alertId: string, at: string): void {
-    this.alerts.markResolved(alertId, at);
-    this.alerts.setNotified(
-      this.alerts.held(alertId).map((held) => held.id),
+  async closeQuietly(alertId: string, at: string): Promise<void> {
+    await this.alerts.markResolved(alertId, at);
+    await this.alerts.setNotified(
+      (await this.alerts.held(alertId)).map((held) => held.id),
       'suppressed',
     );
-    this.transition(alertId, 'resolved', at, { removed: true }, 'suppressed');
+    await this.transition(alertId, 'resolved', at, { removed: true }, 'suppressed');
   }
 
-  private transition(
+  private async transition(
     alertId: string,
     kind: TransitionKind,
     at: string,
     facts: Record<string, string | number | boolean | null>,
     notified: Notified,
-  ): void {
+  ): Promise<void> {
     const transition = { id: this.newId(), kind, at, facts, notified };
-    this.alerts.addTransition(alertId, transition);
+    await this.alerts.addTransition(alertId, transition);
     if (notified !== 'sent') return;
-    const alert = this.alerts.get(alertId);
-    if (alert) this.sink.enqueue(this.alerts.toSinkTransition(alert, transition));
+    const alert = await this.alerts.get(alertId);
+    if (alert) await this.sink.enqueue(this.tx, this.alerts.toSinkTransition(alert, transition));
   }
 
   /** Quiet hours are over: what they held goes out now, oldest first, under its original id. */
-  private release(alertId: string): void {
-    const alert = this.alerts.get(alertId);
-    const held = this.alerts.held(alertId);
+  private async release(alertId: string): Promise<void> {
+    const alert = await this.alerts.get(alertId);
+    const held = await this.alerts.held(alertId);
     if (!alert || held.length === 0) return;
-    for (const transition of held) this.sink.enqueue(this.alerts.toSinkTransition(alert, transition));
-    this.alerts.setNotified(
+    for (const transition of held)
+      await this.sink.enqueue(this.tx, this.alerts.toSinkTransition(alert, transition));
+    await this.alerts.setNotified(
       held.map((transition) => transition.id),
       'sent',
     );

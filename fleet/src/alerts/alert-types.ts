@@ -49,8 +49,3 @@ export interface AlertTransition {
   flapping: boolean;
   facts: AlertFacts;
 }
-
-/** Where recorded transitions go: the notification outbox. Called inside the recording transaction. */
-export interface AlertSink {
-  enqueue(transition: AlertTransition): void;
-}

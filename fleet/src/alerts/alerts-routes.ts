@@ -54,7 +54,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
     async (request) => {
       const { state, gateId, limit, before } = request.query;
       const gates = readableGates(request, gateId);
-      const page = service().list({
+      const page = await service().list({
         state,
         gates,
         limit,
@@ -77,10 +77,11 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
       config: { audit: { action: 'alert.read', objectType: 'alert', objectParam: 'alertId' } },
     },
     async (request) => {
-      const alert = service().get(request.params.alertId);
+      const alert = await service().get(request.params.alertId);
       noteAudit(request, { gateId: alert.gate.id });
       authorize(request, 'alerts.read', alert.gate.id);
-      return { ...toAlertView(alert), transitions: service().transitions(alert.id).map(toTransitionView) };
+      const transitions = await service().transitions(alert.id);
+      return { ...toAlertView(alert), transitions: transitions.map(toTransitionView) };
     },
   );
 
@@ -97,11 +98,11 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
       config: { audit: { action: 'alert.ack', objectType: 'alert', objectParam: 'alertId' } },
     },
     async (request) => {
-      const alert = service().get(request.params.alertId);
+      const alert = await service().get(request.params.alertId);
       noteAudit(request, { gateId: alert.gate.id });
       const principal = authorize(request, 'alerts.ack', alert.gate.id);
       const note = request.body?.note || null;
-      const acked = service().acknowledge(alert.id, principal.username, note);
+      const acked = await service().acknowledge(alert.id, principal.username, note);
       noteAudit(request, { after: { acknowledged: true, note } });
       return toAlertView(acked);
     },
@@ -122,9 +123,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
     },
     async (request) => {
       const scope = readScope(request);
-      const overrides = service()
-        .overrides()
-        .filter((override) => inScope(scope, override.gateId));
+      const overrides = (await service().overrides()).filter((override) => inScope(scope, override.gateId));
       return { defaults: service().defaults(), overrides };
     },
   );
@@ -171,7 +170,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
         const { gateId } = request.params;
         noteAudit(request, { gateId, objectId: policyId(gateId, zoneOf(request)) });
         const principal = authorize(request, 'alerts.manage', gateId);
-        const stored = service().setOverride(gateId, zoneOf(request), request.body, principal.username);
+        const stored = await service().setOverride(gateId, zoneOf(request), request.body, principal.username);
         noteAudit(request, { after: request.body });
         return stored;
       },
@@ -194,7 +193,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
         const { gateId } = request.params;
         noteAudit(request, { gateId, objectId: policyId(gateId, zoneOf(request)) });
         authorize(request, 'alerts.manage', gateId);
-        service().removeOverride(gateId, zoneOf(request));
+        await service().removeOverride(gateId, zoneOf(request));
         return reply.code(204).send(null);
       },
     );

@@ -21,26 +21,26 @@ export class AlertsService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  list(query: AlertListQuery): { alerts: AlertRecord[]; nextBefore: string | null } {
+  list(query: AlertListQuery): Promise<{ alerts: AlertRecord[]; nextBefore: string | null }> {
     return this.deps.engine.alerts.list(query);
   }
 
   /** NOT_FOUND for an unknown alert. */
-  get(alertId: string): AlertRecord {
-    const alert = this.deps.engine.alerts.get(alertId);
+  async get(alertId: string): Promise<AlertRecord> {
+    const alert = await this.deps.engine.alerts.get(alertId);
     if (!alert) throw new GatecastError('NOT_FOUND', `no alert ${alertId}`);
     return alert;
   }
 
-  transitions(alertId: string): TransitionRecord[] {
+  transitions(alertId: string): Promise<TransitionRecord[]> {
     return this.deps.engine.alerts.transitions(alertId);
   }
 
   /** CONFLICT when already acknowledged. */
-  acknowledge(alertId: string, by: string, note: string | null): AlertRecord {
-    const alert = this.get(alertId);
-    this.deps.engine.alerts.acknowledge(alertId, by, this.now().toISOString(), note);
-    this.deps.engine.acknowledged(alert.device.id, alert.rule, alert.id);
+  async acknowledge(alertId: string, by: string, note: string | null): Promise<AlertRecord> {
+    const alert = await this.get(alertId);
+    await this.deps.engine.alerts.acknowledge(alertId, by, this.now().toISOString(), note);
+    await this.deps.engine.acknowledged(alert.device.id, alert.rule, alert.id);
     return this.get(alertId);
   }
 
@@ -48,7 +48,7 @@ export class AlertsService {
     return this.deps.engine.book.defaultPolicy;
   }
 
-  overrides(): StoredOverride[] {
+  overrides(): Promise<StoredOverride[]> {
     return this.deps.engine.policies.list();
   }
 
@@ -58,20 +58,25 @@ export class AlertsService {
   }
 
   /** NOT_FOUND for an unknown gate or zone. */
-  setOverride(gateId: string, zoneId: string | null, policy: PolicyOverride, by: string): StoredOverride {
+  async setOverride(
+    gateId: string,
+    zoneId: string | null,
+    policy: PolicyOverride,
+    by: string,
+  ): Promise<StoredOverride> {
     this.requirePlace(gateId, zoneId);
-    const stored = this.deps.engine.policies.set(gateId, zoneId, policy, this.now().toISOString(), by);
-    this.deps.engine.policiesChanged();
+    const stored = await this.deps.engine.policies.set(gateId, zoneId, policy, this.now().toISOString(), by);
+    await this.deps.engine.policiesChanged();
     return stored;
   }
 
   /** NOT_FOUND when there was no override there. */
-  removeOverride(gateId: string, zoneId: string | null): void {
-    if (!this.deps.engine.policies.remove(gateId, zoneId)) {
+  async removeOverride(gateId: string, zoneId: string | null): Promise<void> {
+    if (!(await this.deps.engine.policies.remove(gateId, zoneId))) {
       const where = zoneId === null ? `gate ${gateId}` : `zone ${zoneId} of gate ${gateId}`;
       throw new GatecastError('NOT_FOUND', `no alert policy set for ${where}`);
     }
-    this.deps.engine.policiesChanged();
+    await this.deps.engine.policiesChanged();
   }
 
   private requirePlace(gateId: string, zoneId: string | null): void {

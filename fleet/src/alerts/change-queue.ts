@@ -10,7 +10,8 @@ export class ChangeQueue {
 
   constructor(
     private readonly batchSize: number,
-    private readonly handle: (deviceIds: readonly string[]) => void,
+    /** Runs the batch's round; never rejects (the engine logs what fails). */
+    private readonly handle: (deviceIds: readonly string[]) => Promise<void>,
   ) {}
 
   start(): void {
@@ -45,7 +46,7 @@ export class ChangeQueue {
       batch.push(deviceId);
       if (batch.length === this.batchSize) break;
     }
-    this.handle(batch);
+    void this.handle(batch);
     this.schedule();
   }
 }

@@ -1,19 +1,19 @@
 import type { DesiredDocument } from '@gatecast/protocol';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
 import type { DeviceRecord } from '../devices/devices-repo.js';
-import type { DeviceEventsRepo } from '../events/device-events-repo.js';
-import type { Database } from '../store/database.js';
+import { DeviceEventsRepo } from '../events/device-events-repo.js';
+import type { Sql } from '../store/sql.js';
 import type { ResolvedPolicy } from './alert-policy.js';
-import type { AlertsRepo } from './alerts-repo.js';
+import { AlertsRepo } from './alerts-repo.js';
 import type { DeviceHealthInput, UpdateFailure } from './rules/rule-types.js';
 
 /** Agent starts looked at after a failed update, to see whether the target version came up later. */
 const STARTS_AFTER_FAILURE = 50;
 
 export interface HealthInputSources {
-  db: Database;
-  deviceEvents: Pick<DeviceEventsRepo, 'list'>;
+  log: Logger;
   desired: { latest(deviceId: string): DesiredDocument | undefined };
-  alerts: Pick<AlertsRepo, 'updateFailureDismissed'>;
 }
 
 /** A screen's last failed update as last read, and the events it was read from. */
@@ -22,52 +22,44 @@ interface CachedFailure {
   failure: Omit<UpdateFailure, 'dismissed'> | null;
 }
 
-/** Reads what the rules need about one screen from the store. */
+/**
+ * Reads what the rules need about one screen from the store. `tx` is the engine's recording
+ * transaction: on SQLite's one connection a read outside it would wait for it to end.
+ */
 export class HealthInputReader {
   private readonly sources: HealthInputSources;
-  private readonly presenceStmt;
-  private readonly latestFailureStmt;
-  private readonly startsMarkerStmt;
   private readonly failures = new Map<string, CachedFailure>();
 
   constructor(sources: HealthInputSources) {
     this.sources = sources;
-    this.presenceStmt = sources.db
-      .prepare<[string, string], string>(
-        `SELECT at FROM presence_log WHERE device_id = ? AND state IN ('online', 'offline') AND at > ?
-         ORDER BY id`,
-      )
-      .pluck();
-    // Both use the (device, kind, time) index: a screen without failed updates costs one lookup,
-    // not a walk over its play events.
-    this.latestFailureStmt = sources.db
-      .prepare<[string], string>(
-        `SELECT id FROM device_events WHERE device_id = ? AND kind = 'update-failed'
-         ORDER BY at DESC, id DESC LIMIT 1`,
-      )
-      .pluck();
-    this.startsMarkerStmt = sources.db
-      .prepare<[string], number | null>(
-        `SELECT MAX(rowid) FROM device_events WHERE device_id = ? AND kind = 'agent-started'`,
-      )
-      .pluck();
   }
 
-  read(device: DeviceRecord, timeZone: string, policy: ResolvedPolicy, now: Date): DeviceHealthInput {
+  async read(
+    tx: Sql,
+    device: DeviceRecord,
+    timeZone: string,
+    policy: ResolvedPolicy,
+    now: Date,
+  ): Promise<DeviceHealthInput> {
     const flapWindowMs = policy.rules.offline.flapWindowSec * 1000;
     const after = new Date(now.getTime() - flapWindowMs).toISOString();
+    const changes = await tx.all<{ at: string }>(
+      sql`SELECT at FROM presence_log WHERE device_id = ${device.id} AND state IN ('online', 'offline')
+            AND at > ${after}
+          ORDER BY id`,
+    );
     return {
       deviceId: device.id,
       createdAt: device.createdAt,
       presence: device.presence,
-      presenceChanges: this.presenceStmt.all(device.id, after),
+      presenceChanges: changes.map((row) => row.at),
       reported: device.reported,
       lastTelemetry: device.lastTelemetry,
       lastTelemetryAt: device.lastTelemetryAt,
       desired: this.sources.desired.latest(device.id) ?? null,
       timeZone,
       displayOnHours: policy.displayOnHours,
-      updateFailure: this.updateFailure(device.id),
+      updateFailure: await this.updateFailure(tx, device.id),
     };
   }
 
@@ -78,33 +70,42 @@ export class HealthInputReader {
 
   /**
    * Re-read only when the screen's newest failed update or its agent starts changed (a start stored
-   * late still moves the row marker); whether it was dismissed can change any time, so it is not kept.
+   * late still changes their count); whether it was dismissed can change any time, so it is not kept.
    */
-  private updateFailure(deviceId: string): UpdateFailure | null {
-    const failureId = this.latestFailureStmt.get(deviceId);
-    if (failureId === undefined) {
+  private async updateFailure(tx: Sql, deviceId: string): Promise<UpdateFailure | null> {
+    // Both use the (device, kind, time) index: a screen without failed updates costs one lookup,
+    // not a walk over its play events.
+    const latest = await tx.one<{ id: string }>(
+      sql`SELECT id FROM device_events WHERE device_id = ${deviceId} AND kind = 'update-failed'
+          ORDER BY at DESC, id DESC LIMIT 1`,
+    );
+    if (latest === undefined) {
       this.failures.delete(deviceId);
       return null;
     }
-    const marker = `${failureId}|${this.startsMarkerStmt.get(deviceId) ?? ''}`;
+    const starts = await tx.one<{ n: number; last: string | null }>(
+      sql`SELECT COUNT(*) AS n, MAX(received_at) AS last FROM device_events
+          WHERE device_id = ${deviceId} AND kind = 'agent-started'`,
+    );
+    const marker = `${latest.id}|${starts?.n ?? 0}|${starts?.last ?? ''}`;
     let cached = this.failures.get(deviceId);
     if (cached?.marker !== marker) {
-      cached = { marker, failure: this.readFailure(deviceId) };
+      cached = { marker, failure: await this.readFailure(tx, deviceId) };
       this.failures.set(deviceId, cached);
     }
     if (!cached.failure) return null;
     return {
       ...cached.failure,
-      dismissed: this.sources.alerts.updateFailureDismissed(deviceId, cached.failure.eventId),
+      dismissed: await new AlertsRepo(tx).updateFailureDismissed(deviceId, cached.failure.eventId),
     };
   }
 
-  private readFailure(deviceId: string): Omit<UpdateFailure, 'dismissed'> | null {
-    const { deviceEvents } = this.sources;
-    const latest = deviceEvents.list(deviceId, { kind: 'update-failed', limit: 1 }).events[0];
+  private async readFailure(tx: Sql, deviceId: string): Promise<Omit<UpdateFailure, 'dismissed'> | null> {
+    const deviceEvents = new DeviceEventsRepo(tx, this.sources.log);
+    const latest = (await deviceEvents.list(deviceId, { kind: 'update-failed', limit: 1 })).events[0];
     if (!latest || latest.event.kind !== 'update-failed') return null;
     const failure = latest.event;
-    const starts = deviceEvents.list(deviceId, {
+    const starts = await deviceEvents.list(deviceId, {
       kind: 'agent-started',
       since: failure.at,
       limit: STARTS_AFTER_FAILURE,

@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import type { RuleMemory } from './alert-machine.js';
 import { ALERT_RULES, type AlertRule } from './alert-types.js';
 
@@ -22,16 +23,14 @@ interface MemoryRow {
  * fleet restart neither loses a pending delay nor fires an open alert again.
  */
 export class MemoryRepo {
-  private readonly log: Logger;
-  private readonly stmts;
+  constructor(
+    private readonly store: Sql,
+    private readonly log: Logger,
+  ) {}
 
-  constructor(db: Database, log: Logger) {
-    this.log = log;
-    this.stmts = prepare(db);
-  }
-
-  all(): StoredMemory[] {
-    return this.stmts.all.all().flatMap((row) => {
+  async all(): Promise<StoredMemory[]> {
+    const rows = await this.store.all<MemoryRow>(sql`SELECT * FROM alert_memory`);
+    return rows.flatMap((row) => {
       if (!(ALERT_RULES as readonly string[]).includes(row.rule)) return [];
       try {
         const memory = JSON.parse(row.memory) as RuleMemory;
@@ -46,19 +45,21 @@ export class MemoryRepo {
     });
   }
 
-  /** Does nothing for a screen no longer in the store (its memory went with it). */
-  save(deviceId: string, rule: AlertRule, memory: RuleMemory, dueAt: string | null): void {
-    this.stmts.save.run({ device_id: deviceId, rule, memory: JSON.stringify(memory), due_at: dueAt });
+  /** Does nothing for a screen no longer in the store (its memory went with it). `tx`: the engine's. */
+  async save(
+    tx: Sql,
+    deviceId: string,
+    rule: AlertRule,
+    memory: RuleMemory,
+    dueAt: string | null,
+  ): Promise<void> {
+    // A SELECT list's parameters have no type PostgreSQL can infer: the casts say text.
+    await tx.run(
+      sql`INSERT INTO alert_memory (device_id, rule, memory, due_at)
+          SELECT CAST(${deviceId} AS TEXT), CAST(${rule} AS TEXT), CAST(${JSON.stringify(memory)} AS TEXT),
+            CAST(${dueAt} AS TEXT)
+          WHERE EXISTS (SELECT 1 FROM devices WHERE id = ${deviceId})
+          ON CONFLICT (device_id, rule) DO UPDATE SET memory = excluded.memory, due_at = excluded.due_at`,
+    );
   }
-}
-
-function prepare(db: Database) {
-  return {
-    all: db.prepare<[], MemoryRow>('SELECT * FROM alert_memory'),
-    save: db.prepare<[MemoryRow]>(
-      `INSERT INTO alert_memory (device_id, rule, memory, due_at)
-       SELECT @device_id, @rule, @memory, @due_at WHERE EXISTS (SELECT 1 FROM devices WHERE id = @device_id)
-       ON CONFLICT (device_id, rule) DO UPDATE SET memory = excluded.memory, due_at = excluded.due_at`,
-    ),
-  };
 }

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { GatecastError } from '@gatecast/protocol';
 import type { Logger } from 'pino';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/constraint-errors.js';
 import { policyOverrideSchema, type PolicyOverride } from './alert-policy.js';
@@ -22,34 +23,31 @@ interface PolicyRow {
 
 /** Alert policy overrides per gate (zone '') and per zone. */
 export class PoliciesRepo {
-  private readonly log: Logger;
-  private readonly stmts;
+  constructor(
+    private readonly store: Sql,
+    private readonly log: Logger,
+  ) {}
 
-  constructor(db: Database, log: Logger) {
-    this.log = log;
-    this.stmts = prepare(db);
-  }
-
-  list(): StoredOverride[] {
-    return this.stmts.list.all().flatMap((row) => this.toStored(row));
+  async list(): Promise<StoredOverride[]> {
+    const rows = await this.store.all<PolicyRow>(sql`SELECT * FROM alert_policies ORDER BY gate_id, zone_id`);
+    return rows.flatMap((row) => this.toStored(row));
   }
 
   /** NOT_FOUND for an unknown gate. */
-  set(
+  async set(
     gateId: string,
     zoneId: string | null,
     policy: PolicyOverride,
     at: string,
     by: string | null,
-  ): StoredOverride {
+  ): Promise<StoredOverride> {
     try {
-      this.stmts.upsert.run({
-        gate_id: gateId,
-        zone_id: zoneId ?? '',
-        policy: JSON.stringify(policy),
-        updated_at: at,
-        updated_by: by,
-      });
+      await this.store.run(
+        sql`INSERT INTO alert_policies (gate_id, zone_id, policy, updated_at, updated_by)
+            VALUES (${gateId}, ${zoneId ?? ''}, ${JSON.stringify(policy)}, ${at}, ${by})
+            ON CONFLICT (gate_id, zone_id) DO UPDATE SET policy = excluded.policy,
+              updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      );
     } catch (error) {
       if (isConstraintError(error, 'foreign-key')) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
       throw error;
@@ -58,8 +56,11 @@ export class PoliciesRepo {
   }
 
   /** False when there was no such override. */
-  remove(gateId: string, zoneId: string | null): boolean {
-    return this.stmts.remove.run(gateId, zoneId ?? '').changes > 0;
+  async remove(gateId: string, zoneId: string | null): Promise<boolean> {
+    const removed = await this.store.run(
+      sql`DELETE FROM alert_policies WHERE gate_id = ${gateId} AND zone_id = ${zoneId ?? ''}`,
+    );
+    return removed > 0;
   }
 
   private toStored(row: PolicyRow): StoredOverride[] {
@@ -69,17 +70,4 @@ export class PoliciesRepo {
     const zoneId = row.zone_id === '' ? null : row.zone_id;
     return [{ gateId: row.gate_id, zoneId, ...policy, updatedAt: row.updated_at, updatedBy: row.updated_by }];
   }
-}
-
-function prepare(db: Database) {
-  return {
-    list: db.prepare<[], PolicyRow>('SELECT * FROM alert_policies ORDER BY gate_id, zone_id'),
-    upsert: db.prepare<[PolicyRow]>(
-      `INSERT INTO alert_policies (gate_id, zone_id, policy, updated_at, updated_by)
-       VALUES (@gate_id, @zone_id, @policy, @updated_at, @updated_by)
-       ON CONFLICT (gate_id, zone_id) DO UPDATE SET policy = excluded.policy,
-         updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    ),
-    remove: db.prepare<[string, string]>('DELETE FROM alert_policies WHERE gate_id = ? AND zone_id = ?'),
-  };
 }

@@ -1,7 +1,10 @@
 import { DEFAULT_POLICY, resolvePolicy, type PolicyOverride, type ResolvedPolicy } from './alert-policy.js';
 import type { PoliciesRepo, StoredOverride } from './policies-repo.js';
 
-/** The stored overrides, read once and resolved per gate and zone on demand; reloaded after a change. */
+/**
+ * The stored overrides, read once and resolved per gate and zone on demand; reloaded after a change.
+ * Until the first reload() it knows no overrides: the engine reloads it before it starts.
+ */
 export class PolicyBook {
   private readonly repo: Pick<PoliciesRepo, 'list'>;
   private readonly defaults: ResolvedPolicy;
@@ -11,12 +14,12 @@ export class PolicyBook {
   constructor(repo: Pick<PoliciesRepo, 'list'>, defaults: ResolvedPolicy = DEFAULT_POLICY) {
     this.repo = repo;
     this.defaults = defaults;
-    this.reload();
   }
 
-  reload(): void {
+  async reload(): Promise<void> {
+    const stored = await this.repo.list();
     this.overrides = new Map(
-      this.repo.list().map((stored) => [key(stored.gateId, stored.zoneId), strip(stored)]),
+      stored.map((override) => [key(override.gateId, override.zoneId), strip(override)]),
     );
     this.resolved.clear();
   }

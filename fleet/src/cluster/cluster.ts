@@ -130,7 +130,7 @@ export async function joinCluster(deps: {
     heldElsewhere,
     firstToStart: () => presence?.firstToStart ?? true,
     shareEngineSignals: (shared) =>
-      shareEngineSignals({ bus: relay, runsEngines: () => engines.holding, ...shared }),
+      shareEngineSignals({ bus: relay, runsEngines: () => engines.holding, log, ...shared }),
     begin: () => engines.begin(),
     endEngines: () => engines.end(),
     async stop() {

@@ -3,18 +3,20 @@ import type { LeaseRepo } from './lease-repo.js';
 
 /** A timer-driven engine that must not act twice: alerts, rollouts, the notify outbox, rollups. */
 export interface Engine {
-  start(): void;
+  /** May read the store first (the alert engine loads its policies). */
+  start(): void | Promise<void>;
   stop(): void | Promise<void>;
 }
 
 /** Where the fleet hands its single-runner engines. */
 export interface EngineRunner {
-  run(name: string, engine: Engine): void;
+  /** Resolves once the engine started here, or at once when another process runs the engines. */
+  run(name: string, engine: Engine): Promise<void>;
 }
 
-/** One process: every engine starts right away, as it always has. */
+/** One process: every engine starts right away, as it always has; a failed start fails the fleet's. */
 export const startRightAway: EngineRunner = {
-  run: (_name, engine) => engine.start(),
+  run: async (_name, engine) => engine.start(),
 };
 
 export interface LeasedEnginesOptions {
@@ -56,9 +58,9 @@ export class LeasedEngines implements EngineRunner {
   }
 
   /** Registers an engine; it starts whenever this process holds the lease. */
-  run(name: string, engine: Engine): void {
+  async run(name: string, engine: Engine): Promise<void> {
     this.engines.push({ name, engine });
-    if (this.held) engine.start();
+    if (this.held) await this.startEngine(name, engine);
   }
 
   get holding(): boolean {
@@ -104,19 +106,21 @@ export class LeasedEngines implements EngineRunner {
       this.log.error({ err: (error as Error).message }, 'lease not renewed');
       held = false;
     }
-    if (held && !this.held) this.startEngines();
+    if (held && !this.held) await this.startEngines();
     if (!held && this.held) await this.stopEngines();
   }
 
-  private startEngines(): void {
+  private async startEngines(): Promise<void> {
     this.held = true;
     this.log.info({ holder: this.options.holder }, 'lease taken: engines start here');
-    for (const { name, engine } of this.engines) {
-      try {
-        engine.start();
-      } catch (error) {
-        this.log.error({ engine: name, err: (error as Error).message }, 'engine did not start');
-      }
+    for (const { name, engine } of this.engines) await this.startEngine(name, engine);
+  }
+
+  private async startEngine(name: string, engine: Engine): Promise<void> {
+    try {
+      await engine.start();
+    } catch (error) {
+      this.log.error({ engine: name, err: (error as Error).message }, 'engine did not start');
     }
   }
 

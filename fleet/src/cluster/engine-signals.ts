@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { AlertEngine } from '../alerts/alert-engine.js';
 import type { RolloutEngine } from '../rollouts/rollout-engine.js';
 import type { ClusterEvents } from './cluster-events.js';
@@ -14,18 +15,20 @@ export function shareEngineSignals(deps: {
   runsEngines: () => boolean;
   alerts: Pick<AlertEngine, 'acknowledged' | 'policiesChanged'>;
   rollouts: Pick<RolloutEngine, 'poke'>;
+  log: Logger;
 }): void {
-  const { bus, runsEngines, alerts, rollouts } = deps;
+  const { bus, runsEngines, alerts, rollouts, log } = deps;
+  const failed = (what: string) => (error: Error) => log.error({ err: error.message }, what);
   const acknowledged = alerts.acknowledged.bind(alerts);
   const policiesChanged = alerts.policiesChanged.bind(alerts);
   const poke = rollouts.poke.bind(rollouts);
 
-  alerts.acknowledged = (deviceId, rule, alertId) => {
-    if (runsEngines()) acknowledged(deviceId, rule, alertId);
+  alerts.acknowledged = async (deviceId, rule, alertId) => {
+    if (runsEngines()) await acknowledged(deviceId, rule, alertId);
     else bus.publish({ kind: 'alert-acknowledged', deviceId, rule, alertId });
   };
-  alerts.policiesChanged = () => {
-    policiesChanged();
+  alerts.policiesChanged = async () => {
+    await policiesChanged();
     bus.publish({ kind: 'alert-policies-changed' });
   };
   rollouts.poke = () => {
@@ -34,9 +37,11 @@ export function shareEngineSignals(deps: {
   };
 
   bus.on('alert-acknowledged', ({ deviceId, rule, alertId }) => {
-    if (runsEngines()) acknowledged(deviceId, rule, alertId);
+    if (runsEngines()) acknowledged(deviceId, rule, alertId).catch(failed('acknowledgement not applied'));
   });
-  bus.on('alert-policies-changed', () => policiesChanged());
+  bus.on('alert-policies-changed', () => {
+    policiesChanged().catch(failed('alert policies not reloaded'));
+  });
   bus.on('rollouts-changed', () => {
     if (runsEngines()) poke();
   });

@@ -23,8 +23,8 @@ export interface CommissioningDeps {
 export class CommissioningService {
   constructor(private readonly deps: CommissioningDeps) {}
 
-  latest(deviceId: string): LatestSelfTest {
-    const [stored] = this.deps.deviceEvents.list(deviceId, { kind: 'self-test', limit: 1 }).events;
+  async latest(deviceId: string): Promise<LatestSelfTest> {
+    const [stored] = (await this.deps.deviceEvents.list(deviceId, { kind: 'self-test', limit: 1 })).events;
     const event = stored?.event;
     if (!stored || event?.kind !== 'self-test') {
       return { deviceId, report: null, eventId: null, at: null, receivedAt: null };
@@ -38,18 +38,21 @@ export class CommissioningService {
     };
   }
 
-  gate(gateId: string): GateCommissioning {
+  async gate(gateId: string): Promise<GateCommissioning> {
     const gate = this.deps.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
     const zoneNames = new Map(gate.zones.map((zone) => [zone.id, zone.name]));
-    const screens = this.deps.devices.list({ gateId }).map((device) => ({
-      deviceId: device.id,
-      name: device.name,
-      zoneId: device.zoneId,
-      zoneName: zoneNames.get(device.zoneId) ?? device.zoneId,
-      agentVersion: device.agentVersion,
-      latest: this.latest(device.id),
-    }));
+    const screens = [];
+    for (const device of this.deps.devices.list({ gateId })) {
+      screens.push({
+        deviceId: device.id,
+        name: device.name,
+        zoneId: device.zoneId,
+        zoneName: zoneNames.get(device.zoneId) ?? device.zoneId,
+        agentVersion: device.agentVersion,
+        latest: await this.latest(device.id),
+      });
+    }
     const now = (this.deps.now ?? (() => new Date()))();
     return buildGateCommissioning({ id: gate.id, name: gate.name }, screens, now.toISOString());
   }

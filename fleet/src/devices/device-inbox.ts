@@ -11,7 +11,7 @@ export interface DeviceInboxDeps {
   commands: CommandClient;
   log: Logger;
   /** Where events (proof of play) are stored once each; without it they are only logged. */
-  deviceEvents?: Pick<DeviceEventsRepo, 'store'>;
+  deviceEvents?: Pick<DeviceEventsRepo, 'save'>;
   /** Told after each stored change, for live views; optional so the inbox works without them. */
   events?: Pick<FleetEvents, 'deviceChanged'>;
   now?: () => Date;
@@ -19,13 +19,16 @@ export interface DeviceInboxDeps {
 
 /**
  * Turns broker signals into store updates, one statement per message (this is the hot path
- * of every telemetry sample). Times are the fleet's clock: a screen's clock may be wrong.
+ * of every telemetry sample). Events are written asynchronously, in arrival order per device.
+ * Times are the fleet's clock: a screen's clock may be wrong.
  * Messages from devices no longer in the store are ignored with a log line.
  */
 export class DeviceInbox implements BrokerHandlers {
   private readonly deps: DeviceInboxDeps;
   private readonly log: Logger;
   private readonly now: () => Date;
+  /** Each device's last event write: the next one waits for it, so a device's events land in order. */
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(deps: DeviceInboxDeps) {
     this.deps = deps;
@@ -70,7 +73,7 @@ export class DeviceInbox implements BrokerHandlers {
         return this.stored(message, devices.saveTelemetry(deviceId, message.payload, at));
       case 'events':
         if (!devices.exists(deviceId)) return this.stored(message, false);
-        return this.storeEvent(deviceId, message.payload, at);
+        return this.queueEvent(deviceId, message.payload, at);
       case 'cmd/res':
         return this.deps.commands.handleResult(deviceId, message.payload);
       case 'desired':
@@ -80,9 +83,31 @@ export class DeviceInbox implements BrokerHandlers {
     }
   }
 
+  /**
+   * The broker's handler is synchronous and the store is not: the write starts now, after the
+   * device's earlier writes, and a failure is logged as the synchronous store's was.
+   */
+  private queueEvent(deviceId: string, event: DeviceEvent, receivedAt: string): void {
+    const previous = this.writes.get(deviceId) ?? Promise.resolve();
+    const write = previous
+      .then(() => this.storeEvent(deviceId, event, receivedAt))
+      .catch((error: unknown) =>
+        this.log.error({ deviceId, kind: 'events', err: (error as Error).message }, 'message not stored'),
+      )
+      .finally(() => {
+        if (this.writes.get(deviceId) === write) this.writes.delete(deviceId);
+      });
+    this.writes.set(deviceId, write);
+  }
+
+  /** Resolves once every event write started so far is done: the fleet waits before closing the store. */
+  async settled(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all(this.writes.values());
+  }
+
   /** A resent event (after a crash or a flapping link) has an id already stored and is ignored. */
-  private storeEvent(deviceId: string, event: DeviceEvent, receivedAt: string): void {
-    const fresh = this.deps.deviceEvents?.store(deviceId, event, receivedAt) ?? true;
+  private async storeEvent(deviceId: string, event: DeviceEvent, receivedAt: string): Promise<void> {
+    const fresh = (await this.deps.deviceEvents?.save(deviceId, event, receivedAt)) ?? true;
     if (!fresh) return this.log.debug({ deviceId, id: event.id }, 'duplicate device event ignored');
     // Proof of play arrives for every item shown: too many for the info log.
     const level = event.kind === 'proof-of-play' ? 'debug' : 'info';

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
 import { parseJsonColumn } from '../store/json-column.js';
+import type { Sql } from '../store/sql.js';
 import {
   channelTargetSchema,
   type AttemptResult,
@@ -36,73 +37,87 @@ const gateIdsSchema = z.array(z.string());
 
 /** Alert channels: plain SQL; the rules about who may change them live in the routes. */
 export class ChannelsRepo {
-  private readonly stmts;
   /** Every alert transition asks which channels want it; channels change rarely, so they are read once. */
   private routingCache: StoredChannel[] | null = null;
+  /** Counts changes, so a routing read that raced one is not kept. */
+  private changes = 0;
 
   constructor(
-    db: Database,
+    private readonly store: Sql,
     private readonly log: Logger,
-  ) {
-    this.stmts = {
-      all: db.prepare<[], ChannelRow>('SELECT * FROM alert_channels ORDER BY name'),
-      get: db.prepare<[string], ChannelRow>('SELECT * FROM alert_channels WHERE id = ?'),
-      byName: db.prepare<[string], ChannelRow>('SELECT * FROM alert_channels WHERE name = ?'),
-      insert: db.prepare(
-        `INSERT INTO alert_channels (id, name, kind, language, gate_ids, min_severity, enabled, target,
-           created_at, updated_at)
-         VALUES (@id, @name, @kind, @language, @gateIds, @minSeverity, @enabled, @target, @createdAt, @updatedAt)`,
-      ),
-      update: db.prepare(
-        `UPDATE alert_channels SET name = @name, language = @language, gate_ids = @gateIds,
-           min_severity = @minSeverity, enabled = @enabled, target = @target, updated_at = @updatedAt
-         WHERE id = @id`,
-      ),
-      remove: db.prepare<[string]>('DELETE FROM alert_channels WHERE id = ?'),
-      recordAttempt: db.prepare<[string, number, number | null, string | null, string]>(
-        `UPDATE alert_channels SET last_attempt_at = ?, last_ok = ?, last_status = ?, last_error = ?
-         WHERE id = ?`,
-      ),
-    };
-  }
+  ) {}
 
-  list(): StoredChannel[] {
-    return this.stmts.all.all().flatMap((row) => this.fromRow(row) ?? []);
+  /** `store`: the transaction to read in, when the caller holds one (SQLite has one connection). */
+  async list(store: Sql = this.store): Promise<StoredChannel[]> {
+    const rows = await store.all<ChannelRow>(sql`SELECT * FROM alert_channels ORDER BY name`);
+    return rows.flatMap((row) => this.fromRow(row) ?? []);
   }
 
   /** The channels for routing a transition (their last attempt may be stale); kept until one changes. */
-  routing(): readonly StoredChannel[] {
-    this.routingCache ??= this.list();
-    return this.routingCache;
+  async routing(store: Sql = this.store): Promise<readonly StoredChannel[]> {
+    if (this.routingCache) return this.routingCache;
+    const changes = this.changes;
+    const channels = await this.list(store);
+    if (changes === this.changes) this.routingCache = channels;
+    return channels;
   }
 
-  get(id: string): StoredChannel | undefined {
-    const row = this.stmts.get.get(id);
+  async get(id: string): Promise<StoredChannel | undefined> {
+    const row = await this.store.one<ChannelRow>(sql`SELECT * FROM alert_channels WHERE id = ${id}`);
     return row ? (this.fromRow(row) ?? undefined) : undefined;
   }
 
-  nameTaken(name: string, exceptId?: string): boolean {
-    const row = this.stmts.byName.get(name);
+  async nameTaken(name: string, exceptId?: string): Promise<boolean> {
+    const row = await this.store.one<{ id: string }>(sql`SELECT id FROM alert_channels WHERE name = ${name}`);
     return row !== undefined && row.id !== exceptId;
   }
 
-  create(channel: Channel): void {
-    this.routingCache = null;
-    this.stmts.insert.run(this.toParams(channel));
+  async create(channel: Channel): Promise<void> {
+    const p = this.toParams(channel);
+    await this.changing(() =>
+      this.store.run(
+        sql`INSERT INTO alert_channels (id, name, kind, language, gate_ids, min_severity, enabled, target,
+              created_at, updated_at)
+            VALUES (${p.id}, ${p.name}, ${p.kind}, ${p.language}, ${p.gateIds}, ${p.minSeverity}, ${p.enabled},
+              ${p.target}, ${p.createdAt}, ${p.updatedAt})`,
+      ),
+    );
   }
 
-  update(channel: Channel): void {
-    this.routingCache = null;
-    this.stmts.update.run(this.toParams(channel));
+  async update(channel: Channel): Promise<void> {
+    const p = this.toParams(channel);
+    await this.changing(() =>
+      this.store.run(
+        sql`UPDATE alert_channels SET name = ${p.name}, language = ${p.language}, gate_ids = ${p.gateIds},
+              min_severity = ${p.minSeverity}, enabled = ${p.enabled}, target = ${p.target},
+              updated_at = ${p.updatedAt}
+            WHERE id = ${p.id}`,
+      ),
+    );
   }
 
-  remove(id: string): boolean {
-    this.routingCache = null;
-    return this.stmts.remove.run(id).changes > 0;
+  async remove(id: string): Promise<boolean> {
+    return (await this.changing(() => this.store.run(sql`DELETE FROM alert_channels WHERE id = ${id}`))) > 0;
   }
 
-  recordAttempt(id: string, result: AttemptResult): void {
-    this.stmts.recordAttempt.run(result.at, result.ok ? 1 : 0, result.status, result.error, id);
+  async recordAttempt(id: string, result: AttemptResult): Promise<void> {
+    await this.store.run(
+      sql`UPDATE alert_channels SET last_attempt_at = ${result.at}, last_ok = ${result.ok ? 1 : 0},
+            last_status = ${result.status}, last_error = ${result.error}
+          WHERE id = ${id}`,
+    );
+  }
+
+  /** Before and after the write: a routing read overlapping it in any way is not kept. */
+  private async changing<T>(write: () => Promise<T>): Promise<T> {
+    this.changes++;
+    this.routingCache = null;
+    try {
+      return await write();
+    } finally {
+      this.changes++;
+      this.routingCache = null;
+    }
   }
 
   private toParams(channel: Channel) {

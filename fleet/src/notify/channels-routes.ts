@@ -60,10 +60,10 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ notify: NotifyOutbox | unde
     if (!options.notify) throw new GatecastError('UNAVAILABLE', 'alert channels are not configured');
     return options.notify;
   };
-  const viewOf = (notify: NotifyOutbox, id: string) => {
-    const channel = notify.channels.get(id);
+  const viewOf = async (notify: NotifyOutbox, id: string) => {
+    const channel = await notify.channels.get(id);
     if (!channel) throw new GatecastError('NOT_FOUND', `no alert channel ${id}`);
-    return channelView(channel, notify.outbox.queuedCounts().get(id) ?? 0);
+    return channelView(channel, (await notify.outbox.queuedCounts()).get(id) ?? 0);
   };
 
   app.get(
@@ -79,9 +79,11 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ notify: NotifyOutbox | unde
     async (request) => {
       authorize(request, 'alerts.manage', null);
       const notify = need();
-      const queued = notify.outbox.queuedCounts();
+      const queued = await notify.outbox.queuedCounts();
       return {
-        channels: notify.channels.list().map((channel) => channelView(channel, queued.get(channel.id) ?? 0)),
+        channels: (await notify.channels.list()).map((channel) =>
+          channelView(channel, queued.get(channel.id) ?? 0),
+        ),
       };
     },
   );
@@ -101,12 +103,12 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ notify: NotifyOutbox | unde
     async (request, reply) => {
       authorize(request, 'alerts.manage', null);
       const notify = need();
-      if (notify.channels.nameTaken(request.body.name)) {
+      if (await notify.channels.nameTaken(request.body.name)) {
         throw new GatecastError('CONFLICT', `there is already an alert channel named ${request.body.name}`);
       }
       const { channel, secret } = newChannel(request.body, randomBytes(6).toString('hex'), new Date());
-      notify.channels.create(channel);
-      const view = viewOf(notify, channel.id);
+      await notify.channels.create(channel);
+      const view = await viewOf(notify, channel.id);
       noteAudit(request, { objectId: channel.id, after: view });
       reply.code(201);
       return secret === undefined ? { channel: view } : { channel: view, secret };
@@ -130,15 +132,15 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ notify: NotifyOutbox | unde
     async (request) => {
       authorize(request, 'alerts.manage', null);
       const notify = need();
-      const before = viewOf(notify, request.params.channelId);
-      const channel = notify.channels.get(request.params.channelId);
+      const before = await viewOf(notify, request.params.channelId);
+      const channel = await notify.channels.get(request.params.channelId);
       if (!channel) throw new GatecastError('NOT_FOUND', `no alert channel ${request.params.channelId}`);
       const changed = patchedChannel(channel, request.body, new Date());
-      if (notify.channels.nameTaken(changed.name, channel.id)) {
+      if (await notify.channels.nameTaken(changed.name, channel.id)) {
         throw new GatecastError('CONFLICT', `there is already an alert channel named ${changed.name}`);
       }
-      notify.channels.update(changed);
-      const after = viewOf(notify, channel.id);
+      await notify.channels.update(changed);
+      const after = await viewOf(notify, channel.id);
       noteAudit(request, { before, after });
       return { channel: after };
     },
@@ -160,8 +162,8 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ notify: NotifyOutbox | unde
     async (request, reply) => {
       authorize(request, 'alerts.manage', null);
       const notify = need();
-      const before = viewOf(notify, request.params.channelId);
-      notify.channels.remove(request.params.channelId);
+      const before = await viewOf(notify, request.params.channelId);
+      await notify.channels.remove(request.params.channelId);
       noteAudit(request, { before });
       return reply.code(204).send(null);
     },
@@ -202,7 +204,7 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ notify: NotifyOutbox | unde
     async (request) => {
       const notify = need();
       const { alertId } = request.query;
-      const gateId = notify.outbox.gateOfAlert(alertId);
+      const gateId = await notify.outbox.gateOfAlert(alertId);
       if (gateId !== undefined) {
         noteAudit(request, { objectId: alertId, gateId });
         authorize(request, 'alerts.read', gateId);
@@ -211,7 +213,7 @@ export const channelsRoutes: FastifyPluginAsyncZod<{ notify: NotifyOutbox | unde
         const scope = scopeOf(principalOf(request), 'alerts.read');
         if (scope !== 'all' && scope.length === 0) authorize(request, 'alerts.read', null);
       }
-      return { deliveries: notify.outbox.deliveriesOf(alertId) };
+      return { deliveries: await notify.outbox.deliveriesOf(alertId) };
     },
   );
 };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GatecastError } from '@gatecast/protocol';
 import type { Logger } from 'pino';
-import type { AlertSink, AlertTransition } from '../alerts/alert-types.js';
-import type { Database } from '../store/database.js';
+import type { AlertSink } from '../alerts/alert-sink.js';
+import type { AlertTransition } from '../alerts/alert-types.js';
+import type { Sql } from '../store/sql.js';
 import type { BatchContext, OutgoingAlert } from './alert-digest.js';
 import { MessageContexts, type MessageContextSources } from './message-contexts.js';
 import {
@@ -21,7 +22,7 @@ import { sendRequest, type FetchFunction, type SendOutcome } from './send-reques
 import { sampleTransition } from './sample-transition.js';
 
 export interface NotifyOutboxOptions extends MessageContextSources {
-  db: Database;
+  store: Sql;
   log: Logger;
   now?: () => Date;
   fetch?: FetchFunction;
@@ -48,10 +49,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The durable notification outbox, the alert engine's sink. enqueue() only writes rows (inside the
- * engine's transaction); a sender posts them oldest first per channel, one message at a time, so a
- * channel that is down holds its later alerts back until the earlier ones are through, and order
- * holds. A message takes the head and whatever is already queued right behind it (a digest), so a
- * burst of alerts is a few messages, not one per screen; the first alert never waits for company.
+ * engine's transaction; committed() then starts the sender); a sender posts them oldest first per
+ * channel, one message at a time, so a channel that is down holds its later alerts back until the
+ * earlier ones are through, and order holds. A message takes the head and whatever is already
+ * queued right behind it (a digest), so a burst of alerts is a few messages, not one per screen;
+ * the first alert never waits for company.
  */
 export class NotifyOutbox implements AlertSink {
   readonly channels: ChannelsRepo;
@@ -64,6 +66,10 @@ export class NotifyOutbox implements AlertSink {
   private readonly autoRun: boolean;
   private readonly gatherWindowMs: number;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Runs and timer arming started in the background, so stop() can wait for them. */
+  private readonly background = new Set<Promise<void>>();
+  /** Rows were enqueued in a transaction not yet known to be committed. */
+  private enqueued = false;
   private running = false;
   private kickPending = false;
   private timer: NodeJS.Timeout | null = null;
@@ -72,8 +78,8 @@ export class NotifyOutbox implements AlertSink {
 
   constructor(private readonly options: NotifyOutboxOptions) {
     this.log = options.log.child({ mod: 'notify' });
-    this.channels = new ChannelsRepo(options.db, this.log);
-    this.outbox = new OutboxRepo(options.db);
+    this.channels = new ChannelsRepo(options.store, this.log);
+    this.outbox = new OutboxRepo(options.store);
     this.now = options.now ?? (() => new Date());
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -97,32 +103,38 @@ export class NotifyOutbox implements AlertSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.aborter.abort();
-    await Promise.allSettled([...this.inFlight.values()]);
+    while (this.inFlight.size > 0 || this.background.size > 0) {
+      await Promise.allSettled([...this.inFlight.values(), ...this.background]);
+    }
   }
 
-  /** Synchronous, for the engine's transaction: one row per interested channel, never twice. */
-  enqueue(transition: AlertTransition): void {
+  /** In the engine's transaction `tx`: one row per interested channel, never twice. */
+  async enqueue(tx: Sql, transition: AlertTransition): Promise<void> {
     const at = this.now().toISOString();
-    let added = 0;
-    for (const channel of this.channels.routing()) {
+    for (const channel of await this.channels.routing(tx)) {
       if (!channelWants(channel, transition)) continue;
-      if (this.outbox.enqueue(randomUUID(), channel.id, transition, at)) added++;
+      if (await this.outbox.enqueue(tx, randomUUID(), channel.id, transition, at)) this.enqueued = true;
     }
-    if (added > 0) this.kick();
+  }
+
+  /** The engine's transaction committed: what it enqueued can be read, and sent, now. */
+  committed(): void {
+    if (!this.enqueued) return;
+    this.enqueued = false;
+    this.kick();
   }
 
   /** Sends every row that is due now, channel by channel in order; resolves when they are settled. */
   async runDue(): Promise<void> {
     const now = this.now().getTime();
-    const due = this.outbox.heads().filter((head) => isDue(head, now));
+    const due = (await this.outbox.heads()).filter((head) => isDue(head, now));
     await Promise.all(due.map((head) => this.drain(head.channelId)));
-    this.arm();
+    await this.arm();
   }
 
   /** When the earliest queued row falls due (for tests that move their own clock). */
-  nextDueAt(): Date | null {
-    const times = this.outbox
-      .heads()
+  async nextDueAt(): Promise<Date | null> {
+    const times = (await this.outbox.heads())
       .map((head) => Date.parse(head.nextAttemptAt ?? ''))
       .filter((time) => !Number.isNaN(time));
     return times.length === 0 ? null : new Date(Math.min(...times));
@@ -130,14 +142,14 @@ export class NotifyOutbox implements AlertSink {
 
   /** A sample message straight to the channel, bypassing the outbox. */
   async sendTest(channelId: string): Promise<AttemptResult> {
-    const channel = this.channels.get(channelId);
+    const channel = await this.channels.get(channelId);
     if (!channel) throw new GatecastError('NOT_FOUND', `no alert channel ${channelId}`);
     const now = this.now();
     const alerts = [{ deliveryId: `test-${randomUUID()}`, transition: sampleTransition(now) }];
     const context = await this.contexts.contextFor(alerts, channel, now);
     const { outcome } = await this.send(channel, alerts, { ...context, test: true });
     const result = this.resultOf(channel, outcome);
-    this.channels.recordAttempt(channel.id, result);
+    await this.channels.recordAttempt(channel.id, result);
     this.log.info(
       { channelId, host: targetHost(channel.target), status: outcome.status },
       'test message sent',
@@ -148,11 +160,19 @@ export class NotifyOutbox implements AlertSink {
   private kick(): void {
     if (!this.autoRun || !this.running || this.kickPending) return;
     this.kickPending = true;
-    // The next macrotask: by then the engine's transaction has committed the rows.
+    // Called once the engine's transaction has committed the rows.
     setImmediate(() => {
       this.kickPending = false;
-      if (this.running) void this.runDue();
+      if (this.running) this.inBackground(this.runDue(), 'alert sender failed');
     });
+  }
+
+  /** A run or arming nobody awaits: its failure is logged, and stop() waits for it. */
+  private inBackground(task: Promise<void>, what: string): void {
+    const tracked: Promise<void> = task
+      .catch((error: unknown) => this.log.error({ err: (error as Error).message }, what))
+      .finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
   }
 
   /** One sender per channel: later rows wait for the head, so order per channel holds. */
@@ -162,8 +182,8 @@ export class NotifyOutbox implements AlertSink {
     const work = (async () => {
       for (;;) {
         if (this.autoRun && !this.running) return;
-        const limit = maxBatchFor(this.channels.get(channelId)?.kind ?? 'slack');
-        const rows = this.outbox.batch(channelId, this.now().getTime(), limit, this.gatherWindowMs);
+        const limit = maxBatchFor((await this.channels.get(channelId))?.kind ?? 'slack');
+        const rows = await this.outbox.batch(channelId, this.now().getTime(), limit, this.gatherWindowMs);
         if (rows.length === 0) return;
         await this.attempt(channelId, rows);
       }
@@ -173,7 +193,7 @@ export class NotifyOutbox implements AlertSink {
       })
       .finally(() => {
         this.inFlight.delete(channelId);
-        this.arm();
+        this.inBackground(this.arm(), 'alert retry timer not set');
       });
     this.inFlight.set(channelId, work);
     return work;
@@ -181,12 +201,12 @@ export class NotifyOutbox implements AlertSink {
 
   /** One message for `rows` (or their leading part, if they do not fit); all sent rows share its fate. */
   private async attempt(channelId: string, rows: OutboxRow[]): Promise<void> {
-    const channel = this.channels.get(channelId);
+    const channel = await this.channels.get(channelId);
     if (!channel) {
       // Its settings no longer read back (logged by the repo): nothing can be sent, so nothing waits.
       const at = this.now().toISOString();
       const seqs = rows.map((row) => row.seq);
-      this.outbox.markFailed(seqs, { at, status: null, error: 'the channel settings are unreadable' });
+      await this.outbox.markFailed(seqs, { at, status: null, error: 'the channel settings are unreadable' });
       return;
     }
     const alerts = rows.map((row) => ({ deliveryId: row.id, transition: row.transition }));
@@ -206,23 +226,23 @@ export class NotifyOutbox implements AlertSink {
       transitionIds: sentRows.map((row) => row.transition.id),
     };
     if (decision.kind === 'delivered') {
-      this.outbox.markDelivered(seqs, record);
+      await this.outbox.markDelivered(seqs, record);
       this.log.info({ ...where, status: outcome.status }, 'alerts delivered');
     } else if (decision.kind === 'failed') {
-      this.outbox.markFailed(seqs, record);
+      await this.outbox.markFailed(seqs, record);
       this.log.error(
         { ...where, status: outcome.status, error: result.error },
         'alerts refused by the channel',
       );
     } else {
       const next = new Date(Date.parse(result.at) + decision.delayMs).toISOString();
-      this.outbox.markRetry(seqs, record, next);
+      await this.outbox.markRetry(seqs, record, next);
       this.log.warn(
         { ...where, status: outcome.status, error: result.error, next },
         'alerts not delivered yet',
       );
     }
-    this.channels.recordAttempt(channel.id, result);
+    await this.channels.recordAttempt(channel.id, result);
   }
 
   /** Formats (cutting the batch to the service's size limit) and sends; never throws. */
@@ -260,17 +280,20 @@ export class NotifyOutbox implements AlertSink {
   }
 
   /** One timer for the earliest retry among channels not already sending. */
-  private arm(): void {
+  private async arm(): Promise<void> {
     if (!this.autoRun || !this.running) return;
+    const heads = await this.outbox.heads();
+    // Checked after the read: stop() may have come meanwhile, and another arm() may have set a timer.
+    if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const waiting = this.outbox.heads().filter((head) => !this.inFlight.has(head.channelId));
+    const waiting = heads.filter((head) => !this.inFlight.has(head.channelId));
     const times = waiting.map((head) => Date.parse(head.nextAttemptAt ?? '')).filter((t) => !Number.isNaN(t));
     if (times.length === 0) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, Math.min(...times) - this.now().getTime()));
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.runDue();
+      this.inBackground(this.runDue(), 'alert sender failed');
     }, delay);
     this.timer.unref();
   }

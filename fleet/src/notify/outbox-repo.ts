@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { AlertTransition, TransitionKind } from '../alerts/alert-types.js';
-import type { Database } from '../store/database.js';
+import { isIn } from '../store/sql-dialect.js';
+import type { Sql } from '../store/sql.js';
 import type { ChannelKind } from './channel-model.js';
 
 export type DeliveryState = 'queued' | 'delivered' | 'failed';
@@ -70,67 +72,36 @@ export interface AttemptRecord {
 
 /** The outbox table; order per channel is `seq`, the head of a channel is its oldest queued row. */
 export class OutboxRepo {
-  private readonly stmts;
-  private readonly inTransaction: <T>(work: () => T) => T;
+  constructor(private readonly store: Sql) {}
 
-  constructor(db: Database) {
-    this.inTransaction = (work) => db.transaction(work)();
-    this.stmts = {
-      insert: db.prepare(
-        `INSERT INTO alert_outbox (id, channel_id, transition_id, alert_id, gate_id, transition, enqueued_at,
-           next_attempt_at)
-         VALUES (@id, @channelId, @transitionId, @alertId, @gateId, @transition, @at, @at)
-         ON CONFLICT (channel_id, transition_id) DO NOTHING`,
-      ),
-      heads: db.prepare<[], Row>(
-        `SELECT * FROM alert_outbox WHERE seq IN
-           (SELECT min(seq) FROM alert_outbox WHERE state = 'queued' GROUP BY channel_id)`,
-      ),
-      queuedOf: db.prepare<[string, number], Row>(
-        `SELECT * FROM alert_outbox WHERE channel_id = ? AND state = 'queued' ORDER BY seq LIMIT ?`,
-      ),
-      delivered: db.prepare<[string, number | null, string, number]>(
-        `UPDATE alert_outbox SET state = 'delivered', attempts = attempts + 1, last_attempt_at = ?,
-           last_status = ?, last_error = NULL, delivered_at = ?, next_attempt_at = NULL WHERE seq = ?`,
-      ),
-      retry: db.prepare<[string, number | null, string | null, string, number]>(
-        `UPDATE alert_outbox SET attempts = attempts + 1, last_attempt_at = ?, last_status = ?, last_error = ?,
-           next_attempt_at = ? WHERE seq = ?`,
-      ),
-      failed: db.prepare<[string, number | null, string | null, number]>(
-        `UPDATE alert_outbox SET state = 'failed', attempts = attempts + 1, last_attempt_at = ?,
-           last_status = ?, last_error = ?, next_attempt_at = NULL WHERE seq = ?`,
-      ),
-      queuedCounts: db.prepare<[], { channel_id: string; queued: number }>(
-        `SELECT channel_id, count(*) AS queued FROM alert_outbox WHERE state = 'queued' GROUP BY channel_id`,
-      ),
-      byAlert: db.prepare<[string], ViewRow>(
-        `SELECT o.*, c.name AS channel_name, c.kind FROM alert_outbox o JOIN alert_channels c ON c.id = o.channel_id
-         WHERE o.alert_id = ? ORDER BY o.seq`,
-      ),
-      gateOfAlert: db
-        .prepare<[string], string>('SELECT gate_id FROM alert_outbox WHERE alert_id = ? LIMIT 1')
-        .pluck(),
-    };
-  }
-
-  /** True when the row was added; false when this channel already has this transition. */
-  enqueue(id: string, channelId: string, transition: AlertTransition, at: string): boolean {
-    const result = this.stmts.insert.run({
-      id,
-      channelId,
-      transitionId: transition.id,
-      alertId: transition.alertId,
-      gateId: transition.gate.id,
-      transition: JSON.stringify(transition),
-      at,
-    });
-    return result.changes > 0;
+  /**
+   * True when the row was added; false when this channel already has this transition. `tx` is the
+   * alert engine's recording transaction.
+   */
+  async enqueue(
+    tx: Sql,
+    id: string,
+    channelId: string,
+    transition: AlertTransition,
+    at: string,
+  ): Promise<boolean> {
+    const added = await tx.run(
+      sql`INSERT INTO alert_outbox (id, channel_id, transition_id, alert_id, gate_id, transition, enqueued_at,
+            next_attempt_at)
+          VALUES (${id}, ${channelId}, ${transition.id}, ${transition.alertId}, ${transition.gate.id},
+            ${JSON.stringify(transition)}, ${at}, ${at})
+          ON CONFLICT (channel_id, transition_id) DO NOTHING`,
+    );
+    return added > 0;
   }
 
   /** The oldest queued row of every channel that has one. */
-  heads(): OutboxRow[] {
-    return this.stmts.heads.all().map(fromRow);
+  async heads(): Promise<OutboxRow[]> {
+    const rows = await this.store.all<Row>(
+      sql`SELECT * FROM alert_outbox WHERE seq IN
+            (SELECT MIN(seq) FROM alert_outbox WHERE state = 'queued' GROUP BY channel_id)`,
+    );
+    return rows.map(fromRow);
   }
 
   /**
@@ -138,8 +109,13 @@ export class OutboxRepo {
    * due now, queued within `windowMs` of the head, at most `limit`. It stops at the first row that
    * does not qualify, so nothing overtakes an earlier row.
    */
-  batch(channelId: string, now: number, limit: number, windowMs: number): OutboxRow[] {
-    const rows = this.stmts.queuedOf.all(channelId, limit).map(fromRow);
+  async batch(channelId: string, now: number, limit: number, windowMs: number): Promise<OutboxRow[]> {
+    const rows = (
+      await this.store.all<Row>(
+        sql`SELECT * FROM alert_outbox WHERE channel_id = ${channelId} AND state = 'queued'
+            ORDER BY seq LIMIT ${limit}`,
+      )
+    ).map(fromRow);
     const head = rows[0];
     if (!head || !isDue(head, now)) return [];
     const windowEnds = Date.parse(head.enqueuedAt) + windowMs;
@@ -147,32 +123,46 @@ export class OutboxRepo {
     return end === -1 ? rows : rows.slice(0, end);
   }
 
-  /** All rows of one send share its fate, in one transaction: delivered, retried or failed together. */
-  markDelivered(seqs: readonly number[], attempt: AttemptRecord): void {
-    this.inTransaction(() => {
-      for (const seq of seqs) this.stmts.delivered.run(attempt.at, attempt.status, attempt.at, seq);
-    });
+  /** All rows of one send share its fate, in one statement: delivered, retried or failed together. */
+  async markDelivered(seqs: readonly number[], attempt: AttemptRecord): Promise<void> {
+    await this.store.run(
+      sql`UPDATE alert_outbox SET state = 'delivered', attempts = attempts + 1, last_attempt_at = ${attempt.at},
+            last_status = ${attempt.status}, last_error = NULL, delivered_at = ${attempt.at},
+            next_attempt_at = NULL
+          WHERE ${isIn('seq', seqs)}`,
+    );
   }
 
-  markRetry(seqs: readonly number[], attempt: AttemptRecord, nextAttemptAt: string): void {
-    this.inTransaction(() => {
-      for (const seq of seqs)
-        this.stmts.retry.run(attempt.at, attempt.status, attempt.error, nextAttemptAt, seq);
-    });
+  async markRetry(seqs: readonly number[], attempt: AttemptRecord, nextAttemptAt: string): Promise<void> {
+    await this.store.run(
+      sql`UPDATE alert_outbox SET attempts = attempts + 1, last_attempt_at = ${attempt.at},
+            last_status = ${attempt.status}, last_error = ${attempt.error}, next_attempt_at = ${nextAttemptAt}
+          WHERE ${isIn('seq', seqs)}`,
+    );
   }
 
-  markFailed(seqs: readonly number[], attempt: AttemptRecord): void {
-    this.inTransaction(() => {
-      for (const seq of seqs) this.stmts.failed.run(attempt.at, attempt.status, attempt.error, seq);
-    });
+  async markFailed(seqs: readonly number[], attempt: AttemptRecord): Promise<void> {
+    await this.store.run(
+      sql`UPDATE alert_outbox SET state = 'failed', attempts = attempts + 1, last_attempt_at = ${attempt.at},
+            last_status = ${attempt.status}, last_error = ${attempt.error}, next_attempt_at = NULL
+          WHERE ${isIn('seq', seqs)}`,
+    );
   }
 
-  queuedCounts(): Map<string, number> {
-    return new Map(this.stmts.queuedCounts.all().map((row) => [row.channel_id, row.queued]));
+  async queuedCounts(): Promise<Map<string, number>> {
+    const rows = await this.store.all<{ channel_id: string; queued: number }>(
+      sql`SELECT channel_id, COUNT(*) AS queued FROM alert_outbox WHERE state = 'queued' GROUP BY channel_id`,
+    );
+    return new Map(rows.map((row) => [row.channel_id, row.queued]));
   }
 
-  deliveriesOf(alertId: string): DeliveryView[] {
-    return this.stmts.byAlert.all(alertId).map((row) => ({
+  async deliveriesOf(alertId: string): Promise<DeliveryView[]> {
+    const rows = await this.store.all<ViewRow>(
+      sql`SELECT o.*, c.name AS channel_name, c.kind FROM alert_outbox o
+            JOIN alert_channels c ON c.id = o.channel_id
+          WHERE o.alert_id = ${alertId} ORDER BY o.seq`,
+    );
+    return rows.map((row) => ({
       id: row.id,
       channelId: row.channel_id,
       channelName: row.channel_name,
@@ -190,8 +180,11 @@ export class OutboxRepo {
     }));
   }
 
-  gateOfAlert(alertId: string): string | undefined {
-    return this.stmts.gateOfAlert.get(alertId) ?? undefined;
+  async gateOfAlert(alertId: string): Promise<string | undefined> {
+    const row = await this.store.one<{ gate_id: string }>(
+      sql`SELECT gate_id FROM alert_outbox WHERE alert_id = ${alertId} LIMIT 1`,
+    );
+    return row?.gate_id;
   }
 }
 

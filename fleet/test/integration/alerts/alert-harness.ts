@@ -3,7 +3,8 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { deviceTopic } from '@gatecast/protocol';
 import { AlertEngine } from '../../../src/alerts/alert-engine.js';
 import type { PolicyOverride } from '../../../src/alerts/alert-policy.js';
-import type { AlertSink, AlertTransition } from '../../../src/alerts/alert-types.js';
+import type { AlertSink } from '../../../src/alerts/alert-sink.js';
+import type { AlertTransition } from '../../../src/alerts/alert-types.js';
 import { createBroker, type Broker } from '../../../src/broker/broker.js';
 import { CommandClient } from '../../../src/commands/command-client.js';
 import { DeviceInbox } from '../../../src/devices/device-inbox.js';
@@ -13,7 +14,7 @@ import { FleetEvents } from '../../../src/devices/fleet-events.js';
 import { DeviceEventsRepo } from '../../../src/events/device-events-repo.js';
 import { GatesRepo } from '../../../src/gates/gates-repo.js';
 import { openDatabase, type Database } from '../../../src/store/database.js';
-import { makeTempDir, removeDir, silentLogger } from '../store/temp-store.js';
+import { makeTempDir, removeDir, silentLogger, sqlOf } from '../store/temp-store.js';
 
 export const GATE = 'cat-bi-airport';
 export const ZONE = 'arrivals-hall';
@@ -25,6 +26,7 @@ interface Run {
   broker: Broker;
   events: FleetEvents;
   commands: CommandClient;
+  inbox: DeviceInbox;
   engine: AlertEngine;
   port: number;
 }
@@ -39,7 +41,7 @@ export interface AlertHarness {
   readonly run: Run;
   enrol(deviceId: string): string;
   connect(deviceId: string, secret: string): Promise<MqttClient>;
-  setPolicy(override: PolicyOverride): void;
+  setPolicy(override: PolicyOverride): Promise<void>;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,7 +51,11 @@ export async function startAlertHarness(): Promise<AlertHarness> {
   const dataDir = path.join(root, 'data');
   const log = silentLogger();
   const sent: AlertTransition[] = [];
-  const sink: AlertSink = { enqueue: (transition) => void sent.push(transition) };
+  const sink: AlertSink = {
+    enqueue: async (_tx, transition) => {
+      sent.push(transition);
+    },
+  };
   const clients: MqttClient[] = [];
 
   async function startRun(port: number): Promise<Run> {
@@ -61,7 +67,8 @@ export async function startAlertHarness(): Promise<AlertHarness> {
     }
     const devices = new DevicesRepo(db, log);
     devices.markAllOffline(new Date().toISOString());
-    const deviceEvents = new DeviceEventsRepo(db, log);
+    const store = sqlOf(db);
+    const deviceEvents = new DeviceEventsRepo(store, log);
     const events = new FleetEvents({ log });
     // The broker calls these only after start(), when `inbox` (declared below) exists.
     const broker = createBroker({
@@ -82,10 +89,9 @@ export async function startAlertHarness(): Promise<AlertHarness> {
     const commands = new CommandClient({ broker, log });
     const inbox = new DeviceInbox({ devices, deviceEvents, commands, log, events });
     const engine = new AlertEngine({
-      db,
+      store,
       devices,
       gates,
-      deviceEvents,
       desired: { latest: () => undefined },
       events,
       sink,
@@ -93,17 +99,18 @@ export async function startAlertHarness(): Promise<AlertHarness> {
       tickMs: 50,
       sweepMs: 60_000,
     });
-    engine.start();
+    await engine.start();
     const started = await broker.start();
-    return { db, devices, broker, events, commands, engine, port: started.mqttPort };
+    return { db, devices, broker, events, commands, inbox, engine, port: started.mqttPort };
   }
 
   async function stopRun(run: Run): Promise<void> {
     await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
-    run.engine.stop();
+    await run.engine.stop();
     run.events.stop();
     run.commands.stop();
     await run.broker.stop();
+    await run.inbox.settled();
     run.db.close();
   }
 
@@ -139,9 +146,9 @@ export async function startAlertHarness(): Promise<AlertHarness> {
       clients.push(client);
       return client;
     },
-    setPolicy(override) {
-      current.engine.policies.set(GATE, null, override, new Date().toISOString(), 'test');
-      current.engine.policiesChanged();
+    async setPolicy(override) {
+      await current.engine.policies.set(GATE, null, override, new Date().toISOString(), 'test');
+      await current.engine.policiesChanged();
     },
     async restart() {
       const port = current.port;

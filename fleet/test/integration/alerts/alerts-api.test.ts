@@ -19,10 +19,10 @@ describe('the alerts API', () => {
       t.core.devices.setPresence(id, 'online', t.clock.now.toISOString());
       t.core.devices.setPresence(id, 'offline', t.clock.now.toISOString());
     }
-    t.engine.evaluate(ARRIVALS);
-    t.engine.evaluate(PORT_SCREEN);
+    await t.engine.evaluate(ARRIVALS);
+    await t.engine.evaluate(PORT_SCREEN);
     t.advance(181); // past the default 180 s offline delay
-    t.engine.tick();
+    await t.engine.tick();
   });
 
   afterEach(async () => {
@@ -81,7 +81,7 @@ describe('the alerts API', () => {
 
     // 30 minutes later only the unacknowledged alert escalates.
     t.advance(31 * 60);
-    t.engine.tick();
+    await t.engine.tick();
     const escalated = t.sent.filter((transition) => transition.kind === 'escalated');
     expect(escalated.map((transition) => transition.device.id)).toEqual([PORT_SCREEN]);
 
@@ -96,9 +96,9 @@ describe('the alerts API', () => {
   it('shows an alert with its transitions and how each was sent', async () => {
     const [alert] = (await t.call(admin, 'GET', '/api/v1/alerts?gateId=cat-bi-airport')).body.alerts;
     t.core.devices.setPresence(ARRIVALS, 'online', t.clock.now.toISOString());
-    t.engine.evaluate(ARRIVALS);
+    await t.engine.evaluate(ARRIVALS);
     t.advance(61);
-    t.engine.tick();
+    await t.engine.tick();
     const detail = await t.call(admin, 'GET', `/api/v1/alerts/${alert.id}`);
     expect(detail.status).toBe(200);
     expect(detail.body.state).toBe('resolved');
@@ -175,9 +175,9 @@ describe('alert policies over the API', () => {
     enrol(t.core.devices, ARRIVALS);
     t.core.devices.setPresence(ARRIVALS, 'online', t.clock.now.toISOString());
     t.core.devices.setPresence(ARRIVALS, 'offline', t.clock.now.toISOString());
-    t.engine.evaluate(ARRIVALS);
+    await t.engine.evaluate(ARRIVALS);
     t.advance(11);
-    t.engine.tick();
+    await t.engine.tick();
     expect(t.sent.map((transition) => `${transition.rule}:${transition.kind}`)).toEqual(['offline:firing']);
 
     expect(

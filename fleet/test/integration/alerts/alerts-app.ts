@@ -36,8 +36,13 @@ export async function startAlertsApp(): Promise<AlertsApp> {
   const desired = new DesiredService(core.desiredDeps);
   const engine = new AlertEngine({
     ...core,
+    store: core.store.sql,
     desired,
-    sink: { enqueue: (transition) => void sent.push(transition) },
+    sink: {
+      enqueue: async (_tx, transition) => {
+        sent.push(transition);
+      },
+    },
     now,
   });
   const alerts = new AlertsService({ engine, gates: core.gates, now });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertTransition } from '../../../src/alerts/alert-types.js';
@@ -33,7 +34,7 @@ describe('the alert engine evaluates changed screens in batches', () => {
   });
 
   it('200 screens dropping at once fire 200 offline alerts, each once, in per-screen order', async () => {
-    harness.setPolicy({ rules: { offline: { delaySec: 0, clearSec: 0 } } });
+    await harness.setPolicy({ rules: { offline: { delaySec: 0, clearSec: 0 } } });
     const ids = screenIds(200);
     const secrets = new Map(ids.map((id) => [id, harness.enrol(id)]));
     const connectAll = () => Promise.all(ids.map((id) => harness.connect(id, secrets.get(id) ?? '')));
@@ -65,7 +66,7 @@ describe('the alert engine evaluates changed screens in batches', () => {
   });
 
   it('stop() with changes pending keeps each batch whole, and a restart fires the rest once', async () => {
-    harness.setPolicy({ rules: { offline: { delaySec: 0, clearSec: 0 } } });
+    await harness.setPolicy({ rules: { offline: { delaySec: 0, clearSec: 0 } } });
     const ids = screenIds(300);
     for (const id of ids) harness.enrol(id);
     const { engine, events, db } = harness.run;
@@ -73,7 +74,7 @@ describe('the alert engine evaluates changed screens in batches', () => {
     for (const id of ids) events.deviceChanged(id);
     expect(harness.sent).toEqual([]);
     await new Promise((resolve) => setImmediate(resolve));
-    engine.stop();
+    await engine.stop();
     // Give a flush that stop() failed to cancel every chance to run.
     for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -92,7 +93,7 @@ describe('the alert engine evaluates changed screens in batches', () => {
     await harness.restart();
     await eventually(() => expect(harness.sent).toHaveLength(300), 20_000);
     await harness.run.engine.sweep();
-    harness.run.engine.tick();
+    await harness.run.engine.tick();
     const byScreen = kindsByScreen(harness.sent);
     expect(byScreen.size).toBe(300);
     for (const id of ids) expect(byScreen.get(id)).toEqual(['firing']);
@@ -109,11 +110,11 @@ describe('the alert engine evaluates changed screens in batches', () => {
     const events = new FleetEvents({ log: core.log });
     // Like the notification outbox, the sink writes in the recording transaction: a rollback undoes it.
     core.db.exec('CREATE TABLE sink_rows (seq INTEGER PRIMARY KEY, what TEXT NOT NULL) STRICT');
-    const insert = core.db.prepare<[string]>('INSERT INTO sink_rows (what) VALUES (?)');
     const sent = () => core.db.prepare<[], string>('SELECT what FROM sink_rows ORDER BY seq').pluck().all();
     const broken = 'cat-bi-broken';
     const engine = new AlertEngine({
       ...core,
+      store: core.store.sql,
       events,
       desired: {
         latest: (deviceId) => {
@@ -121,26 +122,33 @@ describe('the alert engine evaluates changed screens in batches', () => {
           return undefined;
         },
       },
-      sink: { enqueue: (transition) => void insert.run(`${transition.device.id}:${transition.kind}`) },
+      sink: {
+        enqueue: async (tx, transition) => {
+          await tx.run(
+            sql`INSERT INTO sink_rows (what) VALUES (${`${transition.device.id}:${transition.kind}`})`,
+          );
+        },
+      },
     });
     try {
-      engine.start();
-      engine.policies.set(
+      await engine.start();
+      await engine.policies.set(
         'cat-bi-airport',
         null,
         { rules: { offline: { delaySec: 0 } } },
         '2026-12-01T00:00:00.000Z',
         null,
       );
-      engine.book.reload();
+      await engine.book.reload();
       const ids = ['cat-bi-first', broken, 'cat-bi-last'];
       for (const id of ids) enrol(core.devices, id);
       for (const id of ids) events.deviceChanged(id);
       await new Promise((resolve) => setImmediate(resolve));
+      await engine.settled();
       expect(sent()).toEqual(['cat-bi-first:firing', 'cat-bi-last:firing']);
-      expect(engine.alerts.openFor(broken, 'offline')).toBeUndefined();
+      expect(await engine.alerts.openFor(broken, 'offline')).toBeUndefined();
     } finally {
-      engine.stop();
+      await engine.stop();
       events.stop();
       await core.close({ close: async () => undefined });
     }

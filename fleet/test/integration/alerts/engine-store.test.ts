@@ -18,19 +18,19 @@ describe('quiet hours, recorded in the store', () => {
   beforeEach(async () => {
     t = await startAlertsApp();
     t.clock.now = new Date('2026-12-01T16:00:00.000Z'); // 23:00 at Cat Bi
-    t.engine.policies.set(
+    await t.engine.policies.set(
       'cat-bi-airport',
       null,
       { quietHours: { from: '22:00', to: '06:00' } },
       t.clock.now.toISOString(),
       null,
     );
-    t.engine.book.reload();
+    await t.engine.book.reload();
     for (const id of [A, B]) {
       enrol(t.core.devices, id);
       t.core.devices.setPresence(id, 'online', t.clock.now.toISOString());
       t.core.devices.setPresence(id, 'offline', t.clock.now.toISOString());
-      t.engine.evaluate(id);
+      await t.engine.evaluate(id);
     }
   });
 
@@ -40,27 +40,27 @@ describe('quiet hours, recorded in the store', () => {
 
   it('holds what fires at night, sends it in order when quiet hours end, and never sends what came and went', async () => {
     t.advance(181);
-    t.engine.tick();
+    await t.engine.tick();
     expect(t.sent).toEqual([]);
-    const open = t.engine.alerts.list({ state: 'open', gates: 'all', limit: 10 }).alerts;
+    const open = (await t.engine.alerts.list({ state: 'open', gates: 'all', limit: 10 })).alerts;
     expect(open.map((alert) => alert.device.id).sort()).toEqual([A, B]);
 
     // B comes back in the night: fired and resolved wholly inside quiet hours.
     t.core.devices.setPresence(B, 'online', t.clock.now.toISOString());
-    t.engine.evaluate(B);
+    await t.engine.evaluate(B);
     t.advance(61);
-    t.engine.tick();
+    await t.engine.tick();
     // A is still offline past its escalation time, still in the night.
     t.advance(30 * 60);
-    t.engine.tick();
+    await t.engine.tick();
     expect(t.sent).toEqual([]);
 
     t.clock.now = new Date('2026-12-01T23:00:01.000Z'); // 06:00 at Cat Bi
-    t.engine.tick();
+    await t.engine.tick();
     expect(kinds(t, A)).toEqual(['firing', 'escalated']);
     expect(kinds(t, B)).toEqual([]);
     const alertOfA = t.sent[0]?.alertId ?? '';
-    const recorded = t.engine.alerts.transitions(alertOfA);
+    const recorded = await t.engine.alerts.transitions(alertOfA);
     expect(recorded.map((transition) => [transition.kind, transition.notified])).toEqual([
       ['firing', 'sent'],
       ['escalated', 'sent'],
@@ -68,12 +68,12 @@ describe('quiet hours, recorded in the store', () => {
     // Released under the ids they were recorded with, so the outbox queues each once.
     expect(t.sent.map((transition) => transition.id)).toEqual(recorded.map((transition) => transition.id));
     const alertOfB = open.find((alert) => alert.device.id === B)?.id ?? '';
-    expect(t.engine.alerts.transitions(alertOfB).map((transition) => transition.notified)).toEqual([
+    expect((await t.engine.alerts.transitions(alertOfB)).map((transition) => transition.notified)).toEqual([
       'suppressed',
       'suppressed',
     ]);
 
-    t.engine.tick();
+    await t.engine.tick();
     expect(t.sent).toHaveLength(2);
   });
 });
@@ -112,8 +112,8 @@ describe('failed updates', () => {
   });
 
   it('raises at once, and resolves when someone acknowledges it', async () => {
-    t.core.deviceEvents.store(A, event(failed), t.clock.now.toISOString());
-    t.engine.evaluate(A);
+    await t.core.deviceEvents.save(A, event(failed), t.clock.now.toISOString());
+    await t.engine.evaluate(A);
     expect(t.sent.map((transition) => `${transition.rule}:${transition.kind}`)).toEqual([
       'update-failed:firing',
     ]);
@@ -123,28 +123,28 @@ describe('failed updates', () => {
     expect(acked.status).toBe(200);
     expect(kinds(t, A)).toEqual(['firing', 'resolved']);
     t.advance(3600);
-    t.engine.evaluate(A);
+    await t.engine.evaluate(A);
     expect(kinds(t, A)).toEqual(['firing', 'resolved']);
   });
 
   it('resolves when the device later starts the target version', async () => {
-    t.core.deviceEvents.store(A, event(failed), t.clock.now.toISOString());
-    t.engine.evaluate(A);
+    await t.core.deviceEvents.save(A, event(failed), t.clock.now.toISOString());
+    await t.engine.evaluate(A);
     t.advance(60);
-    t.core.deviceEvents.store(
+    await t.core.deviceEvents.save(
       A,
       event({ kind: 'agent-started', agentVersion: '1.3.2' }),
       t.clock.now.toISOString(),
     );
-    t.engine.evaluate(A);
+    await t.engine.evaluate(A);
     expect(kinds(t, A)).toEqual(['firing']);
     t.advance(60);
-    t.core.deviceEvents.store(
+    await t.core.deviceEvents.save(
       A,
       event({ kind: 'agent-started', agentVersion: '1.4.0' }),
       t.clock.now.toISOString(),
     );
-    t.engine.evaluate(A);
+    await t.engine.evaluate(A);
     expect(kinds(t, A)).toEqual(['firing', 'resolved']);
   });
 });
@@ -157,24 +157,24 @@ describe('removed screens', () => {
   });
 
   afterEach(async () => {
-    t.engine.stop();
+    await t.engine.stop();
     await t.close();
   });
 
-  function goOffline(deviceId: string): void {
+  async function goOffline(deviceId: string): Promise<void> {
     t.core.devices.setPresence(deviceId, 'online', t.clock.now.toISOString());
     t.core.devices.setPresence(deviceId, 'offline', t.clock.now.toISOString());
-    t.engine.evaluate(deviceId);
+    await t.engine.evaluate(deviceId);
     t.advance(181);
-    t.engine.tick();
+    await t.engine.tick();
   }
 
   it('closes the open alerts of a removed screen quietly, and lets a new screen of the same id raise its own', async () => {
     enrol(t.core.devices, A);
     enrol(t.core.devices, B);
-    goOffline(A);
-    goOffline(B);
-    const first = t.engine.alerts.openFor(A, 'offline');
+    await goOffline(A);
+    await goOffline(B);
+    const first = await t.engine.alerts.openFor(A, 'offline');
     expect(first).toBeDefined();
 
     // A is removed and enrolled again before any sweep; B is removed for good.
@@ -182,17 +182,19 @@ describe('removed screens', () => {
     t.core.devices.remove(B);
     await new Promise((resolve) => setTimeout(resolve, 5)); // a later enrolment time, as any real one has
     enrol(t.core.devices, A);
-    goOffline(A);
-    const second = t.engine.alerts.openFor(A, 'offline');
+    await goOffline(A);
+    const second = await t.engine.alerts.openFor(A, 'offline');
     expect(second?.id).not.toBe(first?.id);
-    expect(t.engine.alerts.get(first?.id ?? '')?.state).toBe('resolved');
+    expect((await t.engine.alerts.get(first?.id ?? ''))?.state).toBe('resolved');
 
-    t.engine.start();
+    await t.engine.start();
     await t.engine.sweep();
-    expect(t.engine.alerts.openFor(B, 'offline')).toBeUndefined();
+    expect(await t.engine.alerts.openFor(B, 'offline')).toBeUndefined();
     expect(kinds(t, B)).toEqual(['firing']); // closed without a message
     expect(
-      t.engine.alerts.list({ state: 'open', gates: 'all', limit: 10 }).alerts.map((alert) => alert.id),
+      (await t.engine.alerts.list({ state: 'open', gates: 'all', limit: 10 })).alerts.map(
+        (alert) => alert.id,
+      ),
     ).toEqual([second?.id]);
   });
 });

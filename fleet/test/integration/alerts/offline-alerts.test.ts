@@ -15,7 +15,7 @@ describe('offline alerts over a real broker, store and MQTT client', () => {
   });
 
   it('a screen that disconnects raises offline after the delay, and resolved when it comes back', async () => {
-    harness.setPolicy({ rules: { offline: { delaySec: 1, clearSec: 0 } } });
+    await harness.setPolicy({ rules: { offline: { delaySec: 1, clearSec: 0 } } });
     const secret = harness.enrol(DEVICE);
     const client = await harness.connect(DEVICE, secret);
     await eventually(() => expect(harness.run.devices.get(DEVICE)?.presence.state).toBe('online'));
@@ -45,7 +45,7 @@ describe('offline alerts over a real broker, store and MQTT client', () => {
 
   it('a flapping screen (10 disconnects and reconnects) raises one alert, not ten', async () => {
     // Each outage is far shorter than the delay: only flap detection can fire.
-    harness.setPolicy({
+    await harness.setPolicy({
       rules: { offline: { delaySec: 60, clearSec: 1, flapChanges: 6, flapWindowSec: 3 } },
     });
     const secret = harness.enrol(DEVICE);
@@ -62,7 +62,7 @@ describe('offline alerts over a real broker, store and MQTT client', () => {
   });
 
   it('a fleet restart keeps an open alert open, without a second firing', async () => {
-    harness.setPolicy({ rules: { offline: { delaySec: 1, clearSec: 0 } } });
+    await harness.setPolicy({ rules: { offline: { delaySec: 1, clearSec: 0 } } });
     const secret = harness.enrol(DEVICE);
     const client = await harness.connect(DEVICE, secret);
     await eventually(() => expect(harness.run.devices.get(DEVICE)?.presence.state).toBe('online'));
@@ -73,9 +73,9 @@ describe('offline alerts over a real broker, store and MQTT client', () => {
     await harness.restart();
     // The restarted engine sweeps every screen: the screen is still offline, the alert still open.
     await harness.run.engine.sweep();
-    harness.run.engine.tick();
+    await harness.run.engine.tick();
     expect(summary(harness.sent)).toEqual(['offline:firing']);
-    expect(harness.run.engine.alerts.get(alertId ?? '')?.state).toBe('open');
+    expect((await harness.run.engine.alerts.get(alertId ?? ''))?.state).toBe('open');
 
     await harness.connect(DEVICE, secret);
     await eventually(() => expect(summary(harness.sent)).toEqual(['offline:firing', 'offline:resolved']));

@@ -38,7 +38,7 @@ describe('gatecast announce', () => {
     return { code, out: captured.out.join(''), err: captured.err.join('') };
   };
   const receipt = (deviceId: string, entryId: string, n: number) =>
-    ctx.deviceEvents.store(
+    ctx.deviceEvents.save(
       deviceId,
       {
         id: `receipt-${deviceId}-${n}`,
@@ -110,12 +110,12 @@ describe('gatecast announce', () => {
     const entryId = `ann-${view.id}`;
     expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([entryId]);
 
-    receipt(SCREENS.arrivals1, entryId, 1);
+    await receipt(SCREENS.arrivals1, entryId, 1);
     // Follow: the first line says 1 of 2; the second screen's receipt arrives while it watches.
     const captured = io(dutyA);
     const following = runCli(['announce', 'status', view.id, '--follow'], captured);
     await expect.poll(() => captured.err.join('')).toContain('shown on 1 of 2 screens');
-    receipt(SCREENS.arrivals2, entryId, 2);
+    await receipt(SCREENS.arrivals2, entryId, 2);
     expect(await following).toBe(0);
     expect(captured.err.join('')).toContain('shown on 2 of 2 screens (live)');
     const table = captured.out.join('');

@@ -371,7 +371,7 @@ describe('urgent announcements over the API', () => {
       });
       const id = fired.body.id as string;
       const hash = 'a'.repeat(64);
-      ctx.deviceEvents.store(
+      await ctx.deviceEvents.save(
         SCREENS.arrivals1,
         {
           id: 'receipt-0001',
@@ -386,7 +386,7 @@ describe('urgent announcements over the API', () => {
         '2026-11-26T02:00:01.400Z',
       );
       // A receipt for another announcement does not count.
-      ctx.deviceEvents.store(
+      await ctx.deviceEvents.save(
         SCREENS.arrivals2,
         {
           id: 'receipt-0002',

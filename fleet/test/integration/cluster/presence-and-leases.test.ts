@@ -150,7 +150,7 @@ describe('a cluster on one store', () => {
         renewMs: 60_000,
         now,
       });
-      engines.run('alerts', engine(holder));
+      void engines.run('alerts', engine(holder));
       return engines;
     };
     const one = leased(store.db, 'one');

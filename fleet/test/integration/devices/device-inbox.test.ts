@@ -89,13 +89,48 @@ describe('DeviceInbox', () => {
     expect(commands.results).toEqual([{ deviceId: 'cat-bi-arr-01', result }]);
   });
 
-  it('logs events of known devices', () => {
+  it('logs events of known devices', async () => {
     inbox.onDeviceMessage(
       message({ kind: 'events', payload: { id: 'event-0001', at: T0, kind: 'desired-applied', version: 4 } }),
     );
+    await inbox.settled();
     expect(recording.lines).toContainEqual(
       expect.objectContaining({ deviceId: 'cat-bi-arr-01', msg: 'device event desired-applied' }),
     );
+  });
+
+  it("writes a device's events in the order they came, and logs a failed write without losing the next", async () => {
+    enrol(devices, 'cat-bi-arr-02');
+    const written: string[] = [];
+    const deviceEvents = {
+      // The first write of each screen is the slowest: order must not depend on the store's speed.
+      save: async (deviceId: string, event: { id: string }) => {
+        await new Promise((resolve) => setTimeout(resolve, event.id.endsWith('1') ? 30 : 1));
+        if (event.id === 'event-0003') throw new Error('disk full');
+        written.push(`${deviceId}:${event.id}`);
+        return true;
+      },
+    };
+    inbox = new DeviceInbox({
+      devices,
+      commands,
+      deviceEvents,
+      log: recording.log,
+      now: () => new Date(clock),
+    });
+    for (const n of [1, 2, 3, 4]) {
+      for (const deviceId of ['cat-bi-arr-01', 'cat-bi-arr-02']) {
+        const payload = { id: `event-000${n}`, at: T0, kind: 'desired-applied' as const, version: n };
+        inbox.onDeviceMessage(message({ deviceId, kind: 'events', payload }));
+      }
+    }
+    await inbox.settled();
+    for (const deviceId of ['cat-bi-arr-01', 'cat-bi-arr-02']) {
+      expect(written.filter((entry) => entry.startsWith(deviceId))).toEqual(
+        ['event-0001', 'event-0002', 'event-0004'].map((id) => `${deviceId}:${id}`),
+      );
+    }
+    expect(recording.lines.filter((line) => line.msg === 'message not stored')).toHaveLength(2);
   });
 
   it('ignores messages of devices not in the store, with a log line each', () => {

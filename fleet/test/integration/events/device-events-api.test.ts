@@ -4,7 +4,7 @@ import { playAt, startEventsApp, type EventsApp } from './events-app.js';
 
 const RECEIVED = '2026-11-26T09:00:00.000Z';
 
-describe('device events: store and API', () => {
+describe('device events: the API', () => {
   let ctx: EventsApp;
   let admin: string;
   let catBiOperator: string;
@@ -19,22 +19,11 @@ describe('device events: store and API', () => {
     await ctx.close();
   });
 
-  it('stores each event id once per device, and nothing for an unknown device', () => {
-    const event = playAt(1);
-    expect(ctx.deviceEvents.store(ctx.catBiScreen, event, RECEIVED)).toBe(true);
-    expect(ctx.deviceEvents.store(ctx.catBiScreen, event, RECEIVED)).toBe(false);
-    // The same id from another screen is another event.
-    expect(ctx.deviceEvents.store(ctx.portScreen, event, RECEIVED)).toBe(true);
-    expect(ctx.deviceEvents.store('cat-bi-ghost-01', playAt(2), RECEIVED)).toBe(false);
-    expect(ctx.deviceEvents.count(ctx.catBiScreen)).toBe(1);
-    expect(ctx.deviceEvents.count('cat-bi-ghost-01')).toBe(0);
-  });
-
   it('lists newest first by the time on the screen, a page at a time, with filters', async () => {
     const events: DeviceEvent[] = [];
     for (const minute of [5, 1, 4, 2, 3]) events.push(playAt(minute, `item-${minute}`));
     events.push({ id: 'applied-0001', at: '2026-11-26T01:03:30.000Z', kind: 'desired-applied', version: 4 });
-    for (const event of events) ctx.deviceEvents.store(ctx.catBiScreen, event, RECEIVED);
+    for (const event of events) await ctx.deviceEvents.save(ctx.catBiScreen, event, RECEIVED);
     const url = `/api/v1/devices/${ctx.catBiScreen}/events`;
 
     const first = await ctx.get(admin, `${url}?limit=4`);
@@ -81,8 +70,8 @@ describe('device events: store and API', () => {
   });
 
   it('is scoped by gate: a Cat Bi operator reads Cat Bi events and gets 403 for a Port device', async () => {
-    ctx.deviceEvents.store(ctx.catBiScreen, playAt(1), RECEIVED);
-    ctx.deviceEvents.store(ctx.portScreen, playAt(2), RECEIVED);
+    await ctx.deviceEvents.save(ctx.catBiScreen, playAt(1), RECEIVED);
+    await ctx.deviceEvents.save(ctx.portScreen, playAt(2), RECEIVED);
     const own = await ctx.get(catBiOperator, `/api/v1/devices/${ctx.catBiScreen}/events`);
     expect(own.status).toBe(200);
     expect(own.body.events).toHaveLength(1);
@@ -102,7 +91,7 @@ describe('device events: store and API', () => {
 
   it("keeps a removed device's events, still scoped to the gate they came from", async () => {
     const event = playAt(1);
-    ctx.deviceEvents.store(ctx.portScreen, event, RECEIVED);
+    await ctx.deviceEvents.save(ctx.portScreen, event, RECEIVED);
     expect(ctx.devices.remove(ctx.portScreen)).toBe(true);
     const answer = await ctx.get(admin, `/api/v1/devices/${ctx.portScreen}/events`);
     expect(answer.status).toBe(200);

@@ -5,7 +5,7 @@ import { buildHttpApp } from '../../../src/http/build-http-app.js';
 import { NotifyOutbox } from '../../../src/notify/notify-outbox.js';
 import { verifySignature } from '../../../src/notify/webhook-signature.js';
 import { apiDeps, openApiCore, type ApiCore } from '../support/api-app.js';
-import { transition } from './outbox-harness.js';
+import { enqueueCommitted, transition } from './outbox-harness.js';
 import { jsonOf, startReceiver, type Receiver } from './receiver.js';
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -23,7 +23,7 @@ describe('alert channels API', () => {
     core = openApiCore();
     receiver = await startReceiver();
     notify = new NotifyOutbox({
-      db: core.db,
+      store: core.store.sql,
       log: core.log,
       publicUrl: () => 'https://fleet.example',
       autoRun: false,
@@ -188,7 +188,7 @@ describe('alert channels API', () => {
       name: 'Duty',
       url: `${receiver.url}/slack`,
     });
-    notify.enqueue(transition(1));
+    await enqueueCommitted(core.store.sql, notify, transition(1));
     await notify.runDue();
     const answer = await call(technician, 'GET', '/api/v1/alert-deliveries?alertId=al-1');
     expect(answer.status).toBe(200);

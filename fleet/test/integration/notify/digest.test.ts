@@ -48,7 +48,12 @@ describe('digests: one message for alerts queued together', () => {
     return outbox;
   };
   const addWebhook = (outbox: NotifyOutbox) =>
-    store.addChannel(outbox, { kind: 'webhook', name: 'Ops', url: `${receiver.url}/hook`, secret: SECRET });
+    store.addChannel(outbox, {
+      kind: 'webhook',
+      name: 'Ops',
+      url: `${receiver.url}/hook`,
+      secret: SECRET,
+    });
 
   it('sends a burst of 40 queued while the first send is in flight in at most 3 messages, each alert once, in order', async () => {
     let arrived = 0;
@@ -61,10 +66,10 @@ describe('digests: one message for alerts queued together', () => {
     });
     const outbox = outboxWith();
     outbox.start();
-    addWebhook(outbox);
-    outbox.enqueue(screenOffline(0));
+    await addWebhook(outbox);
+    await store.enqueue(outbox, screenOffline(0));
     await until(() => arrived === 1, 'the first alert to be in flight');
-    for (let n = 1; n <= 40; n++) outbox.enqueue(screenOffline(n));
+    for (let n = 1; n <= 40; n++) await store.enqueue(outbox, screenOffline(n));
     release();
     const sent = () => receiver.received.flatMap((request) => transitionsOf(request).map((t) => t.id));
     await until(() => sent().length >= 41, 'all 41 alerts');
@@ -73,7 +78,9 @@ describe('digests: one message for alerts queued together', () => {
     expect(receiver.received.length).toBeLessThanOrEqual(3);
     // The first alert did not wait for company.
     expect(transitionsOf(receiver.received[0]!)).toHaveLength(1);
-    expect(outbox.outbox.queuedCounts().size).toBe(0);
+    // The receiver has the last request before the outbox has its answer stored: wait for the send.
+    await outbox.runDue();
+    expect((await outbox.outbox.queuedCounts()).size).toBe(0);
     for (const request of receiver.received) {
       const ids = jsonOf(request).deliveries.map((delivery: { deliveryId: string }) => delivery.deliveryId);
       expect(String(request.headers['x-gatecast-delivery'])).toBe(ids.join(', '));
@@ -86,17 +93,27 @@ describe('digests: one message for alerts queued together', () => {
     fs.writeFileSync(screenshot, Buffer.from('a picture that must not go with a digest'));
     const outbox = outboxWith({ screenshots: { latest: async () => ({ path: screenshot }) } });
     const chat = { language: 'en' };
-    store.addChannel(outbox, { ...chat, kind: 'slack', name: 'Slack', url: `${receiver.url}/slack` });
-    store.addChannel(outbox, { kind: 'teams', name: 'Teams', url: `${receiver.url}/teams`, language: 'vi' });
-    store.addChannel(outbox, { ...chat, kind: 'google-chat', name: 'Chat', url: `${receiver.url}/chat` });
-    store.addChannel(outbox, {
+    await store.addChannel(outbox, { ...chat, kind: 'slack', name: 'Slack', url: `${receiver.url}/slack` });
+    await store.addChannel(outbox, {
+      kind: 'teams',
+      name: 'Teams',
+      url: `${receiver.url}/teams`,
+      language: 'vi',
+    });
+    await store.addChannel(outbox, {
+      ...chat,
+      kind: 'google-chat',
+      name: 'Chat',
+      url: `${receiver.url}/chat`,
+    });
+    await store.addChannel(outbox, {
       kind: 'telegram',
       name: 'Trực ban',
       botToken: TOKEN,
       chatId: '-1001234567890',
       apiBaseUrl: receiver.url,
     });
-    store.addChannel(outbox, {
+    await store.addChannel(outbox, {
       ...chat,
       kind: 'webhook',
       name: 'Ops',
@@ -111,7 +128,7 @@ describe('digests: one message for alerts queued together', () => {
       screenOffline(4, { gate: port, zone: { id: 'quay', name: 'Quay 3 <north>' } }),
       screenOffline(5, { kind: 'escalated', gate: port }),
     ];
-    for (const alert of alerts) outbox.enqueue(alert);
+    for (const alert of alerts) await store.enqueue(outbox, alert);
     outbox.start();
     await until(() => receiver.received.length === 5, 'one message per channel');
     const at = (prefix: string) => receiver.received.find((request) => request.path.startsWith(prefix))!;
@@ -171,7 +188,7 @@ describe('digests: one message for alerts queued together', () => {
 
   it('cuts a Telegram digest to 4096 characters and sends the rest next, in order', async () => {
     const outbox = outboxWith();
-    store.addChannel(outbox, {
+    await store.addChannel(outbox, {
       kind: 'telegram',
       name: 'Trực ban',
       botToken: TOKEN,
@@ -182,7 +199,7 @@ describe('digests: one message for alerts queued together', () => {
     const alerts = Array.from({ length: 25 }, (_, n) =>
       screenOffline(n, { device: { id: `screen-${String(n).padStart(2, '0')}`, name: `${long}${n}` } }),
     );
-    for (const alert of alerts) outbox.enqueue(alert);
+    for (const alert of alerts) await store.enqueue(outbox, alert);
     outbox.start();
     const screens = () =>
       receiver.received.flatMap((request) =>
@@ -200,35 +217,37 @@ describe('digests: one message for alerts queued together', () => {
   it('marks a digest as one: retried together after a 503, failed together after a refusal', async () => {
     const clock = manualClock();
     const outbox = outboxWith({ now: clock.now, autoRun: false });
-    addWebhook(outbox);
+    await addWebhook(outbox);
     receiver.respond((_request, index) => (index === 0 ? { status: 503 } : { status: 200 }));
-    for (const n of [1, 2, 3]) outbox.enqueue(screenOffline(n));
+    for (const n of [1, 2, 3]) await store.enqueue(outbox, screenOffline(n));
     await outbox.runDue();
-    const rows = [1, 2, 3].flatMap((n) => outbox.outbox.deliveriesOf(`al-${n}`));
+    const rows = (await Promise.all([1, 2, 3].map((n) => outbox.outbox.deliveriesOf(`al-${n}`)))).flat();
     expect(rows.map((row) => [row.state, row.attempts, row.lastStatus])).toEqual([
       ['queued', 1, 503],
       ['queued', 1, 503],
       ['queued', 1, 503],
     ]);
     expect(new Set(rows.map((row) => row.nextAttemptAt)).size).toBe(1);
-    clock.set(outbox.nextDueAt()!);
+    clock.set((await outbox.nextDueAt())!);
     await outbox.runDue();
     expect(receiver.received).toHaveLength(2);
     expect(transitionsOf(receiver.received[1]!).map((t) => t.id)).toEqual(['tr-1', 'tr-2', 'tr-3']);
-    expect([1, 2, 3].flatMap((n) => outbox.outbox.deliveriesOf(`al-${n}`)).map((row) => row.state)).toEqual([
-      'delivered',
-      'delivered',
-      'delivered',
-    ]);
+    expect(
+      (await Promise.all([1, 2, 3].map((n) => outbox.outbox.deliveriesOf(`al-${n}`))))
+        .flat()
+        .map((row) => row.state),
+    ).toEqual(['delivered', 'delivered', 'delivered']);
 
     receiver.respond(() => ({ status: 410 }));
-    for (const n of [4, 5]) outbox.enqueue(screenOffline(n));
-    for (let rounds = 0; rounds < 10 && outbox.nextDueAt(); rounds++) {
-      clock.set(outbox.nextDueAt()!);
+    for (const n of [4, 5]) await store.enqueue(outbox, screenOffline(n));
+    for (let rounds = 0; rounds < 10 && (await outbox.nextDueAt()); rounds++) {
+      clock.set((await outbox.nextDueAt())!);
       await outbox.runDue();
     }
     expect(
-      [4, 5].flatMap((n) => outbox.outbox.deliveriesOf(`al-${n}`)).map((row) => [row.state, row.attempts]),
+      (await Promise.all([4, 5].map((n) => outbox.outbox.deliveriesOf(`al-${n}`))))
+        .flat()
+        .map((row) => [row.state, row.attempts]),
     ).toEqual([
       ['failed', 3],
       ['failed', 3],

@@ -37,16 +37,16 @@ describe('the outbox across restarts', () => {
   it('delivers after a restart what was still queued when the fleet stopped (SQLite file reopened)', async () => {
     receiver.respond(() => ({ status: 503 }));
     const before = started();
-    store.addChannel(before, {
+    await store.addChannel(before, {
       kind: 'webhook',
       name: 'Ops',
       url: `${receiver.url}/hook`,
       secret: 'x'.repeat(20),
     });
-    for (const n of [1, 2, 3]) before.enqueue(transition(n));
+    for (const n of [1, 2, 3]) await store.enqueue(before, transition(n));
     await until(() => receiver.received.length >= 2, 'a few failed attempts');
     await before.stop();
-    expect(before.outbox.queuedCounts().values().next().value).toBe(3);
+    expect((await before.outbox.queuedCounts()).values().next().value).toBe(3);
 
     store.reopen();
     receiver.respond(() => ({ status: 200 }));
@@ -57,37 +57,39 @@ describe('the outbox across restarts', () => {
 
   it('never queues one transition twice for a channel, before or after it was delivered', async () => {
     const outbox = started();
-    store.addChannel(outbox, {
+    await store.addChannel(outbox, {
       kind: 'webhook',
       name: 'Ops',
       url: `${receiver.url}/hook`,
       secret: 'x'.repeat(20),
     });
-    outbox.enqueue(transition(1));
-    outbox.enqueue(transition(1));
-    expect(outbox.outbox.deliveriesOf('al-1')).toHaveLength(1);
+    await store.enqueue(outbox, transition(1));
+    await store.enqueue(outbox, transition(1));
+    expect(await outbox.outbox.deliveriesOf('al-1')).toHaveLength(1);
     await until(() => delivered().length === 1, 'the first delivery');
-    outbox.enqueue(transition(1));
-    outbox.enqueue(transition(2));
+    await store.enqueue(outbox, transition(1));
+    await store.enqueue(outbox, transition(2));
     await until(() => delivered().length === 2, 'the second transition');
     expect(delivered()).toEqual(['tr-1', 'tr-2']);
-    expect(outbox.outbox.deliveriesOf('al-1')).toMatchObject([{ transitionId: 'tr-1', state: 'delivered' }]);
+    expect(await outbox.outbox.deliveriesOf('al-1')).toMatchObject([
+      { transitionId: 'tr-1', state: 'delivered' },
+    ]);
   });
 
   it('re-sends a send cut short by a stop with the same delivery id, so the receiver can drop the repeat', async () => {
     // The receiver takes the request but the fleet stops before the answer: the row stays queued.
     receiver.respond((_request, index) => (index === 0 ? 'hold' : { status: 200 }));
     const cut = started();
-    store.addChannel(cut, {
+    await store.addChannel(cut, {
       kind: 'webhook',
       name: 'Ops',
       url: `${receiver.url}/hook`,
       secret: 'x'.repeat(20),
     });
-    cut.enqueue(transition(1));
+    await store.enqueue(cut, transition(1));
     await until(() => receiver.received.length === 1, 'the first send');
     await cut.stop();
-    expect(cut.outbox.deliveriesOf('al-1')).toMatchObject([
+    expect(await cut.outbox.deliveriesOf('al-1')).toMatchObject([
       { state: 'queued', lastError: 'cut short: the fleet manager stopped' },
     ]);
 

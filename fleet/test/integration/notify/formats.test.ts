@@ -46,8 +46,8 @@ describe('alert formats, as each service receives them', () => {
   });
 
   const deliver = async (body: Record<string, unknown>, n = 1) => {
-    store.addChannel(outbox, body);
-    outbox.enqueue(transition(n, { rule: 'temperature', facts: { temperatureC: 84 } }));
+    await store.addChannel(outbox, body);
+    await store.enqueue(outbox, transition(n, { rule: 'temperature', facts: { temperatureC: 84 } }));
     await until(() => receiver.received.length > 0, 'the receiver to be called');
     return receiver.received[0]!;
   };

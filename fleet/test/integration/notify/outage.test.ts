@@ -26,13 +26,13 @@ describe('a webhook down for 10 minutes, then back', () => {
     const outageEnds = start + 10 * MINUTE;
     // Sent by hand on a clock the test moves: ten simulated minutes, no real waiting.
     const outbox = store.outbox({ now: clock.now, autoRun: false });
-    store.addChannel(outbox, {
+    await store.addChannel(outbox, {
       kind: 'webhook',
       name: 'Ops',
       url: `${receiver.url}/hook`,
       secret: 'x'.repeat(24),
     });
-    store.addChannel(outbox, { kind: 'slack', name: 'Duty', url: `${receiver.url}/slack` });
+    await store.addChannel(outbox, { kind: 'slack', name: 'Duty', url: `${receiver.url}/slack` });
     let hookCalls = 0;
     receiver.respond((request) => {
       if (request.path !== '/hook' || clock.now().getTime() >= outageEnds) return { status: 200 };
@@ -48,14 +48,14 @@ describe('a webhook down for 10 minutes, then back', () => {
       if (step % 4 === 0) {
         const n = enqueued.length;
         const next = transition(n, { kind: KINDS[n % 3], alertId: `al-${Math.floor(n / 3)}` });
-        outbox.enqueue(next);
+        await store.enqueue(outbox, next);
         enqueued.push(next.id);
       }
       await outbox.runDue();
       clock.advance(15_000);
     }
     for (let rounds = 0; rounds < 100; rounds++) {
-      const due = outbox.nextDueAt();
+      const due = await outbox.nextDueAt();
       if (!due) break;
       if (due > clock.now()) clock.set(due);
       await outbox.runDue();
@@ -88,25 +88,25 @@ describe('a webhook down for 10 minutes, then back', () => {
     );
     expect(firstAttempts.length).toBeGreaterThan(3);
     expect(firstAttempts.at(-1)?.answer).toBe(200);
-    expect(outbox.outbox.queuedCounts().size).toBe(0);
-    const [first] = outbox.outbox.deliveriesOf('al-0');
+    expect((await outbox.outbox.queuedCounts()).size).toBe(0);
+    const [first] = await outbox.outbox.deliveriesOf('al-0');
     expect(first).toMatchObject({ state: 'delivered', lastStatus: 200, lastError: null });
   });
 
   it('fails a row the channel keeps refusing (404), shows why, and moves on to the next', async () => {
     const clock = manualClock();
     const outbox = store.outbox({ now: clock.now, autoRun: false });
-    store.addChannel(outbox, { kind: 'slack', name: 'Gone', url: `${receiver.url}/removed-hook` });
+    await store.addChannel(outbox, { kind: 'slack', name: 'Gone', url: `${receiver.url}/removed-hook` });
     receiver.respond((_request, index) => (index < 3 ? { status: 404 } : { status: 200 }));
-    outbox.enqueue(transition(1));
+    await store.enqueue(outbox, transition(1));
     // Later than the gathering window: a message of its own, not in the refused one.
     clock.advance(5_000);
-    outbox.enqueue(transition(2));
-    for (let rounds = 0; rounds < 10 && outbox.nextDueAt(); rounds++) {
-      clock.set(outbox.nextDueAt() as Date);
+    await store.enqueue(outbox, transition(2));
+    for (let rounds = 0; rounds < 10 && (await outbox.nextDueAt()); rounds++) {
+      clock.set((await outbox.nextDueAt()) as Date);
       await outbox.runDue();
     }
-    expect(outbox.outbox.deliveriesOf('al-1')).toMatchObject([
+    expect(await outbox.outbox.deliveriesOf('al-1')).toMatchObject([
       {
         state: 'failed',
         attempts: 3,
@@ -114,7 +114,7 @@ describe('a webhook down for 10 minutes, then back', () => {
         lastError: 'HTTP 404: {"ok":false,"description":"unavailable"}',
       },
     ]);
-    expect(outbox.outbox.deliveriesOf('al-2')).toMatchObject([{ state: 'delivered', attempts: 1 }]);
-    expect(outbox.channels.list()[0]?.lastAttempt).toMatchObject({ ok: true, status: 200 });
+    expect(await outbox.outbox.deliveriesOf('al-2')).toMatchObject([{ state: 'delivered', attempts: 1 }]);
+    expect((await outbox.channels.list())[0]?.lastAttempt).toMatchObject({ ok: true, status: 200 });
   });
 });

@@ -5,7 +5,8 @@ import { newChannel, createChannelBodySchema } from '../../../src/notify/channel
 import type { Channel } from '../../../src/notify/channel-model.js';
 import { NotifyOutbox, type NotifyOutboxOptions } from '../../../src/notify/notify-outbox.js';
 import { openDatabase, type Database } from '../../../src/store/database.js';
-import { makeTempDir, removeDir, silentLogger } from '../store/temp-store.js';
+import type { Sql } from '../../../src/store/sql.js';
+import { makeTempDir, removeDir, silentLogger, sqlOf } from '../store/temp-store.js';
 
 /** A clock the test moves by hand: ten minutes of outage take no ten minutes. */
 export interface ManualClock {
@@ -27,11 +28,24 @@ export function manualClock(start = '2026-11-26T01:00:00.000Z'): ManualClock {
 export interface OutboxStore {
   dataDir: string;
   db: Database;
+  sql: Sql;
   log: Logger;
   reopen(): void;
   outbox(options?: Partial<NotifyOutboxOptions>): NotifyOutbox;
-  addChannel(outbox: NotifyOutbox, body: Record<string, unknown>): Channel;
+  addChannel(outbox: NotifyOutbox, body: Record<string, unknown>): Promise<Channel>;
+  /** As the alert engine hands a transition over: in a transaction, then committed. */
+  enqueue(outbox: NotifyOutbox, transition: AlertTransition): Promise<void>;
   close(): void;
+}
+
+/** What the alert engine does with its sink, for tests that enqueue by hand. */
+export async function enqueueCommitted(
+  store: Sql,
+  outbox: NotifyOutbox,
+  transition: AlertTransition,
+): Promise<void> {
+  await store.transaction((tx) => outbox.enqueue(tx, transition));
+  outbox.committed();
 }
 
 export function openOutboxStore(): OutboxStore {
@@ -39,17 +53,20 @@ export function openOutboxStore(): OutboxStore {
   const dataDir = path.join(root, 'data');
   const log = silentLogger();
   let counter = 0;
+  const db = openDatabase(dataDir, log);
   const self: OutboxStore = {
     dataDir,
-    db: openDatabase(dataDir, log),
+    db,
+    sql: sqlOf(db),
     log,
     reopen() {
       self.db.close();
       self.db = openDatabase(dataDir, log);
+      self.sql = sqlOf(self.db);
     },
     outbox(options = {}) {
       return new NotifyOutbox({
-        db: self.db,
+        store: self.sql,
         log,
         publicUrl: () => 'https://fleet.haiphong.example',
         gateTimeZone: () => 'Asia/Ho_Chi_Minh',
@@ -57,12 +74,13 @@ export function openOutboxStore(): OutboxStore {
         ...options,
       });
     },
-    addChannel(outbox, body) {
+    async addChannel(outbox, body) {
       const id = `ch${String(++counter).padStart(10, '0')}`;
       const { channel } = newChannel(createChannelBodySchema.parse(body), id, new Date());
-      outbox.channels.create(channel);
+      await outbox.channels.create(channel);
       return channel;
     },
+    enqueue: (outbox, transition) => enqueueCommitted(self.sql, outbox, transition),
     close() {
       if (self.db.open) self.db.close();
       removeDir(root);

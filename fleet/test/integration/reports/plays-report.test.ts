@@ -68,19 +68,19 @@ describe('proof-of-play report', () => {
     await ctx.close();
   });
 
-  function store(deviceId: string, ...events: DeviceEvent[]): void {
-    for (const event of events) expect(ctx.deviceEvents.store(deviceId, event, event.at)).toBe(true);
+  async function store(deviceId: string, ...events: DeviceEvent[]): Promise<void> {
+    for (const event of events) expect(await ctx.deviceEvents.save(deviceId, event, event.at)).toBe(true);
   }
 
   it('counts plays, total and average seconds, first and last, by item and language', async () => {
-    store(
+    await store(
       'cat-bi-arr-01',
       play('2026-11-20T01:00:00.000Z', 'welcome', 'vi', 8),
       play('2026-11-20T01:00:08.000Z', 'welcome', 'en', 8),
       play('2026-11-20T02:00:00.000Z', 'welcome', 'vi', 12),
       play('2026-11-21T03:00:00.000Z', 'harbour-video', null, 30),
     );
-    store('cat-bi-dep-01', play('2026-11-22T04:00:00.000Z', 'welcome', 'vi', 10));
+    await store('cat-bi-dep-01', play('2026-11-22T04:00:00.000Z', 'welcome', 'vi', 10));
     const answer = await ctx.get(
       admin,
       '/api/v1/reports/plays?gate=cat-bi-airport&from=2026-11-01&to=2026-11-30&by=item,language',
@@ -149,7 +149,7 @@ describe('proof-of-play report', () => {
   });
 
   it('takes a play by the time it started: from is inclusive, to exclusive, a date to includes its day', async () => {
-    store(
+    await store(
       'cat-bi-arr-01',
       play('2026-11-19T16:59:59.999Z', 'before', 'vi'), // 23:59:59.999 on the 19th at the gate
       play('2026-11-19T17:00:00.000Z', 'first', 'vi'), // 00:00 on the 20th at the gate
@@ -167,7 +167,7 @@ describe('proof-of-play report', () => {
   });
 
   it("keeps a removed screen's plays, with its last zone, for whoever may read its gate", async () => {
-    store('cat-bi-dep-01', play('2026-11-20T01:00:00.000Z', 'welcome', 'vi'));
+    await store('cat-bi-dep-01', play('2026-11-20T01:00:00.000Z', 'welcome', 'vi'));
     ctx.devices.remove('cat-bi-dep-01');
     const report = (
       await ctx.get(admin, '/api/v1/reports/plays?from=2026-11-01&to=2026-11-30&by=zone,device')
@@ -178,8 +178,8 @@ describe('proof-of-play report', () => {
   });
 
   it("scopes to the caller's gates and refuses what is outside them", async () => {
-    store('cat-bi-arr-01', play('2026-11-20T01:00:00.000Z', 'welcome', 'vi'));
-    store('port-term-01', play('2026-11-20T01:00:00.000Z', 'port-safety', 'zh-Hans'));
+    await store('cat-bi-arr-01', play('2026-11-20T01:00:00.000Z', 'welcome', 'vi'));
+    await store('port-term-01', play('2026-11-20T01:00:00.000Z', 'port-safety', 'zh-Hans'));
     const mine = (
       await ctx.get(catBiViewer, '/api/v1/reports/plays?from=2026-11-01&to=2026-11-30&by=gate,item')
     ).json();
@@ -211,7 +211,7 @@ describe('proof-of-play report', () => {
 
   it('exports RFC 4180 CSV in UTF-8 with a BOM, escaping quotes, commas, newlines and formulas', async () => {
     const awkward = 'Chào mừng đến "Hải Phòng", cảng biển\nline two';
-    store(
+    await store(
       'cat-bi-arr-01',
       play('2026-11-20T01:00:00.000Z', awkward, 'vi', 8),
       play('2026-11-20T01:00:10.000Z', '=HYPERLINK("x")', 'en', 4),

@@ -26,8 +26,8 @@ describe('gatecast report (CLI against a listening fleet API)', () => {
       ['2026-11-20T01:00:08.000Z', 'chào-mừng', 'en'],
       ['2026-11-20T01:00:16.000Z', 'chào-mừng', 'vi'],
     ] as const;
-    plays.forEach(([startedAt, itemId, language], index) => {
-      ctx.deviceEvents.store(
+    for (const [index, [startedAt, itemId, language]] of plays.entries()) {
+      await ctx.deviceEvents.save(
         'cat-bi-arr-01',
         {
           id: `play-cli-${index}`,
@@ -41,7 +41,7 @@ describe('gatecast report (CLI against a listening fleet API)', () => {
         },
         startedAt,
       );
-    });
+    }
   });
 
   afterEach(async () => {

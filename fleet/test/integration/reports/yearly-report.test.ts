@@ -18,7 +18,7 @@ describe('yearly report per gate', () => {
     ctx = await startReportsApp();
     admin = await ctx.addUser('admin', [{ role: 'admin', gateId: null }]);
     portViewer = await ctx.addUser('port.viewer', [{ role: 'viewer', gateId: 'hai-phong-port' }]);
-    seedYear2025();
+    await seedYear2025();
   });
 
   afterEach(async () => {
@@ -34,20 +34,20 @@ describe('yearly report per gate', () => {
   }
 
   let counter = 0;
-  function event(deviceId: string, body: EventBody): void {
+  async function event(deviceId: string, body: EventBody): Promise<void> {
     counter += 1;
     const stored = { ...body, id: `event-${String(counter).padStart(6, '0')}` } as DeviceEvent;
-    expect(ctx.deviceEvents.store(deviceId, stored, body.at)).toBe(true);
+    expect(await ctx.deviceEvents.save(deviceId, stored, body.at)).toBe(true);
   }
 
-  function playAt(
+  async function playAt(
     deviceId: string,
     startedAt: string,
     itemId: string,
     language: string | null,
     seconds: number,
-  ): void {
-    event(deviceId, {
+  ): Promise<void> {
+    await event(deviceId, {
       kind: 'proof-of-play',
       at: startedAt,
       itemId,
@@ -89,8 +89,8 @@ describe('yearly report per gate', () => {
     }
   }
 
-  function receipt(deviceId: string, announcementId: string, shownAt: string): void {
-    event(deviceId, {
+  async function receipt(deviceId: string, announcementId: string, shownAt: string): Promise<void> {
+    await event(deviceId, {
       kind: 'announcement-shown',
       at: shownAt,
       entryId: `ann-${announcementId}`,
@@ -101,7 +101,7 @@ describe('yearly report per gate', () => {
     });
   }
 
-  function seedYear2025(): void {
+  async function seedYear2025(): Promise<void> {
     enrol(ctx.devices, 'cat-bi-arr-01', { name: 'Arrivals belt 1' });
     enrol(ctx.devices, 'cat-bi-dep-01', { zoneId: 'departures', name: 'Gate <b>12</b> & lounge' });
     enrol(ctx.devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
@@ -118,12 +118,12 @@ describe('yearly report per gate', () => {
     enrolledAt('port-term-01', '2024-01-01T00:00:00.000Z');
     ctx.devices.setPresence('port-term-01', 'online', '2024-01-01T00:00:00.000Z');
 
-    playAt('cat-bi-arr-01', '2024-12-31T16:59:00.000Z', 'last-year', 'vi', 10);
-    playAt('cat-bi-arr-01', '2025-01-01T01:00:00.000Z', 'welcome', 'vi', 8);
-    playAt('cat-bi-arr-01', '2025-06-01T01:00:00.000Z', 'welcome', 'vi', 8);
-    playAt('cat-bi-dep-01', '2025-08-01T01:00:00.000Z', 'welcome', 'en', 8);
-    playAt('cat-bi-dep-01', '2025-08-01T01:00:10.000Z', 'harbour-video', null, 45);
-    playAt('port-term-01', '2025-08-01T01:00:00.000Z', 'port-safety', 'zh-Hans', 20);
+    await playAt('cat-bi-arr-01', '2024-12-31T16:59:00.000Z', 'last-year', 'vi', 10);
+    await playAt('cat-bi-arr-01', '2025-01-01T01:00:00.000Z', 'welcome', 'vi', 8);
+    await playAt('cat-bi-arr-01', '2025-06-01T01:00:00.000Z', 'welcome', 'vi', 8);
+    await playAt('cat-bi-dep-01', '2025-08-01T01:00:00.000Z', 'welcome', 'en', 8);
+    await playAt('cat-bi-dep-01', '2025-08-01T01:00:10.000Z', 'harbour-video', null, 45);
+    await playAt('port-term-01', '2025-08-01T01:00:00.000Z', 'port-safety', 'zh-Hans', 20);
 
     announcement(
       'storm',
@@ -131,13 +131,13 @@ describe('yearly report per gate', () => {
       '2025-09-06T02:00:00.000Z',
       ['cat-bi-arr-01', 'cat-bi-dep-01', 'port-term-01'],
     );
-    receipt('cat-bi-arr-01', 'storm', '2025-09-06T02:00:01.200Z');
-    receipt('cat-bi-dep-01', 'storm', '2025-09-06T02:00:01.900Z');
+    await receipt('cat-bi-arr-01', 'storm', '2025-09-06T02:00:01.200Z');
+    await receipt('cat-bi-dep-01', 'storm', '2025-09-06T02:00:01.900Z');
     announcement('gate-change', { vi: 'Đổi cửa ra tàu bay', en: 'Gate change' }, '2025-11-02T03:00:00.000Z', [
       'cat-bi-arr-01',
       'cat-bi-dep-01',
     ]);
-    receipt('cat-bi-arr-01', 'gate-change', '2025-11-02T03:00:00.800Z');
+    await receipt('cat-bi-arr-01', 'gate-change', '2025-11-02T03:00:00.800Z');
     announcement('port-only', { vi: 'Tàu khách đến muộn', en: 'Ferry delayed' }, '2025-10-01T03:00:00.000Z', [
       'port-term-01',
     ]);

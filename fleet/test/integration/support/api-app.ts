@@ -84,7 +84,7 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
     sql,
     gates,
     devices,
-    deviceEvents: new DeviceEventsRepo(db, log),
+    deviceEvents: new DeviceEventsRepo(store.sql, log),
     users,
     tokens,
     sessions,

@@ -12,7 +12,11 @@ describe('kiosk usage figures', () => {
   let portViewer: string;
   let counter = 0;
 
-  function usage(deviceId: string, at: string, body: Pick<Usage, 'views' | 'failedSearches'>): void {
+  async function usage(
+    deviceId: string,
+    at: string,
+    body: Pick<Usage, 'views' | 'failedSearches'>,
+  ): Promise<void> {
     counter += 1;
     const end = new Date(at);
     const event: Usage = {
@@ -23,7 +27,7 @@ describe('kiosk usage figures', () => {
       periodEnd: end.toISOString(),
       ...body,
     };
-    expect(ctx.deviceEvents.store(deviceId, event, at)).toBe(true);
+    expect(await ctx.deviceEvents.save(deviceId, event, at)).toBe(true);
   }
 
   beforeEach(async () => {
@@ -36,7 +40,7 @@ describe('kiosk usage figures', () => {
       zoneId: 'terminal',
       name: 'Terminal kiosk',
     });
-    usage('cat-bi-kiosk-1', '2025-03-01T03:00:00.000Z', {
+    await usage('cat-bi-kiosk-1', '2025-03-01T03:00:00.000Z', {
       views: [
         { nodeId: 'visa', language: 'km', count: 5 },
         { nodeId: 'emergency', language: 'lo', count: 2 },
@@ -46,16 +50,16 @@ describe('kiosk usage figures', () => {
         { term: 'nguyen van a', language: 'vi', count: 1 },
       ],
     });
-    usage('cat-bi-kiosk-1', '2025-03-01T04:00:00.000Z', {
+    await usage('cat-bi-kiosk-1', '2025-03-01T04:00:00.000Z', {
       views: [{ nodeId: 'visa', language: 'km', count: 3 }],
       failedSearches: [{ term: 'bus 7', language: 'en', count: 1 }],
     });
-    usage('port-kiosk-1', '2025-03-02T04:00:00.000Z', {
+    await usage('port-kiosk-1', '2025-03-02T04:00:00.000Z', {
       views: [{ nodeId: 'ferry', language: 'zh-Hans', count: 4 }],
       failedSearches: [{ term: '渡轮时间', language: 'zh-Hans', count: 3 }],
     });
     // Outside the period: 2026 at the gate.
-    usage('cat-bi-kiosk-1', '2025-12-31T18:00:00.000Z', {
+    await usage('cat-bi-kiosk-1', '2025-12-31T18:00:00.000Z', {
       views: [{ nodeId: 'visa', language: 'km', count: 100 }],
       failedSearches: [],
     });

@@ -152,7 +152,7 @@ describe('gatecast report kiosk', () => {
     };
     enrol(ctx.devices, 'cat-bi-kiosk-1', { name: 'Arrivals kiosk' });
     const at = '2026-11-20T03:00:00.000Z';
-    ctx.deviceEvents.store(
+    await ctx.deviceEvents.save(
       'cat-bi-kiosk-1',
       {
         id: 'usage-cli-000001',

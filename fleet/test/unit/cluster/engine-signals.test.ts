@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ClusterMessage } from '../../../src/cluster/cluster-events.js';
 import { shareEngineSignals } from '../../../src/cluster/engine-signals.js';
@@ -10,9 +11,9 @@ function setup(holding: boolean) {
   const published: Published[] = [];
   const handlers = new Map<string, (message: ClusterMessage) => void>();
   const alerts = {
-    acknowledged: (deviceId: string, rule: string, alertId: string) =>
+    acknowledged: async (deviceId: string, rule: string, alertId: string) =>
       void calls.push(`ack ${deviceId} ${rule} ${alertId}`),
-    policiesChanged: () => void calls.push('policies'),
+    policiesChanged: async () => void calls.push('policies'),
   };
   const rollouts = { poke: () => void calls.push('poke') };
   const state = { holding };
@@ -24,22 +25,23 @@ function setup(holding: boolean) {
     runsEngines: () => state.holding,
     alerts,
     rollouts,
+    log: pino({ level: 'silent' }),
   });
   const deliver = (message: ClusterMessage) => handlers.get(message.kind)?.(message);
   return { calls, published, alerts, rollouts, deliver, state };
 }
 
 describe('shareEngineSignals', () => {
-  it("acts on an acknowledgement in the engines' process and tells nobody", () => {
+  it("acts on an acknowledgement in the engines' process and tells nobody", async () => {
     const { calls, published, alerts } = setup(true);
-    alerts.acknowledged('screen-1', 'offline', 'alert-1');
+    await alerts.acknowledged('screen-1', 'offline', 'alert-1');
     expect(calls).toEqual(['ack screen-1 offline alert-1']);
     expect(published).toEqual([]);
   });
 
-  it("sends an acknowledgement made elsewhere to the engines' process instead of evaluating here", () => {
+  it("sends an acknowledgement made elsewhere to the engines' process instead of evaluating here", async () => {
     const elsewhere = setup(false);
-    elsewhere.alerts.acknowledged('screen-1', 'offline', 'alert-1');
+    await elsewhere.alerts.acknowledged('screen-1', 'offline', 'alert-1');
     expect(elsewhere.calls).toEqual([]);
     expect(elsewhere.published).toEqual([
       { kind: 'alert-acknowledged', deviceId: 'screen-1', rule: 'offline', alertId: 'alert-1' },
@@ -64,9 +66,9 @@ describe('shareEngineSignals', () => {
     expect(idle.calls).toEqual([]);
   });
 
-  it('reloads policies here and in every other process', () => {
+  it('reloads policies here and in every other process', async () => {
     const { calls, published, alerts, deliver } = setup(false);
-    alerts.policiesChanged();
+    await alerts.policiesChanged();
     expect(calls).toEqual(['policies']);
     expect(published).toEqual([{ kind: 'alert-policies-changed' }]);
     deliver({ origin: 'b', kind: 'alert-policies-changed' });
@@ -74,7 +76,7 @@ describe('shareEngineSignals', () => {
     expect(published).toHaveLength(1);
   });
 
-  it('wakes the rollout engine wherever it runs', () => {
+  it('wakes the rollout engine wherever it runs', async () => {
     const elsewhere = setup(false);
     elsewhere.rollouts.poke();
     expect(elsewhere.published).toEqual([{ kind: 'rollouts-changed' }]);

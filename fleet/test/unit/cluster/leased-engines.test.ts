@@ -46,8 +46,8 @@ function setup() {
       renewMs: 5_000,
       now: () => new Date(clock.ms),
     });
-    engines.run('alerts', engine(`${holder}.alerts`));
-    engines.run('rollouts', engine(`${holder}.rollouts`));
+    void engines.run('alerts', engine(`${holder}.alerts`));
+    void engines.run('rollouts', engine(`${holder}.rollouts`));
     return engines;
   };
   return { repo, clock, log, runner };
@@ -122,13 +122,13 @@ describe('LeasedEngines', () => {
     const { log, runner } = setup();
     const a = runner('a');
     await a.renew();
-    a.run('late', { start: () => void log.push('late+'), stop: () => undefined });
+    await a.run('late', { start: () => void log.push('late+'), stop: () => undefined });
     expect(log.at(-1)).toBe('late+');
   });
 
-  it('starts every engine right away in a single process', () => {
+  it('starts every engine right away in a single process', async () => {
     const log: string[] = [];
-    startRightAway.run('alerts', { start: () => void log.push('alerts+'), stop: () => undefined });
+    await startRightAway.run('alerts', { start: () => void log.push('alerts+'), stop: () => undefined });
     expect(log).toEqual(['alerts+']);
   });
 });
@@ -142,8 +142,8 @@ describe('everyInterval', () => {
     vi.useFakeTimers();
     let passes = 0;
     const engine = everyInterval(30_000, async () => void passes++, pino({ level: 'silent' }));
-    engine.start();
-    engine.start(); // a second start adds no second timer
+    await engine.start();
+    await engine.start(); // a second start adds no second timer
     await vi.advanceTimersByTimeAsync(90_000);
     expect(passes).toBe(3);
     await engine.stop();
