@@ -1,6 +1,7 @@
 // One simulator worker process: up to 10k simulated screens, each its own MQTT.js connection
 // speaking protocol v1 like the real agent (status with a retained will, reported state,
-// jittered telemetry as heartbeat, ping answers, announcement receipts). Started by
+// jittered telemetry as heartbeat, ping answers, announcement receipts, reconnects with the
+// agent's jittered exponential backoff). Started by
 // simulator.js with fork(); it talks to its parent over IPC only and exits when told to stop,
 // when the parent goes away, or at its own deadline.
 import mqtt from 'mqtt';
@@ -13,6 +14,7 @@ import {
   telemetryMessage,
   topic,
 } from './sim-messages.js';
+import { afterConnection, agentPolicy, initialBackoff, nextBackoff } from './backoff.js';
 import { assertLoopbackUrl } from './loopback.js';
 
 const MAX_SCREENS_PER_WORKER = 10_000;
@@ -24,7 +26,18 @@ const MAX_WAIT_FOR_START_MS = 10 * 60_000;
 const screens = new Map();
 let options = null;
 let stopping = false;
-const counters = { connected: 0, desired: 0, receipts: 0, telemetry: 0, commands: 0, errors: 0 };
+let policy = null;
+const counters = {
+  connected: 0,
+  desired: 0,
+  receipts: 0,
+  telemetry: 0,
+  commands: 0,
+  errors: 0,
+  reconnects: 0,
+};
+/** Messages sent per protocol kind (status, reported, telemetry, events, cmd/res). */
+const sent = {};
 
 function send(message) {
   if (process.connected) process.send(message);
@@ -33,7 +46,8 @@ function send(message) {
 process.on('message', (message) => {
   if (message?.type === 'start') void start(message).catch((error) => fail(error));
   if (message?.type === 'stop') void stop(0);
-  if (message?.type === 'stats') send({ type: 'stats', ...counters, screens: screens.size });
+  if (message?.type === 'stats') send({ type: 'stats', ...counters, screens: screens.size, sent });
+  if (message?.type === 'sync') send({ type: 'sync', ...syncTimes(message.since) });
 });
 // The parent went away (crash, SIGKILL): never leave thousands of sockets behind.
 process.on('disconnect', () => void stop(0));
@@ -51,10 +65,15 @@ async function start(message) {
   if (options.screens.length > MAX_SCREENS_PER_WORKER) {
     throw new Error(`a worker holds at most ${MAX_SCREENS_PER_WORKER} screens`);
   }
+  policy = agentPolicy(options.keepaliveSec);
   // Bounded in time whatever the parent does.
   setTimeout(() => void stop(0), options.deadlineMs).unref();
   const queue = [...options.screens];
   let inFlight = 0;
+  const progress = setInterval(
+    () => send({ type: 'progress', tried: screens.size - inFlight, connected: counters.connected }),
+    1_000,
+  );
   await new Promise((resolveAll) => {
     const next = () => {
       if (stopping) return resolveAll();
@@ -69,7 +88,22 @@ async function start(message) {
     };
     next();
   });
+  clearInterval(progress);
   send({ type: 'ready', connected: counters.connected });
+}
+
+/**
+ * When each screen got back in sync at or after `since` (connected, subscribed again and sent its
+ * retained desired document), and how many are not in sync now.
+ */
+function syncTimes(since) {
+  const times = [];
+  let notSynced = 0;
+  for (const screen of screens.values()) {
+    if (screen.up && screen.syncedAt !== null && screen.syncedAt >= since) times.push(screen.syncedAt);
+    else notSynced += 1;
+  }
+  return { times, notSynced, reconnects: counters.reconnects };
 }
 
 function connectScreen({ id, secret }, firstConnect) {
@@ -81,6 +115,10 @@ function connectScreen({ id, secret }, firstConnect) {
     startedAt: Date.now(),
     client: null,
     up: false,
+    connectedAt: null,
+    syncedAt: null,
+    backoff: initialBackoff(policy),
+    reconnectTimer: null,
   };
   screens.set(id, screen);
   const client = mqtt.connect(options.mqttUrl, {
@@ -90,9 +128,10 @@ function connectScreen({ id, secret }, firstConnect) {
     password: secret,
     clean: true,
     keepalive: options.keepaliveSec,
-    // Jittered, so a fleet restart is not answered by every screen at the same millisecond.
-    reconnectPeriod: 1_000 + Math.floor(Math.random() * 4_000),
+    // Reconnects are driven below with the agent's backoff, as the agent does.
+    reconnectPeriod: 0,
     connectTimeout: 30_000,
+    queueQoSZero: false,
     resubscribe: false,
     will: {
       topic: topic(id, 'status'),
@@ -109,30 +148,48 @@ function connectScreen({ id, secret }, firstConnect) {
       send({ type: 'packet', deviceId: id, cmd: packet.cmd, at: Date.now() }),
     );
   let first = true;
+  const tried = () => {
+    if (!first) return;
+    first = false;
+    firstConnect();
+  };
   client.on('connect', () => {
     screen.up = true;
+    screen.connectedAt = performance.now();
+    screen.syncedAt = null;
     counters.connected += 1;
     client.subscribe([topic(id, 'desired'), topic(id, 'cmd/req')], { qos: 1 });
     publish(screen, 'status', statusMessage('online', new Date()), { qos: 1, retain: true });
     publish(screen, 'reported', reportedMessage(screen.applied, new Date()), { qos: 1, retain: true });
     scheduleTelemetry(screen, true);
-    if (first) {
-      first = false;
-      firstConnect();
-    }
+    tried();
   });
   client.on('close', () => {
     if (screen.up) counters.connected -= 1;
     screen.up = false;
+    const upForMs = screen.connectedAt === null ? 0 : performance.now() - screen.connectedAt;
+    screen.connectedAt = null;
+    screen.backoff = afterConnection(policy, screen.backoff, upForMs);
+    tried();
+    scheduleReconnect(screen);
   });
   client.on('error', () => {
     counters.errors += 1;
-    if (first) {
-      first = false;
-      firstConnect();
-    }
+    tried();
   });
   client.on('message', (topicName, payload) => onMessage(screen, topicName, payload));
+}
+
+function scheduleReconnect(screen) {
+  if (stopping || screen.reconnectTimer) return;
+  const { delayMs, state } = nextBackoff(policy, screen.backoff, Math.random);
+  screen.backoff = state;
+  screen.reconnectTimer = setTimeout(() => {
+    screen.reconnectTimer = null;
+    if (stopping || screen.client.connected) return;
+    counters.reconnects += 1;
+    screen.client.reconnect();
+  }, delayMs);
 }
 
 function onMessage(screen, topicName, payload) {
@@ -152,6 +209,8 @@ function onMessage(screen, topicName, payload) {
 
 function onDesired(screen, desired) {
   counters.desired += 1;
+  // Back in sync: connected, subscribed again, and the retained document arrived.
+  if (screen.up && screen.syncedAt === null) screen.syncedAt = Date.now();
   if (desired?.deviceId !== screen.id || !Number.isInteger(desired.version)) return;
   if (screen.applied !== null && desired.version <= screen.applied) return;
   screen.applied = desired.version;
@@ -199,6 +258,7 @@ function scheduleTelemetry(screen, firstAfterConnect) {
 }
 
 function publish(screen, kind, body, publishOptions, done) {
+  sent[kind] = (sent[kind] ?? 0) + 1;
   screen.client?.publish(topic(screen.id, kind), JSON.stringify(body), publishOptions, (error) => {
     if (error) counters.errors += 1;
     else done?.();
@@ -211,6 +271,7 @@ async function stop(code) {
   stopping = true;
   const goodbyes = [...screens.values()].map((screen) => {
     clearTimeout(screen.telemetryTimer);
+    clearTimeout(screen.reconnectTimer);
     for (const timer of screen.timers) clearTimeout(timer);
     const client = screen.client;
     if (!client) return Promise.resolve();

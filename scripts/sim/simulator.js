@@ -11,7 +11,7 @@ export const MAX_SCREENS_PER_WORKER = 10_000;
 export const MAX_SCREENS = 50_000;
 
 /**
- * `screens`: [{ id, secret }]. Emits 'receipt' ({ deviceId, entryId, at }) when `reportReceipts`
+ * `screens`: [{ id, secret }]. Emits 'progress' while connecting, 'receipt' ({ deviceId, entryId, at }) when `reportReceipts`
  * is set, 'packet' ({ deviceId, cmd, at }: every outgoing MQTT packet, sent as it is written) when
  * `reportPackets` is set, 'error' (message) when a worker fails. `start()` resolves once every
  * screen has tried its first connect; `stop()` says goodbye on every link and waits for the workers
@@ -38,6 +38,19 @@ export class Simulator extends EventEmitter {
     this.options = { mqttUrl, heartbeatSec, keepaliveSec, reportReceipts, reportPackets, deadlineMs };
     this.screens = screens;
     this.children = [];
+    this.progress = new Map();
+  }
+
+  /** Emits 'progress' ({ tried, connected, total }) summed over the workers while they connect. */
+  onProgress(child, message) {
+    this.progress.set(child.pid, message);
+    let tried = 0;
+    let connected = 0;
+    for (const one of this.progress.values()) {
+      tried += one.tried;
+      connected += one.connected;
+    }
+    this.emit('progress', { tried, connected, total: this.screens.length });
   }
 
   async start() {
@@ -55,7 +68,7 @@ export class Simulator extends EventEmitter {
             if (message.type === 'ready') resolveReady(message.connected);
             else if (message.type === 'packet') this.emit('packet', message);
             else if (message.type === 'receipt') this.emit('receipt', message);
-            else if (message.type === 'stats') this.emit('stats', message);
+            else if (message.type === 'progress') this.onProgress(child, message);
             else if (message.type === 'error') {
               this.emit('worker-error', message.message);
               reject(new Error(`simulator worker: ${message.message}`));
@@ -77,29 +90,52 @@ export class Simulator extends EventEmitter {
     return this.children.map((child) => child.pid);
   }
 
-  /** Sums the workers' counters (connected, desired, receipts, telemetry, commands, errors). */
-  async stats() {
+  /** Asks every worker one question and collects the answers of type `type`. */
+  ask(type, extra = {}) {
     const answers = this.children
       .filter((child) => child.connected)
       .map(
         (child) =>
-          new Promise((resolveStats) => {
+          new Promise((resolveAnswer) => {
             const listener = (message) => {
-              if (message.type !== 'stats') return;
+              if (message.type !== type) return;
               child.off('message', listener);
-              resolveStats(message);
+              resolveAnswer(message);
             };
             child.on('message', listener);
-            child.send({ type: 'stats' });
+            child.send({ type, ...extra });
           }),
       );
-    const all = await Promise.all(answers);
-    const sum = {};
-    for (const stats of all) {
+    return Promise.all(answers);
+  }
+
+  /**
+   * Sums the workers' counters (connected, desired, receipts, telemetry, commands, errors,
+   * reconnects) and `sent`, the messages sent per protocol kind.
+   */
+  async stats() {
+    const sum = { sent: {} };
+    for (const stats of await this.ask('stats')) {
       for (const [key, value] of Object.entries(stats))
         if (typeof value === 'number') sum[key] = (sum[key] ?? 0) + value;
+      for (const [kind, count] of Object.entries(stats.sent ?? {}))
+        sum.sent[kind] = (sum.sent[kind] ?? 0) + count;
     }
     return sum;
+  }
+
+  /**
+   * When each screen got back in sync at or after `since` (epoch ms; connected, resubscribed and
+   * given its retained desired document): { times: [ms…], notSynced, reconnects }.
+   */
+  async sync(since) {
+    const all = { times: [], notSynced: 0, reconnects: 0 };
+    for (const answer of await this.ask('sync', { since })) {
+      for (const time of answer.times) all.times.push(time);
+      all.notSynced += answer.notSynced;
+      all.reconnects += answer.reconnects;
+    }
+    return all;
   }
 
   async stop() {

@@ -8,6 +8,7 @@ import { FrameGuard } from './frame-guard.js';
 import { clearRetainedMessages, prepareFleetMessage, type FleetMessage } from './fleet-publish.js';
 import { largestProtocolPayload, resolveLimits } from './limits.js';
 import { openListeners, type Listeners } from './listeners.js';
+import { indexRetainedMessages, type RetainedPersistence } from './retained-index.js';
 import { Sessions } from './sessions.js';
 
 export interface BrokerLimits {
@@ -135,6 +136,10 @@ class GatecastBroker implements Broker {
     const connections = new Set<FrameGuard>();
     try {
       await aedes.listen();
+      // Only Aedes' own in-memory store scans every retained message per SUBSCRIBE; Redis's does not.
+      // Aedes' types omit the persistence it creates in listen().
+      if (!backend)
+        indexRetainedMessages((aedes as unknown as { persistence: RetainedPersistence }).persistence);
       const listeners = await openListeners({
         log: this.log,
         tcp: this.options.tcp,
