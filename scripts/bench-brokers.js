@@ -3,7 +3,7 @@
 // net.createServer(aedes.handle), no hooks) and Debian's mosquitto when installed. Loopback only;
 // every child is stopped and every temp dir removed at `cleanup()` (bench-support.js).
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,11 +14,17 @@ export const MOSQUITTO = '/usr/sbin/mosquitto';
 
 /**
  * A fleet manager on a temp data dir and ephemeral loopback ports, with its first admin token.
- * `profileDir`: a V8 CPU profile of the fleet manager, written there when it stops.
+ * `profileDir`: a V8 CPU profile of the fleet manager, written there when it stops. `from`: start
+ * on a copy of another fleet's database file ({ database, token }: B6's idle twin), whose admin
+ * token then works here too.
  */
-export async function startFleet({ name, profileDir, env = {} }) {
+export async function startFleet({ name, profileDir, env = {}, from }) {
   const dir = await tempDir(name);
   const dataDir = join(dir, 'data');
+  if (from) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    await from.database.backup(join(dataDir, 'gatecast.db'));
+  }
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = spawnChild(process.execPath, [...profile, join(root, 'fleet/dist/cli/main.js'), 'serve'], {
     cwd: root,
@@ -44,7 +50,7 @@ export async function startFleet({ name, profileDir, env = {} }) {
     banner = /running: http:\/\/[^:]+:(\d+) mqtt :(\d+)/.exec(stderr);
     if (!banner) await sleep(100);
   }
-  const token = /shown only this once:\s+(\S+)/.exec(stderr)?.[1];
+  const token = from?.token ?? /shown only this once:\s+(\S+)/.exec(stderr)?.[1];
   if (!token) throw new Error('no admin token in the fleet banner');
   return { child, dir, dataDir, url: `http://127.0.0.1:${banner[1]}`, token };
 }

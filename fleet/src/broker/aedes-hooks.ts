@@ -192,7 +192,9 @@ function decidePublish(
     return callback(null);
   }
   deliver(context, parsed);
-  callback(null);
+  // Acknowledged once stored: a QoS 1 PUBACK still means the fleet has the message.
+  if (context.handlers.whenStored) context.handlers.whenStored(() => callback(null));
+  else callback(null);
 }
 
 function deliver(context: HookContext, message: ParsedMessage): void {

@@ -34,6 +34,11 @@ export type DisconnectCause = 'clean' | 'error' | 'keepalive' | 'kicked' | 'repl
 export interface BrokerHandlers {
   /** Every accepted device→fleet message (status, reported, telemetry, events, cmd/res), parsed once. Includes wills. */
   onDeviceMessage(message: ParsedMessage): void;
+  /**
+   * Optional: called after onDeviceMessage; the broker acknowledges the message (and reads that
+   * device's next packets) only once `done` runs, so a store can commit a burst in one transaction.
+   */
+  whenStored?(done: () => void): void;
   onDeviceConnected(deviceId: string): void;
   /** Not called for a session that was replaced by a newer connection of the same device (cause 'replaced' only logged). */
   onDeviceDisconnected(deviceId: string, cause: DisconnectCause): void;

@@ -110,6 +110,12 @@ export class ClusterPresence implements BrokerHandlers {
     this.options.inner.onDeviceMessage(message);
   }
 
+  /** The inner inbox decides when a message is stored, and so when it is acknowledged. */
+  whenStored(done: () => void): void {
+    if (this.options.inner.whenStored) this.options.inner.whenStored(done);
+    else done();
+  }
+
   /** Processes silent for staleMs are forgotten; then every screen online but unheld goes offline. */
   sweep(): void {
     const { repo, processId } = this.options;

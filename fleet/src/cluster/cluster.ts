@@ -101,6 +101,7 @@ export async function joinCluster(deps: {
       const relaying: BrokerHandlers = {
         onDeviceConnected: (deviceId) => inner.onDeviceConnected(deviceId),
         onDeviceDisconnected: (deviceId, cause) => inner.onDeviceDisconnected(deviceId, cause),
+        whenStored: (done) => (inner.whenStored ? inner.whenStored(done) : done()),
         onDeviceMessage(message) {
           inner.onDeviceMessage(message);
           if (message.kind === 'cmd/res') {

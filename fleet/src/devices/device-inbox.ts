@@ -2,7 +2,7 @@ import type { DeviceEvent, ParsedMessage } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { BrokerHandlers, DisconnectCause } from '../broker/broker.js';
 import type { CommandClient } from '../commands/command-client.js';
-import type { DeviceEventsRepo } from '../events/device-events-repo.js';
+import type { DeviceEventsRepo, EventToSave } from '../events/device-events-repo.js';
 import type { DevicesRepo } from './devices-repo.js';
 import type { FleetEvents } from './fleet-events.js';
 
@@ -11,7 +11,7 @@ export interface DeviceInboxDeps {
   commands: CommandClient;
   log: Logger;
   /** Where events (proof of play) are stored once each; without it they are only logged. */
-  deviceEvents?: Pick<DeviceEventsRepo, 'save'>;
+  deviceEvents?: Pick<DeviceEventsRepo, 'saveMany'>;
   /** Told after each stored change, for live views; optional so the inbox works without them. */
   events?: Pick<FleetEvents, 'deviceChanged'>;
   now?: () => Date;
@@ -19,7 +19,8 @@ export interface DeviceInboxDeps {
 
 /**
  * Turns broker signals into store updates, one statement per message (this is the hot path
- * of every telemetry sample). Events are written asynchronously, in arrival order per device.
+ * of every telemetry sample). Events are gathered over one turn of the event loop and written
+ * together, one burst after another, so each device's land in arrival order.
  * Times are the fleet's clock: a screen's clock may be wrong.
  * Messages from devices no longer in the store are ignored with a log line.
  */
@@ -27,8 +28,11 @@ export class DeviceInbox implements BrokerHandlers {
   private readonly deps: DeviceInboxDeps;
   private readonly log: Logger;
   private readonly now: () => Date;
-  /** Each device's last event write: the next one waits for it, so a device's events land in order. */
-  private readonly writes = new Map<string, Promise<void>>();
+  /** Events of this turn of the event loop, and the acknowledgements waiting for them. */
+  private pending: EventToSave[] = [];
+  private waiting: Array<() => void> = [];
+  /** The bursts being written, one after another. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(deps: DeviceInboxDeps) {
     this.deps = deps;
@@ -46,6 +50,15 @@ export class DeviceInbox implements BrokerHandlers {
         'message not stored',
       );
     }
+  }
+
+  /**
+   * The broker acknowledges a message once this calls back: a QoS 1 PUBACK for an event still
+   * means it is stored, and the burst it came in is one transaction instead of one per event.
+   */
+  whenStored(done: () => void): void {
+    if (this.pending.length === 0) return done();
+    this.waiting.push(done);
   }
 
   onDeviceConnected(deviceId: string): void {
@@ -83,31 +96,38 @@ export class DeviceInbox implements BrokerHandlers {
     }
   }
 
-  /**
-   * The broker's handler is synchronous and the store is not: the write starts now, after the
-   * device's earlier writes, and a failure is logged as the synchronous store's was.
-   */
   private queueEvent(deviceId: string, event: DeviceEvent, receivedAt: string): void {
-    const previous = this.writes.get(deviceId) ?? Promise.resolve();
-    const write = previous
-      .then(() => this.storeEvent(deviceId, event, receivedAt))
-      .catch((error: unknown) =>
-        this.log.error({ deviceId, kind: 'events', err: (error as Error).message }, 'message not stored'),
-      )
-      .finally(() => {
-        if (this.writes.get(deviceId) === write) this.writes.delete(deviceId);
-      });
-    this.writes.set(deviceId, write);
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push({ deviceId, event, receivedAt });
   }
 
-  /** Resolves once every event write started so far is done: the fleet waits before closing the store. */
+  private flush(): void {
+    const batch = this.pending;
+    const waiting = this.waiting;
+    this.pending = [];
+    this.waiting = [];
+    this.writing = this.writing.then(() => this.write(batch, waiting));
+  }
+
+  private async write(batch: EventToSave[], waiting: Array<() => void>): Promise<void> {
+    try {
+      const fresh = (await this.deps.deviceEvents?.saveMany(batch)) ?? batch.map(() => true);
+      batch.forEach((entry, index) => this.noteEvent(entry.deviceId, entry.event, fresh[index] === true));
+    } catch (error) {
+      // A store failure (disk full, locked) costs these events, never the broker's loop.
+      this.log.error({ events: batch.length, err: (error as Error).message }, 'events not stored');
+    }
+    for (const done of waiting) done();
+  }
+
+  /** Resolves once every event received so far is written: the fleet waits before closing the store. */
   async settled(): Promise<void> {
-    while (this.writes.size > 0) await Promise.all(this.writes.values());
+    if (this.pending.length > 0) this.flush();
+    await this.writing;
   }
 
   /** A resent event (after a crash or a flapping link) has an id already stored and is ignored. */
-  private async storeEvent(deviceId: string, event: DeviceEvent, receivedAt: string): Promise<void> {
-    const fresh = (await this.deps.deviceEvents?.save(deviceId, event, receivedAt)) ?? true;
+  private noteEvent(deviceId: string, event: DeviceEvent, fresh: boolean): void {
     if (!fresh) return this.log.debug({ deviceId, id: event.id }, 'duplicate device event ignored');
     // Proof of play arrives for every item shown: too many for the info log.
     const level = event.kind === 'proof-of-play' ? 'debug' : 'info';

@@ -17,6 +17,7 @@ import {
 import { toDeviceView } from '../device-view.js';
 import { enrolDevice } from '../enrol-device.js';
 import type { HttpDeps } from '../http-deps.js';
+import { alreadyValidatedSerializer } from '../validated-serializer.js';
 
 /** Screens: enrol (the secret is shown once), inspect, remove. */
 export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app, { deps }) => {
@@ -44,6 +45,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         querystring: listDevicesQuerySchema,
         response: { 200: z.object({ devices: z.array(deviceViewSchema) }), ...errorResponses },
       },
+      serializerCompiler: alreadyValidatedSerializer,
       config: { audit: { action: 'device.list', objectType: 'device' } },
     },
     async (request) => {

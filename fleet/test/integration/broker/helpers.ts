@@ -58,6 +58,7 @@ export async function startHarness(
     limits?: Partial<BrokerLimits>;
     tls?: BrokerOptions['tls'];
     onDeviceMessage?: () => void;
+    whenStored?: (done: () => void) => void;
   } = {},
 ): Promise<Harness> {
   const { log, lines } = captureLogger();
@@ -77,6 +78,7 @@ export async function startHarness(
         messages.push(message);
         overrides.onDeviceMessage?.();
       },
+      ...(overrides.whenStored ? { whenStored: overrides.whenStored } : {}),
       onDeviceConnected: (deviceId) => connected.push(deviceId),
       onDeviceDisconnected: (deviceId, cause) => disconnected.push({ deviceId, cause }),
     },

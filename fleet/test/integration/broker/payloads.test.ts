@@ -70,6 +70,24 @@ describe('broker payload validation', () => {
     });
   });
 
+  it('acknowledges a QoS 1 message only once the handlers say it is stored', async () => {
+    await h.close();
+    const holding: Array<() => void> = [];
+    h = await startHarness({ whenStored: (done) => holding.push(done) });
+    const sender = await h.device(A);
+    let acknowledged = false;
+    const published = sender
+      .publishAsync(deviceTopic(A, 'events'), eventPayload('evt-held-back'), { qos: 1 })
+      .then(() => (acknowledged = true));
+    await waitFor(() => expect(holding).toHaveLength(1));
+    await settle(200);
+    expect(acknowledged).toBe(false);
+    holding[0]?.();
+    await published;
+    expect(acknowledged).toBe(true);
+    expect(h.messages).toHaveLength(1);
+  });
+
   it('survives a handler that throws', async () => {
     await h.close();
     let calls = 0;

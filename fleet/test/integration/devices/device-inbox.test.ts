@@ -1,9 +1,10 @@
 import { deviceTopic, type CommandResult, type ParsedMessage } from '@gatecast/protocol';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CommandClient } from '../../../src/commands/command-client.js';
 import { DeviceInbox } from '../../../src/devices/device-inbox.js';
 import { DevicesRepo } from '../../../src/devices/devices-repo.js';
+import { DeviceEventsRepo } from '../../../src/events/device-events-repo.js';
 import { GatesRepo } from '../../../src/gates/gates-repo.js';
 import { enrol, sampleReported, sampleTelemetry, seedGates } from '../store/fixtures.js';
 import { openTempStore, recordingLogger } from '../store/temp-store.js';
@@ -99,16 +100,17 @@ describe('DeviceInbox', () => {
     );
   });
 
-  it("writes a device's events in the order they came, and logs a failed write without losing the next", async () => {
+  it('writes bursts of events one after another, in the order they came, and logs a failed one without losing the next', async () => {
     enrol(devices, 'cat-bi-arr-02');
     const written: string[] = [];
     const deviceEvents = {
-      // The first write of each screen is the slowest: order must not depend on the store's speed.
-      save: async (deviceId: string, event: { id: string }) => {
-        await new Promise((resolve) => setTimeout(resolve, event.id.endsWith('1') ? 30 : 1));
-        if (event.id === 'event-0003') throw new Error('disk full');
-        written.push(`${deviceId}:${event.id}`);
-        return true;
+      // The first burst is the slowest: order must not depend on the store's speed.
+      saveMany: async (batch: ReadonlyArray<{ deviceId: string; event: { id: string } }>) => {
+        const first = batch[0]?.event.id ?? '';
+        await new Promise((resolve) => setTimeout(resolve, first.endsWith('1') ? 30 : 1));
+        if (first === 'event-0003') throw new Error('disk full');
+        written.push(...batch.map((entry) => `${entry.deviceId}:${entry.event.id}`));
+        return batch.map(() => true);
       },
     };
     inbox = new DeviceInbox({
@@ -123,6 +125,8 @@ describe('DeviceInbox', () => {
         const payload = { id: `event-000${n}`, at: T0, kind: 'desired-applied' as const, version: n };
         inbox.onDeviceMessage(message({ deviceId, kind: 'events', payload }));
       }
+      // The end of a turn of the event loop ends a burst.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await inbox.settled();
     for (const deviceId of ['cat-bi-arr-01', 'cat-bi-arr-02']) {
@@ -130,7 +134,42 @@ describe('DeviceInbox', () => {
         ['event-0001', 'event-0002', 'event-0004'].map((id) => `${deviceId}:${id}`),
       );
     }
-    expect(recording.lines.filter((line) => line.msg === 'message not stored')).toHaveLength(2);
+    expect(recording.lines.filter((line) => line.msg === 'events not stored')).toHaveLength(1);
+  });
+
+  it('stores a burst of events in one transaction, and says stored only after the commit', async () => {
+    const deviceEvents = new DeviceEventsRepo(store.sql, recording.log);
+    const saveMany = vi.spyOn(deviceEvents, 'saveMany');
+    const batching = new DeviceInbox({ devices, deviceEvents, commands, log: recording.log });
+    const play = (id: string) =>
+      message({
+        kind: 'events',
+        payload: {
+          id,
+          at: T0,
+          kind: 'proof-of-play',
+          itemId: 'welcome',
+          zone: 'main',
+          language: 'vi',
+          startedAt: T0,
+          durationMs: 15_000,
+        },
+      });
+    const count = async () => (await deviceEvents.list('cat-bi-arr-01')).events.length;
+    const stored = new Promise<void>((resolve) => {
+      for (const id of ['play-0001', 'play-0002', 'play-0003', 'play-0002'])
+        batching.onDeviceMessage(play(id));
+      batching.whenStored(resolve);
+    });
+    // Nothing is committed before the end of the burst.
+    expect(await count()).toBe(0);
+    await stored;
+    expect(await count()).toBe(3);
+    expect(saveMany).toHaveBeenCalledTimes(1);
+    // With nothing pending, a message without events is acknowledged at once.
+    let now = false;
+    batching.whenStored(() => (now = true));
+    expect(now).toBe(true);
   });
 
   it('ignores messages of devices not in the store, with a log line each', () => {
