@@ -1,6 +1,7 @@
 // The pure parts of B6 (bench-api.js): options, one autocannon result as a row, the summary and
 // the goal. No I/O, so scripts/test/unit/bench/ can check them.
 import { medianOf, ratioOf } from './bench-throughput-load.js';
+import { argReader } from './bench-args.js';
 
 export const GOAL_P99_RATIO = 2;
 
@@ -9,23 +10,9 @@ const QUICK = { screens: 1_000, rounds: 3, seconds: 5, settle: 35 };
 
 /** `argv` after the script name; throws a clear error for anything out of range. */
 export function parseApiOptions(argv) {
-  const value = (name) => {
-    const index = argv.indexOf(name);
-    if (index < 0) return undefined;
-    const found = argv[index + 1];
-    if (found === undefined || found.startsWith('--')) throw new Error(`${name} needs a value`);
-    return found;
-  };
+  const { value, integer } = argReader(argv);
   const quick = argv.includes('--quick');
   const base = quick ? { ...DEFAULTS, ...QUICK } : DEFAULTS;
-  const integer = (name, fallback, min, max) => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const parsed = Number(raw);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
-      throw new Error(`${name}: a whole number from ${min} to ${max}`);
-    return parsed;
-  };
   const path = value('--path') ?? '/api/v1/devices';
   if (!path.startsWith('/api/')) throw new Error('--path: an API path such as /api/v1/devices');
   return {

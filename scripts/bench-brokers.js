@@ -106,17 +106,7 @@ export async function startMosquitto(dir) {
   const version = /mosquitto version (\S+)/.exec(found.stdout)?.[1] ?? 'unknown';
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence false',
-      'log_type none',
-      'max_queued_messages 100000',
-      '',
-    ].join('\n'),
-  );
+  writeMosquittoConf(conf, port);
   const child = spawnChild(MOSQUITTO, ['-c', conf]);
   for (let attempt = 0; attempt < 50; attempt++) {
     const ok = await new Promise((resolveTry) => {
@@ -132,4 +122,16 @@ export async function startMosquitto(dir) {
 
 export function packageVersion(name) {
   return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+/** The benchmarks' mosquitto: loopback `port`, anonymous, persistence off, deep queues. */
+export function writeMosquittoConf(file, port) {
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    'persistence false',
+    'log_type none',
+    'max_queued_messages 100000',
+  ];
+  writeFileSync(file, `${lines.join('\n')}\n`);
 }

@@ -3,10 +3,10 @@
 // its connected screens: a real `gatecast serve`, a bare Aedes (scripts/sim/bare-aedes.js) and
 // Debian's mosquitto. Loopback only; every child is stopped at cleanup() (bench-support.js).
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
+import { writeMosquittoConf } from './bench-brokers.js';
 import { onCleanup, root, spawnChild, stopChild } from './bench-support.js';
 
 const START_MS = 60_000;
@@ -122,17 +122,7 @@ export async function launchBareAedes(port = 0) {
 /** Debian's mosquitto on `port`, persistence off, config in `dir`. */
 export async function launchMosquitto(dir, port) {
   const conf = join(dir, `mosquitto-${port}.conf`);
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence false',
-      'log_type none',
-      'max_queued_messages 100000',
-      '',
-    ].join('\n'),
-  );
+  writeMosquittoConf(conf, port);
   const child = spawnChild('/usr/sbin/mosquitto', ['-c', conf]);
   const mqttUrl = `mqtt://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {

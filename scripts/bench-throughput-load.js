@@ -1,5 +1,6 @@
 // The pure parts of B1 (bench-throughput.js): the messages, the options and the arithmetic, no I/O,
 // so scripts/test/unit/bench/ can check them against the protocol's own schemas.
+import { argReader } from './bench-args.js';
 
 export const TOPIC_ROOT = 'gatecast/v1/devices';
 
@@ -42,32 +43,9 @@ const QUICK = { messages: 10_000, rounds: 3 };
 
 /** `argv` after the script name; throws a clear error for anything out of range. */
 export function parseThroughputOptions(argv) {
-  const value = (name) => {
-    const index = argv.indexOf(name);
-    if (index < 0) return undefined;
-    const found = argv[index + 1];
-    if (found === undefined || found.startsWith('--')) throw new Error(`${name} needs a value`);
-    return found;
-  };
+  const { value, integer, list } = argReader(argv);
   const quick = argv.includes('--quick');
   const base = quick ? { ...DEFAULTS, ...QUICK } : DEFAULTS;
-  const integer = (name, fallback, min, max) => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const parsed = Number(raw);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
-      throw new Error(`${name}: a whole number from ${min} to ${max}`);
-    return parsed;
-  };
-  const list = (name, fallback, allowed) => {
-    const raw = value(name);
-    if (raw === undefined) return fallback;
-    const items = raw.split(',').filter(Boolean);
-    const wrong = items.find((item) => !allowed.includes(item));
-    if (wrong !== undefined || items.length === 0)
-      throw new Error(`${name}: a comma-separated list of ${allowed.join(', ')}`);
-    return items;
-  };
   return {
     quick,
     messages: integer('--messages', base.messages, 1_000, 500_000),
