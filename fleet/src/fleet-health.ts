@@ -11,7 +11,6 @@ import { TelemetryRollup } from './health/telemetry-rollup.js';
 import type { HttpDeps } from './http/http-deps.js';
 import { NotifyOutbox } from './notify/notify-outbox.js';
 import type { ScreenshotStore } from './screenshots/screenshot-store.js';
-import type { Database } from './store/database.js';
 import type { Sql } from './store/sql.js';
 
 /** The health side of the fleet: telemetry history, the alert engine and the outbox that tells people. */
@@ -28,7 +27,6 @@ export interface FleetHealth {
  * are recorded and queued in one store transaction, so a transition is neither lost nor sent twice.
  */
 export async function startFleetHealth(deps: {
-  db: Database;
   sql: Sql;
   devices: DevicesRepo;
   gates: GatesRepo;
@@ -42,8 +40,8 @@ export async function startFleetHealth(deps: {
   /** Starts the rollup, outbox and alert engine: right away, or in a cluster's lease holder. */
   engines: EngineRunner;
 }): Promise<FleetHealth> {
-  const { db, config, log } = deps;
-  const rollup = new TelemetryRollup({ db, retention: config.telemetryRetention, log });
+  const { config, log } = deps;
+  const rollup = new TelemetryRollup({ store: deps.sql, retention: config.telemetryRetention, log });
   await deps.engines.run('telemetry-rollup', rollup);
   const notify = new NotifyOutbox({
     store: deps.sql,
@@ -76,7 +74,7 @@ export async function startFleetHealth(deps: {
   return {
     alertEngine: alerts,
     http: {
-      health: { history: new HealthHistory(db, { retention: config.telemetryRetention }) },
+      health: { history: new HealthHistory(deps.sql, { retention: config.telemetryRetention }) },
       alerts: new AlertsService({ engine: alerts, gates: deps.gates }),
       notify,
     },

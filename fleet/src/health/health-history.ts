@@ -1,12 +1,13 @@
-import type { Database } from '../store/database.js';
+import { sql, type RawBuilder } from 'kysely';
+import type { Dialect, Sql } from '../store/sql.js';
 import { ROLLUP_FLAGS, ROLLUP_READINGS, type RollupTier } from './health-schema.js';
 import { planHistory, type HealthResolution, type HistoryPlan } from './history-resolution.js';
 import type { TelemetryRetention } from './retention.js';
 import {
   FLAG_FIELDS,
-  FLAG_SQL,
   READING_FIELDS,
-  READING_SQL,
+  flagSql,
+  readingSql,
   type FlagField,
   type ReadingField,
 } from './telemetry-readings.js';
@@ -30,67 +31,85 @@ export interface HealthHistoryAnswer {
 export const MAX_POINTS = 10_000;
 
 type Row = { at: string; samples: number; temperature_max_c: number | null } & Record<string, number | null>;
+type Range = { id: string; from: string; to: string; limit: number };
 
-const flagColumns = ROLLUP_FLAGS.map((name) => `${FLAG_SQL[name]} AS ${name}`);
+function rawQuery(dialect: Dialect, range: Range): RawBuilder<Row> {
+  const readings = ROLLUP_READINGS.map((name) => sql`${readingSql(dialect, name)} AS ${sql.ref(name)}`);
+  const flags = ROLLUP_FLAGS.map((name) => sql`${flagSql(dialect, name)} AS ${sql.ref(name)}`);
+  return sql<Row>`
+    SELECT received_at AS at, 1 AS samples, ${sql.join(readings)},
+      ${readingSql(dialect, 'temperature_c')} AS temperature_max_c, ${sql.join(flags)}
+    FROM telemetry WHERE device_id = ${range.id} AND received_at >= ${range.from} AND received_at < ${range.to}
+    ORDER BY received_at, id LIMIT ${range.limit}`;
+}
 
-const RAW_QUERY = `
-  SELECT received_at AS at, 1 AS samples,
-    ${ROLLUP_READINGS.map((name) => `${READING_SQL[name]} AS ${name}`).join(', ')},
-    ${READING_SQL.temperature_c} AS temperature_max_c,
-    ${flagColumns.join(', ')}
-  FROM telemetry WHERE device_id = @id AND received_at >= @from AND received_at < @to
-  ORDER BY received_at, id LIMIT @limit`;
+/** Seconds since the epoch of an ISO time column, whole (the buckets are whole minutes). */
+const epochSeconds = (dialect: Dialect, column: string) =>
+  dialect === 'sqlite'
+    ? sql`unixepoch(${sql.ref(column)})`
+    : sql`CAST(EXTRACT(EPOCH FROM CAST(${sql.ref(column)} AS TIMESTAMPTZ)) AS BIGINT)`;
 
 /**
- * Rollup rows grouped into steps of @step seconds; averages weigh every sample alike. The cast
- * keeps the division whole (a bound JS number arrives as REAL).
+ * Rollup rows grouped into steps of `step` seconds; averages weigh every sample alike. The step's
+ * start comes back in epoch seconds and is formatted here, as SQLite's strftime did. The casts
+ * keep the division whole (a bound JS number may arrive as REAL) and the sums numbers
+ * (PostgreSQL's SUM of a BIGINT is NUMERIC, which arrives as text).
  */
-const rollupQuery = (tier: RollupTier) => `
-  SELECT strftime('%Y-%m-%dT%H:%M:%fZ', (unixepoch(bucket) / CAST(@step AS INTEGER)) * @step, 'unixepoch') AS at,
-    sum(samples) AS samples,
-    ${ROLLUP_READINGS.map((name) => `CASE WHEN sum(${name}_n) > 0 THEN sum(${name}_sum) / sum(${name}_n) END AS ${name}`).join(',\n    ')},
-    max(temperature_c_max) AS temperature_max_c,
-    ${ROLLUP_FLAGS.map((name) => `sum(${name}) AS ${name}`).join(', ')}
-  FROM telemetry_${tier} WHERE device_id = @id AND bucket >= @from AND bucket < @to
-  GROUP BY unixepoch(bucket) / CAST(@step AS INTEGER)
-  ORDER BY at LIMIT @limit`;
+function rollupQuery(dialect: Dialect, tier: RollupTier, range: Range, step: number) {
+  const stepSql = sql`CAST(${step} AS BIGINT)`;
+  const readings = ROLLUP_READINGS.map((name) =>
+    sql.raw(
+      `CASE WHEN sum(${name}_n) > 0 THEN CAST(sum(${name}_sum) AS DOUBLE PRECISION) / sum(${name}_n) END AS ${name}`,
+    ),
+  );
+  const flags = ROLLUP_FLAGS.map((name) => sql.raw(`CAST(sum(${name}) AS BIGINT) AS ${name}`));
+  return sql<Omit<Row, 'at'> & { at_sec: number }>`
+    SELECT (${epochSeconds(dialect, 'bucket')} / ${stepSql}) * ${stepSql} AS at_sec,
+      CAST(sum(samples) AS BIGINT) AS samples, ${sql.join(readings)},
+      max(temperature_c_max) AS temperature_max_c, ${sql.join(flags)}
+    FROM ${sql.table(`telemetry_${tier}`)}
+    WHERE device_id = ${range.id} AND bucket >= ${range.from} AND bucket < ${range.to}
+    GROUP BY at_sec
+    ORDER BY at_sec LIMIT ${range.limit}`;
+}
 
 /** One device's health over time, from raw samples or a rollup tier. */
 export class HealthHistory {
   private readonly retention: TelemetryRetention;
   private readonly now: () => Date;
-  private readonly stmts;
 
-  constructor(db: Database, options: { retention: TelemetryRetention; now?: () => Date }) {
+  constructor(
+    private readonly store: Sql,
+    options: { retention: TelemetryRetention; now?: () => Date },
+  ) {
     this.retention = options.retention;
     this.now = options.now ?? (() => new Date());
-    type Params = [{ id: string; from: string; to: string; limit: number; step?: number }];
-    this.stmts = {
-      raw: db.prepare<Params, Row>(RAW_QUERY),
-      minute: db.prepare<Params, Row>(rollupQuery('minute')),
-      hour: db.prepare<Params, Row>(rollupQuery('hour')),
-    };
   }
 
-  query(
+  async query(
     deviceId: string,
     range: { from: Date; to: Date; resolution: HealthResolution | 'auto' },
-  ): HealthHistoryAnswer {
+  ): Promise<HealthHistoryAnswer> {
     const plan: HistoryPlan = planHistory(
       { fromMs: range.from.getTime(), toMs: range.to.getTime() },
       range.resolution,
       { nowMs: this.now().getTime(), retention: this.retention },
     );
-    const params = {
+    const params: Range = {
       id: deviceId,
       from: range.from.toISOString(),
       to: range.to.toISOString(),
       limit: MAX_POINTS + 1,
     };
+    const { dialect } = this.store;
     const rows =
       plan.resolution === 'raw'
-        ? this.stmts.raw.all(params)
-        : this.stmts[plan.resolution].all({ ...params, step: (plan.stepMs as number) / 1000 });
+        ? await this.store.all(rawQuery(dialect, params))
+        : (
+            await this.store.all(
+              rollupQuery(dialect, plan.resolution, params, (plan.stepMs as number) / 1000),
+            )
+          ).map(({ at_sec, ...row }) => ({ ...row, at: new Date(at_sec * 1000).toISOString() }) as Row);
     return {
       resolution: plan.resolution,
       stepSec: plan.stepMs === null ? null : plan.stepMs / 1000,

@@ -1,6 +1,7 @@
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import type { Sql } from '../store/sql.js';
 import type { RollupTier } from './health-schema.js';
-import { FOLD_MINUTES_INTO_HOURS, FOLD_RAW_INTO_MINUTES } from './rollup-sql.js';
+import { foldMinutesIntoHours, foldRawIntoMinutes } from './rollup-sql.js';
 
 /** Where each tier reads from, and the time column that orders it. */
 const SOURCES = {
@@ -10,90 +11,70 @@ const SOURCES = {
 
 export type PrunedTier = 'raw' | RollupTier;
 
-const PRUNE_TARGETS: Record<PrunedTier, { table: string; time: string }> = {
-  raw: { table: 'telemetry', time: 'received_at' },
-  minute: { table: 'telemetry_minute', time: 'bucket' },
-  hour: { table: 'telemetry_hour', time: 'bucket' },
+/** Each table's key picks the rows to delete (SQLite's rowid has no PostgreSQL twin). */
+const PRUNE_TARGETS: Record<PrunedTier, { table: string; time: string; key: string }> = {
+  raw: { table: 'telemetry', time: 'received_at', key: 'id' },
+  minute: { table: 'telemetry_minute', time: 'bucket', key: 'device_id, bucket' },
+  hour: { table: 'telemetry_hour', time: 'bucket', key: 'device_id, bucket' },
 };
 
 /** The rollup job's statements; every method is one short, bounded statement or transaction. */
 export class RollupStore {
-  private readonly db: Database;
-  private readonly stmts;
-
-  constructor(db: Database) {
-    this.db = db;
-    this.stmts = prepare(db);
-  }
+  constructor(private readonly store: Sql) {}
 
   /** Every source row before this time is folded into the tier; undefined before the first fold. */
-  progress(tier: RollupTier): string | undefined {
-    return this.stmts.progress.get(tier);
+  async progress(tier: RollupTier): Promise<string | undefined> {
+    const row = await this.store.one<{ done_until: string }>(
+      sql`SELECT done_until FROM telemetry_rollup_progress WHERE tier = ${tier}`,
+    );
+    return row?.done_until;
   }
 
   /** The oldest source row of a tier, to start the very first fold from. */
-  earliestSource(tier: RollupTier): string | undefined {
-    return this.stmts.earliest[tier].get() ?? undefined;
+  async earliestSource(tier: RollupTier): Promise<string | undefined> {
+    const { table, time } = SOURCES[tier];
+    const row = await this.store.one<{ earliest: string | null }>(
+      sql`SELECT min(${sql.ref(time)}) AS earliest FROM ${sql.table(table)}`,
+    );
+    return row?.earliest ?? undefined;
   }
 
   /** The time of the source row `offset` rows after `from` (inclusive): how far one chunk may reach. */
-  sourceTimeAfter(tier: RollupTier, from: string, offset: number): string | undefined {
-    return this.stmts.nth[tier].get(from, offset);
+  async sourceTimeAfter(tier: RollupTier, from: string, offset: number): Promise<string | undefined> {
+    const { table, time } = SOURCES[tier];
+    const row = await this.store.one<{ at: string }>(
+      sql`SELECT ${sql.ref(time)} AS at FROM ${sql.table(table)} WHERE ${sql.ref(time)} >= ${from}
+          ORDER BY ${sql.ref(time)} LIMIT 1 OFFSET ${offset}`,
+    );
+    return row?.at;
   }
 
   /** Folds [from, to) of the source and records the progress in one transaction: all or nothing. */
-  fold(tier: RollupTier, from: string, to: string): number {
-    return this.db.transaction(() => {
-      const rows = this.stmts.fold[tier].run({ from, to }).changes;
-      this.stmts.setProgress.run(tier, to);
+  async fold(tier: RollupTier, from: string, to: string): Promise<number> {
+    const { dialect } = this.store;
+    const statement =
+      tier === 'minute' ? foldRawIntoMinutes(dialect, from, to) : foldMinutesIntoHours(dialect, from, to);
+    return this.store.transaction(async () => {
+      const rows = await this.store.run(statement);
+      await this.setProgress(tier, to);
       return rows;
-    })();
+    });
   }
 
   /** Records progress without folding (nothing to fold yet). */
-  setProgress(tier: RollupTier, doneUntil: string): void {
-    this.stmts.setProgress.run(tier, doneUntil);
+  async setProgress(tier: RollupTier, doneUntil: string): Promise<void> {
+    await this.store.run(
+      sql`INSERT INTO telemetry_rollup_progress (tier, done_until) VALUES (${tier}, ${doneUntil})
+          ON CONFLICT (tier) DO UPDATE SET done_until = excluded.done_until`,
+    );
   }
 
   /** Deletes at most `limit` rows older than `before`; returns how many went. */
-  prune(tier: PrunedTier, before: string, limit: number): number {
-    return this.stmts.prune[tier].run(before, limit).changes;
-  }
-}
-
-function prepare(db: Database) {
-  const earliest = (tier: RollupTier) => {
-    const { table, time } = SOURCES[tier];
-    return db.prepare<[], string | null>(`SELECT min(${time}) FROM ${table}`).pluck();
-  };
-  const nth = (tier: RollupTier) => {
-    const { table, time } = SOURCES[tier];
-    return db
-      .prepare<[string, number], string>(
-        `SELECT ${time} FROM ${table} WHERE ${time} >= ? ORDER BY ${time} LIMIT 1 OFFSET ?`,
-      )
-      .pluck();
-  };
-  const prune = (tier: PrunedTier) => {
-    const { table, time } = PRUNE_TARGETS[tier];
-    return db.prepare<[string, number]>(
-      `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${time} < ? LIMIT ?)`,
+  async prune(tier: PrunedTier, before: string, limit: number): Promise<number> {
+    const { table, time, key } = PRUNE_TARGETS[tier];
+    return this.store.run(
+      sql`DELETE FROM ${sql.table(table)} WHERE (${sql.raw(key)}) IN (
+            SELECT ${sql.raw(key)} FROM ${sql.table(table)} WHERE ${sql.ref(time)} < ${before} LIMIT ${limit})`,
     );
-  };
-  return {
-    progress: db
-      .prepare<[string], string>('SELECT done_until FROM telemetry_rollup_progress WHERE tier = ?')
-      .pluck(),
-    setProgress: db.prepare<[string, string]>(
-      `INSERT INTO telemetry_rollup_progress (tier, done_until) VALUES (?, ?)
-       ON CONFLICT (tier) DO UPDATE SET done_until = excluded.done_until`,
-    ),
-    earliest: { minute: earliest('minute'), hour: earliest('hour') },
-    nth: { minute: nth('minute'), hour: nth('hour') },
-    fold: {
-      minute: db.prepare<[{ from: string; to: string }]>(FOLD_RAW_INTO_MINUTES),
-      hour: db.prepare<[{ from: string; to: string }]>(FOLD_MINUTES_INTO_HOURS),
-    },
-    prune: { raw: prune('raw'), minute: prune('minute'), hour: prune('hour') },
-  };
+  }
 }

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import type { RollupTier } from './health-schema.js';
 import type { TelemetryRetention } from './retention.js';
 import { RollupStore, type PrunedTier } from './rollup-store.js';
 import { HOUR_MS, MINUTE_MS, addMs, earlier, floorIso, floorTo } from './time-buckets.js';
 
 export interface TelemetryRollupOptions {
-  db: Database;
+  store: Sql;
   retention: TelemetryRetention;
   log: Logger;
   now?: () => Date;
@@ -41,7 +41,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export class TelemetryRollup {
   private readonly store: RollupStore;
-  private readonly options: Required<Omit<TelemetryRollupOptions, 'db' | 'log' | 'now'>>;
+  private readonly options: Required<Omit<TelemetryRollupOptions, 'store' | 'log' | 'now'>>;
   private readonly now: () => Date;
   private readonly log: Logger;
   private timer: NodeJS.Timeout | null = null;
@@ -51,7 +51,7 @@ export class TelemetryRollup {
   private halted = false;
 
   constructor(options: TelemetryRollupOptions) {
-    this.store = new RollupStore(options.db);
+    this.store = new RollupStore(options.store);
     this.options = {
       retention: options.retention,
       intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
@@ -114,19 +114,19 @@ export class TelemetryRollup {
   /** Folds [progress, closed) in chunks of about chunkRows source rows, each a whole number of steps. */
   private async foldTier(tier: RollupTier, closed: string): Promise<{ folds: number; doneUntil?: string }> {
     const step = TIER_STEP_MS[tier];
-    const earliest = this.store.earliestSource(tier);
-    let from = this.store.progress(tier) ?? (earliest ? floorIso(earliest, step) : undefined);
+    const earliest = await this.store.earliestSource(tier);
+    let from = (await this.store.progress(tier)) ?? (earliest ? floorIso(earliest, step) : undefined);
     if (from === undefined) {
       // Nothing stored yet: start at the closed edge, so the first samples fold once they close.
-      this.store.setProgress(tier, closed);
+      await this.store.setProgress(tier, closed);
       return { folds: 0, doneUntil: closed };
     }
     let folds = 0;
     while (from < closed && !this.halted) {
-      const reach = this.store.sourceTimeAfter(tier, from, this.options.chunkRows);
+      const reach = await this.store.sourceTimeAfter(tier, from, this.options.chunkRows);
       const chunkEnd = reach ? floorIso(reach, step) : closed;
       const to = earlier(chunkEnd > from ? chunkEnd : addMs(from, step), closed);
-      this.store.fold(tier, from, to);
+      await this.store.fold(tier, from, to);
       folds += 1;
       from = to;
       if (from < closed) await yieldToLoop();
@@ -152,7 +152,7 @@ export class TelemetryRollup {
       const cutoff = cutoffs[tier];
       if (cutoff === undefined) continue;
       for (;;) {
-        const deleted = this.store.prune(tier, cutoff, this.options.chunkRows);
+        const deleted = await this.store.prune(tier, cutoff, this.options.chunkRows);
         pruned[tier] += deleted;
         if (deleted < this.options.chunkRows || this.halted) break;
         await yieldToLoop();

@@ -25,13 +25,13 @@ export interface HealthApp {
 
 export async function startHealthApp(now: string): Promise<HealthApp> {
   const core = openApiCore();
-  const { db, gates, devices } = core;
+  const { db, sql, gates, devices } = core;
   const clock = { now: new Date(now) };
   const retention = DEFAULT_TELEMETRY_RETENTION;
   const app = buildHttpApp(
     apiDeps(core, new DesiredService(core.desiredDeps), {
       now: () => clock.now,
-      health: { history: new HealthHistory(db, { retention, now: () => clock.now }) },
+      health: { history: new HealthHistory(sql, { retention, now: () => clock.now }) },
     }),
   );
   await app.ready();
@@ -40,7 +40,7 @@ export async function startHealthApp(now: string): Promise<HealthApp> {
     app,
     db,
     devices,
-    rollup: new TelemetryRollup({ db, retention, log: core.log, now: () => clock.now }),
+    rollup: new TelemetryRollup({ store: sql, retention, log: core.log, now: () => clock.now }),
     clock,
     addUser: async (username, grants) => (await core.addUser(username, grants)).token,
     async get(token, url) {

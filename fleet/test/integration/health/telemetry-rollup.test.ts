@@ -6,6 +6,7 @@ import { TelemetryRollup } from '../../../src/health/telemetry-rollup.js';
 import type { TelemetryRetention } from '../../../src/health/retention.js';
 import { DEFAULT_TELEMETRY_RETENTION } from '../../../src/health/retention.js';
 import { openDatabase, type Database } from '../../../src/store/database.js';
+import { sqlOverSqlite } from '../../../src/store/open-store.js';
 import { eventually } from '../fleet/real-fleet.js';
 import { enrol, seedGates } from '../store/fixtures.js';
 import { makeTempDir, removeDir, silentLogger } from '../store/temp-store.js';
@@ -45,7 +46,7 @@ function open(): void {
 
 function rollup(options: { retention?: TelemetryRetention; chunkRows?: number } = {}): TelemetryRollup {
   return new TelemetryRollup({
-    db,
+    store: sqlOverSqlite(db),
     retention: options.retention ?? DEFAULT_TELEMETRY_RETENTION,
     log: silentLogger(),
     now: () => clock.now,
@@ -157,7 +158,8 @@ describe('the telemetry rollup', () => {
     storeSamples(devices, 'cat-bi-arrivals-02', 30, 150);
     const interrupted = rollup({ chunkRows: 50 });
     const pass = interrupted.runOnce();
-    // The first chunk runs before the pass first yields; the stop lands there.
+    // The first chunk runs before the pass first yields to the loop; the stop lands there.
+    await new Promise((resolve) => setImmediate(resolve));
     await interrupted.stop();
     const partial = await pass;
     expect(partial.folds.minute).toBe(1);
@@ -216,7 +218,7 @@ describe('the telemetry rollup', () => {
     storeSamples(devices, 'cat-bi-arrivals-01', 0, 30);
     clock.now = new Date('2026-11-26T09:30:30.000Z');
     const job = new TelemetryRollup({
-      db,
+      store: sqlOverSqlite(db),
       retention: DEFAULT_TELEMETRY_RETENTION,
       log: silentLogger(),
       now: () => clock.now,
