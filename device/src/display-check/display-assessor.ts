@@ -18,6 +18,11 @@ export interface AssessorPolicy {
   blackAfter: number;
   /** Captures in a row showing the same picture, while it should move, that make an episode. */
   frozenAfter: number;
+  /**
+   * Captures in a row with content that end a black episode. More than one, so a page that flashes
+   * content after a reload and goes black again escalates to a new browser instead of reloading forever.
+   */
+  clearAfter: number;
 }
 
 export const DEFAULT_ASSESSOR_POLICY: AssessorPolicy = {
@@ -25,6 +30,7 @@ export const DEFAULT_ASSESSOR_POLICY: AssessorPolicy = {
   stillTolerance: DEFAULT_STILL_TOLERANCE,
   blackAfter: 2,
   frozenAfter: 3,
+  clearAfter: 2,
 };
 
 /** One capture and what the schedule says the screen should do at that moment. */
@@ -40,6 +46,8 @@ export interface Observation {
 export interface AssessorState {
   previous: Frame | null;
   blackCaptures: number;
+  /** Captures in a row that were not black. */
+  shownCaptures: number;
   stillCaptures: number;
   /** Recovery steps taken in the current black episode: 0 none, 1 reloaded, 2 browser restarted. */
   recoveries: number;
@@ -66,6 +74,7 @@ export interface Assessment {
 export const INITIAL_ASSESSOR_STATE: AssessorState = {
   previous: null,
   blackCaptures: 0,
+  shownCaptures: 0,
   stillCaptures: 0,
   recoveries: 0,
   black: null,
@@ -92,7 +101,7 @@ export function assess(
     black,
     checkedAt: observation.at.toISOString(),
   };
-  const blackStep = assessBlack(state, base, observation.contentExpected, policy.blackAfter);
+  const blackStep = assessBlack(state, base, observation.contentExpected, policy);
   const frozenStep = assessFrozen(state, blackStep.state, observation, policy);
   return {
     state: frozenStep.state,
@@ -105,12 +114,13 @@ function assessBlack(
   before: AssessorState,
   next: AssessorState,
   expected: boolean,
-  after: number,
+  policy: AssessorPolicy,
 ): Assessment {
   const blackCaptures = next.black === true && expected ? before.blackCaptures + 1 : 0;
-  const state = { ...next, blackCaptures };
-  if (blackCaptures < after) {
-    if (next.black || !before.blackEpisode) return { state, notices: [], recovery: null };
+  const shownCaptures = next.black === false ? before.shownCaptures + 1 : 0;
+  const state = { ...next, blackCaptures, shownCaptures };
+  if (blackCaptures < policy.blackAfter) {
+    if (!before.blackEpisode || shownCaptures < policy.clearAfter) return { state, notices: [], recovery: null };
     const cleared: Notice = {
       code: 'DISPLAY_BLACK',
       change: 'cleared',

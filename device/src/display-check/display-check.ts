@@ -143,13 +143,16 @@ export class DisplayCheck {
   }
 
   private async recover(recovery: Recovery): Promise<void> {
-    this.settleUntil = performance.now() + (this.options.settleMs ?? DEFAULT_SETTLE_MS);
+    const settleMs = this.options.settleMs ?? DEFAULT_SETTLE_MS;
+    this.settleUntil = performance.now() + settleMs;
     try {
       if (recovery === 'reload') await this.options.source.reload();
       else this.options.source.restartBrowser();
     } catch (error) {
       this.log.warn({ recovery, err: (error as Error).message }, 'display recovery failed');
     }
+    // Counted from the end too: a reload that took long on a busy Pi still gets its full settle time.
+    this.settleUntil = performance.now() + settleMs;
   }
 
   private async cecPower(): Promise<CecPower> {
