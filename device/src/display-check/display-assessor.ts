@@ -120,7 +120,8 @@ function assessBlack(
   const shownCaptures = next.black === false ? before.shownCaptures + 1 : 0;
   const state = { ...next, blackCaptures, shownCaptures };
   if (blackCaptures < policy.blackAfter) {
-    if (!before.blackEpisode || shownCaptures < policy.clearAfter) return { state, notices: [], recovery: null };
+    if (!before.blackEpisode || shownCaptures < policy.clearAfter)
+      return { state, notices: [], recovery: null };
     const cleared: Notice = {
       code: 'DISPLAY_BLACK',
       change: 'cleared',

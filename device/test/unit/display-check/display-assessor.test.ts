@@ -102,9 +102,19 @@ describe('a black screen while content is scheduled', () => {
   });
 
   it('is not cleared by one capture of content after the reload: it goes on to a new browser', () => {
-    const results = run([{ frame: BLACK }, { frame: BLACK }, { frame: CONTENT }, { frame: BLACK }, { frame: BLACK }]);
+    const results = run([
+      { frame: BLACK },
+      { frame: BLACK },
+      { frame: CONTENT },
+      { frame: BLACK },
+      { frame: BLACK },
+    ]);
     expect(results.map((result) => result.recovery)).toEqual([null, 'reload', null, null, 'restart-browser']);
-    expect(changes(results)).toEqual(['DISPLAY_BLACK began', 'DISPLAY_BLACK recovery', 'DISPLAY_BLACK recovery']);
+    expect(changes(results)).toEqual([
+      'DISPLAY_BLACK began',
+      'DISPLAY_BLACK recovery',
+      'DISPLAY_BLACK recovery',
+    ]);
     expect(displayProblems(results[2]!.state).map((problem) => problem.code)).toEqual(['DISPLAY_BLACK']);
   });
 
