@@ -48,7 +48,11 @@ export default tseslint.config(
     // awaits is a write that may fail unseen or land after the answer.
     files: ['fleet/src/**/*.ts', 'fleet/test/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // A promise in a condition is always true: a query that was meant to be awaited.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+    },
   },
   {
     // CLIs and scripts talk to people on stdout.

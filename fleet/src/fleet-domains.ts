@@ -11,11 +11,9 @@ import type { DevicesRepo } from './devices/devices-repo.js';
 import type { FleetEvents } from './devices/fleet-events.js';
 import type { GatesRepo } from './gates/gates-repo.js';
 import { LibraryService } from './library/library-service.js';
-import { isUrlAllowed } from './library/url-allow-list.js';
 import { createInfo, type InfoService } from './info/info-domain.js';
 import { ReportsService } from './reports/reports-service.js';
 import { createRollouts, type Rollouts } from './rollouts/rollouts-domain.js';
-import type { Database } from './store/database.js';
 import type { Sql } from './store/sql.js';
 import { travellerExtras } from './traveller/traveller-extras.js';
 
@@ -43,8 +41,7 @@ export interface FleetDomains {
  * they reach it late, once it exists.
  */
 export async function createFleetDomains(deps: {
-  db: Database;
-  /** The async query path (ADR 39) for the domains that moved to it. */
+  /** The store (ADR 39). */
   sql: Sql;
   gates: GatesRepo;
   devices: DevicesRepo;
@@ -61,7 +58,7 @@ export async function createFleetDomains(deps: {
   /** Starts the counters' expiry timer: right away (default), or in a cluster's lease holder. */
   engines?: EngineRunner;
 }): Promise<FleetDomains> {
-  const { db, sql, gates, devices, log } = deps;
+  const { sql, gates, devices, log } = deps;
   const library = new LibraryService({ sql, dataDir: deps.dataDir, log });
   await library.start();
   const content = new ContentService({
@@ -107,7 +104,6 @@ export async function createFleetDomains(deps: {
     log,
   });
   const desired = new DesiredService({
-    db,
     sql,
     gates,
     devices,
@@ -116,7 +112,7 @@ export async function createFleetDomains(deps: {
     demo: deps.demo,
     media: library,
     mediaBaseUrl: deps.mediaBaseUrl,
-    allowWeb: (url, gate) => isUrlAllowed(url, gates.webAllowList(gate.id)),
+    webAllowList: (gateId) => gates.webAllowList(gateId),
     announcements: announcements.source,
     extras: [
       (device, gate) => info.extrasFor(device, gate),
@@ -134,12 +130,9 @@ export async function createFleetDomains(deps: {
     info,
     counters,
     rollouts,
-    refreshGate: (gateId) =>
+    refreshGate: async (gateId) =>
       desired.refreshMany(
-        devices
-          .list()
-          .filter((device) => device.gateId === gateId)
-          .map((device) => device.id),
+        (await devices.list()).filter((device) => device.gateId === gateId).map((device) => device.id),
       ),
     stop: async () => {
       library.stop();

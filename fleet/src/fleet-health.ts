@@ -47,7 +47,7 @@ export async function startFleetHealth(deps: {
     store: deps.sql,
     log,
     publicUrl: deps.publicUrl,
-    gateTimeZone: (gateId) => deps.gates.get(gateId)?.timeZone,
+    gateTimeZone: async (gateId) => (await deps.gates.get(gateId))?.timeZone,
     screenshots: deps.screenshots,
   });
   await deps.engines.run('notify-outbox', notify);

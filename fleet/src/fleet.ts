@@ -26,7 +26,6 @@ import { buildHttpApp } from './http/build-http-app.js';
 import { ScreenshotStore } from './screenshots/screenshot-store.js';
 import { ReleasesService } from './releases/releases-service.js';
 import { DEFAULT_WEB_ROOT } from './http/dashboard.js';
-import type { Database } from './store/database.js';
 import { openStore, type Store as OpenedStore } from './store/open-store.js';
 import type { Sql } from './store/sql.js';
 import { ensureFirstAdmin } from './users/first-admin.js';
@@ -106,9 +105,9 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
   // One process: nobody is connected yet. A cluster: other processes hold screens, so only
   // screens no live process holds go offline (cluster/cluster-presence.ts).
   if (config.cluster) {
-    run.cluster = await joinCluster({ config: config.cluster, db: store.db, events: run.events, log });
+    run.cluster = await joinCluster({ config: config.cluster, sql: store.sql, events: run.events, log });
   } else {
-    markAllOffline(store.devices);
+    await markAllOffline(store.devices);
   }
   const engines = run.cluster?.engines ?? startRightAway;
   const { broker, commands } = wireBroker(run, config, tls, store, log);
@@ -225,10 +224,8 @@ async function startRun(run: Run, config: FleetConfig, log: Logger): Promise<Run
 }
 
 interface Store {
-  /** The store's one async query path (ADR 39); repos move to it one domain at a time. */
+  /** The store's one async query path, on SQLite or PostgreSQL (ADR 39). */
   sql: Sql;
-  /** The SQLite connection, for the repos that have not moved yet. */
-  db: Database;
   gates: GatesRepo;
   devices: DevicesRepo;
   deviceEvents: DeviceEventsRepo;
@@ -243,12 +240,10 @@ async function openFleetStore(run: Run, config: FleetConfig, log: Logger): Promi
     openStore({ dataDir: config.dataDir, log }),
   );
   run.store = opened;
-  const db = opened.sqlite as Database;
   return {
     sql: opened.sql,
-    db,
-    gates: new GatesRepo(db),
-    devices: new DevicesRepo(db, log),
+    gates: new GatesRepo(opened.sql, log),
+    devices: new DevicesRepo(opened.sql, log),
     deviceEvents: new DeviceEventsRepo(opened.sql, log),
     tokens: new ApiTokens(opened.sql),
     users: new UsersRepo(opened.sql),
@@ -280,8 +275,8 @@ function wireBroker(
   const broker = createBroker({
     log,
     authenticator: {
-      authenticate: (deviceId, secret) => {
-        const stored = devices.credential(deviceId);
+      authenticate: async (deviceId, secret) => {
+        const stored = await devices.credential(deviceId);
         return stored !== undefined && verifySecret(secret, stored);
       },
     },
@@ -323,10 +318,10 @@ async function stopRun(run: Run, log: Logger): Promise<void> {
 }
 
 /** A crash or power cut leaves rows saying 'online'; nobody is connected before the broker starts. */
-function markAllOffline(devices: DevicesRepo): void {
+async function markAllOffline(devices: DevicesRepo): Promise<void> {
   const at = new Date().toISOString();
-  for (const device of devices.list()) {
-    if (device.presence.state === 'online') devices.setPresence(device.id, 'offline', at);
+  for (const device of await devices.list()) {
+    if (device.presence.state === 'online') await devices.setPresence(device.id, 'offline', at);
   }
 }
 

@@ -22,7 +22,7 @@ export interface AlertEngineDeps {
   store: Sql;
   devices: Pick<DevicesRepo, 'get' | 'list'>;
   gates: Pick<GatesRepo, 'get'>;
-  desired: { latest(deviceId: string): DesiredDocument | undefined };
+  desired: { latest(deviceId: string): Promise<DesiredDocument | undefined> };
   /** Device changes; the engine evaluates a changed screen on the next turn of the event loop. */
   events?: Pick<FleetEvents, 'subscribe'>;
   sink: AlertSink;
@@ -204,7 +204,7 @@ export class AlertEngine {
     this.sweeping = true;
     try {
       // The screens as they are when the sweep is asked for, as when it ran synchronously.
-      const ids = this.deps.devices.list().map((device) => device.id);
+      const ids = (await this.deps.devices.list()).map((device) => device.id);
       await this.round(async () => {
         this.gateCache.clear();
         await this.closeAlertsOfRemovedScreens();
@@ -264,7 +264,7 @@ export class AlertEngine {
   }
 
   private async decideFor(tx: Sql, recorder: AlertRecorder, deviceId: string): Promise<Decision | null> {
-    const device = this.deps.devices.get(deviceId);
+    const device = await this.deps.devices.get(deviceId);
     if (device) return this.decide(tx, recorder, device);
     this.memories.delete(deviceId);
     this.enrolment.delete(deviceId);
@@ -291,7 +291,7 @@ export class AlertEngine {
       if (this.enrolment.has(device.id)) this.memories.delete(device.id);
       this.enrolment.set(device.id, device.createdAt);
     }
-    const gate = this.gate(device.gateId);
+    const gate = await this.gate(device.gateId);
     if (!gate) return { deviceId: device.id, steps: [], nextDue: null };
     const now = this.now();
     const at = now.toISOString();
@@ -347,10 +347,10 @@ export class AlertEngine {
     return memories;
   }
 
-  private gate(gateId: string): Gate | undefined {
+  private async gate(gateId: string): Promise<Gate | undefined> {
     let gate = this.gateCache.get(gateId);
     if (!gate) {
-      gate = this.deps.gates.get(gateId);
+      gate = await this.deps.gates.get(gateId);
       if (gate) this.gateCache.set(gateId, gate);
     }
     return gate;

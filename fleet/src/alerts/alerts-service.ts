@@ -52,8 +52,8 @@ export class AlertsService {
     return this.deps.engine.policies.list();
   }
 
-  effective(gateId: string, zoneId: string | null): ResolvedPolicy {
-    this.requirePlace(gateId, zoneId);
+  async effective(gateId: string, zoneId: string | null): Promise<ResolvedPolicy> {
+    await this.requirePlace(gateId, zoneId);
     return this.deps.engine.book.for(gateId, zoneId);
   }
 
@@ -64,7 +64,7 @@ export class AlertsService {
     policy: PolicyOverride,
     by: string,
   ): Promise<StoredOverride> {
-    this.requirePlace(gateId, zoneId);
+    await this.requirePlace(gateId, zoneId);
     const stored = await this.deps.engine.policies.set(gateId, zoneId, policy, this.now().toISOString(), by);
     await this.deps.engine.policiesChanged();
     return stored;
@@ -79,8 +79,8 @@ export class AlertsService {
     await this.deps.engine.policiesChanged();
   }
 
-  private requirePlace(gateId: string, zoneId: string | null): void {
-    const gate = this.deps.gates.get(gateId);
+  private async requirePlace(gateId: string, zoneId: string | null): Promise<void> {
+    const gate = await this.deps.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
     if (zoneId !== null && !gate.zones.some((zone) => zone.id === zoneId)) {
       throw new GatecastError('NOT_FOUND', `no zone ${zoneId} in gate ${gateId}`);

@@ -13,7 +13,7 @@ const STARTS_AFTER_FAILURE = 50;
 
 export interface HealthInputSources {
   log: Logger;
-  desired: { latest(deviceId: string): DesiredDocument | undefined };
+  desired: { latest(deviceId: string): Promise<DesiredDocument | undefined> };
 }
 
 /** A screen's last failed update as last read, and the events it was read from. */
@@ -56,7 +56,7 @@ export class HealthInputReader {
       reported: device.reported,
       lastTelemetry: device.lastTelemetry,
       lastTelemetryAt: device.lastTelemetryAt,
-      desired: this.sources.desired.latest(device.id) ?? null,
+      desired: (await this.sources.desired.latest(device.id)) ?? null,
       timeZone,
       displayOnHours: policy.displayOnHours,
       updateFailure: await this.updateFailure(tx, device.id),

@@ -34,7 +34,7 @@ export interface DesiredRefresher {
 export interface AnnouncementsServiceDeps {
   announcements: AnnouncementsRepo;
   templates: TemplatesRepo;
-  devices: { list(): DeviceRecord[] };
+  devices: { list(): Promise<DeviceRecord[]> };
   gates: Pick<GatesRepo, 'get'>;
   /** Late-bound: the fleet creates the desired service after this one (it composes our entries). */
   desired: () => DesiredRefresher | undefined;
@@ -167,7 +167,7 @@ export class AnnouncementsService {
         `template "${template.name}" belongs to gate ${template.gateId} and may be fired only there`,
       );
     }
-    this.checkTargetsExist(targets);
+    await this.checkTargetsExist(targets);
     const now = this.now();
     const window = activationWindow(request, now);
     const created = await this.deps.announcements.create({
@@ -188,7 +188,7 @@ export class AnnouncementsService {
     const targets = normaliseTargets(request.targets);
     this.require(principal, 'announcements.fire', targets);
     checkTexts(request);
-    this.checkTargetsExist(targets);
+    await this.checkTargetsExist(targets);
     const now = this.now();
     checkTiming(request, now);
     const created = await this.deps.announcements.create({
@@ -276,7 +276,7 @@ export class AnnouncementsService {
     if (state === 'scheduled' || state === 'live') {
       const screens = (await this.deps.announcements.screensOf(id)).map((screen) => screen.deviceId);
       await this.refresh([
-        ...new Set([...screens, ...this.targetedDevices(announcement.targets).map((d) => d.id)]),
+        ...new Set([...screens, ...(await this.targetedDevices(announcement.targets)).map((d) => d.id)]),
       ]);
       await this.expiry.arm();
     }
@@ -352,7 +352,7 @@ export class AnnouncementsService {
     window: { startsAt: string; expiresAt: string },
     now: Date,
   ): Promise<AnnouncementView | undefined> {
-    const devices = this.targetedDevices(announcement.targets);
+    const devices = await this.targetedDevices(announcement.targets);
     const active: Announcement = { ...announcement, status: 'active', ...window, firedAt: now.toISOString() };
     const screens: TargetedScreen[] = devices.map((device) => ({
       deviceId: device.id,
@@ -443,12 +443,13 @@ export class AnnouncementsService {
     return gates.some((gate) => can(principal, 'announcements.read', gate));
   }
 
-  private checkTargetsExist(targets: AnnouncementTargets): void {
+  private async checkTargetsExist(targets: AnnouncementTargets): Promise<void> {
     for (const gateId of targets.gates ?? []) {
-      if (!this.deps.gates.get(gateId)) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
+      if (!(await this.deps.gates.get(gateId)))
+        throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
     }
     for (const { gateId, zoneId } of targets.zones ?? []) {
-      const gate = this.deps.gates.get(gateId);
+      const gate = await this.deps.gates.get(gateId);
       if (!gate) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
       if (!gate.zones.some((zone) => zone.id === zoneId)) {
         throw new GatecastError('NOT_FOUND', `gate ${gateId} has no zone ${zoneId}`);
@@ -456,8 +457,8 @@ export class AnnouncementsService {
     }
   }
 
-  private targetedDevices(targets: AnnouncementTargets): DeviceRecord[] {
-    return this.deps.devices.list().filter((device) => targetsScreen(targets, device));
+  private async targetedDevices(targets: AnnouncementTargets): Promise<DeviceRecord[]> {
+    return (await this.deps.devices.list()).filter((device) => targetsScreen(targets, device));
   }
 
   private async refresh(deviceIds: string[]): Promise<void> {

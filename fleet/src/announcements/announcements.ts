@@ -16,7 +16,7 @@ export interface Announcements {
   /** For the desired-document composer (DesiredServiceDeps.announcements). */
   source: AnnouncementSource;
   /** Gate ids, for CAP areas that name a gate. */
-  gateIds(): string[];
+  gateIds(): Promise<string[]>;
 }
 
 export function createAnnouncements(deps: {
@@ -48,6 +48,6 @@ export function createAnnouncements(deps: {
     }),
     templatesRepo,
     source: new StoredAnnouncementSource(repo),
-    gateIds: () => deps.gates.list().map((gate) => gate.id),
+    gateIds: async () => (await deps.gates.list()).map((gate) => gate.id),
   };
 }

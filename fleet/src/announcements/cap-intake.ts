@@ -73,7 +73,11 @@ export function capRequestOf(
 export async function intakeCap(
   alert: CapAlert,
   principal: Principal,
-  deps: { service: AnnouncementsService; templates: Pick<TemplatesRepo, 'find'>; gateIds: () => string[] },
+  deps: {
+    service: AnnouncementsService;
+    templates: Pick<TemplatesRepo, 'find'>;
+    gateIds: () => Promise<string[]>;
+  },
 ): Promise<CapOutcome> {
   if (alert.status !== 'Actual') {
     throw new GatecastError(
@@ -105,7 +109,11 @@ export async function intakeCap(
 async function intakeNew(
   alert: CapAlert,
   principal: Principal,
-  deps: { service: AnnouncementsService; templates: Pick<TemplatesRepo, 'find'>; gateIds: () => string[] },
+  deps: {
+    service: AnnouncementsService;
+    templates: Pick<TemplatesRepo, 'find'>;
+    gateIds: () => Promise<string[]>;
+  },
 ): Promise<CapOutcome> {
   const { service } = deps;
   const already = await service.fromCap(alert.sender, alert.identifier);
@@ -115,7 +123,11 @@ async function intakeNew(
     for (const announcement of already) views.push(await service.view(announcement, now));
     return { outcome: 'already-received', announcements: views };
   }
-  const request = capRequestOf(alert, new Set(deps.gateIds()), scopeOf(principal, 'announcements.fire'));
+  const request = capRequestOf(
+    alert,
+    new Set(await deps.gateIds()),
+    scopeOf(principal, 'announcements.fire'),
+  );
   if (alert.msgType === 'Update') {
     // An update replaces what the earlier alerts became.
     for (const reference of alert.references) {

@@ -50,7 +50,7 @@ export class TemplatesService {
 
   async create(principal: Principal, input: TemplateInput): Promise<AnnouncementTemplate> {
     this.require(principal, 'announcements.templates', input.gateId);
-    this.check(input);
+    await this.check(input);
     const at = this.now();
     return this.deps.templates.create({
       name: input.name,
@@ -87,7 +87,7 @@ export class TemplatesService {
       autoFire: changes.autoFire ?? template.autoFire,
       updatedAt: this.now(),
     };
-    this.check(next);
+    await this.check(next);
     // Changed by another request meanwhile: edited again from what it is now, as if this came second.
     if (!(await this.deps.templates.update(next, template))) return this.edit(principal, idOrName, changes);
     return next;
@@ -110,12 +110,12 @@ export class TemplatesService {
     return next;
   }
 
-  private check(input: TemplateInput | AnnouncementTemplate): void {
+  private async check(input: TemplateInput | AnnouncementTemplate): Promise<void> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 120) {
       throw new GatecastError('BAD_REQUEST', 'a template name must be 1 to 120 characters');
     }
-    if (input.gateId !== null && !this.deps.gates.get(input.gateId)) {
+    if (input.gateId !== null && !(await this.deps.gates.get(input.gateId))) {
       throw new GatecastError('NOT_FOUND', `gate ${input.gateId} does not exist`);
     }
     checkTemplateTexts(input);

@@ -8,7 +8,7 @@ import type { FleetConfig } from '../config.js';
 import { withoutPassword } from '../config.js';
 import type { FleetEvents } from '../devices/fleet-events.js';
 import type { RolloutEngine } from '../rollouts/rollout-engine.js';
-import type { Database } from '../store/database.js';
+import type { Sql } from '../store/sql.js';
 import { clusterWideBroker } from './cluster-broker.js';
 import { ClusterEvents } from './cluster-events.js';
 import { ClusterPresence } from './cluster-presence.js';
@@ -31,9 +31,9 @@ export interface Cluster {
   presence(inner: BrokerHandlers, connectedHere: () => string[]): BrokerHandlers;
   /** Once the broker exists: kicks and command results from the others land here; returns the cluster-wide broker. */
   attach(local: Broker, commands: Pick<CommandClient, 'handleResult'>): Broker;
-  /** Another live process holds the screen's connection. */
+  /** Another live process holds the screen's connection (as of the last heartbeat, 5 s). */
   heldElsewhere(deviceId: string): boolean;
-  /** No other process was alive at this one's start (known once presence() ran). */
+  /** No other process was alive at this one's start. */
   firstToStart(): boolean;
   /** Alert acknowledgements, policy changes and new rollouts reach the engines' process. */
   shareEngineSignals(engines: { alerts: AlertEngine; rollouts: RolloutEngine }): void;
@@ -55,11 +55,11 @@ export function defaultProcessId(): string {
 /** Joins the cluster: Redis must answer (or a clear error), this process registers and sweeps. */
 export async function joinCluster(deps: {
   config: NonNullable<FleetConfig['cluster']>;
-  db: Database;
+  sql: Sql;
   events: FleetEvents;
   log: Logger;
 }): Promise<Cluster> {
-  const { config, db, events } = deps;
+  const { config, events } = deps;
   const processId = config.processId ?? defaultProcessId();
   const log = deps.log.child({ process: processId });
   await probeRedis(config.redisUrl);
@@ -69,55 +69,62 @@ export async function joinCluster(deps: {
   ];
   const [publisher, subscriber] = connections as [Redis, Redis];
   const relay = new ClusterEvents({ events, processId, publisher, subscriber, log });
-  const repo = new PresenceRepo(db);
-  let presence: ClusterPresence | null = null;
   const engines = new LeasedEngines({
-    repo: new LeaseRepo(db),
+    repo: new LeaseRepo(deps.sql),
     name: ENGINES_LEASE,
     holder: processId,
     log,
   });
+  // The inbox and the broker come later (presence()); nothing calls the handlers before.
+  let inbox: BrokerHandlers | null = null;
+  let connectedHere = (): string[] => [];
+  const inner = (): BrokerHandlers => {
+    if (!inbox) throw new Error('the cluster presence has no inbox yet');
+    return inbox;
+  };
+  // The screen answers the process it is connected to; the command may wait in another.
+  const relaying: BrokerHandlers = {
+    onDeviceConnected: (deviceId) => inner().onDeviceConnected(deviceId),
+    onDeviceDisconnected: (deviceId, cause) => inner().onDeviceDisconnected(deviceId, cause),
+    whenStored: (done) => {
+      const handlers = inner();
+      if (handlers.whenStored) handlers.whenStored(done);
+      else done();
+    },
+    onDeviceMessage(message) {
+      inner().onDeviceMessage(message);
+      if (message.kind === 'cmd/res') {
+        relay.publish({ kind: 'command-result', deviceId: message.deviceId, result: message.payload });
+      }
+    },
+  };
+  const presence = new ClusterPresence({
+    repo: new PresenceRepo(deps.sql),
+    processId,
+    inner: relaying,
+    connectedHere: () => connectedHere(),
+    changed: (deviceId) => events.deviceChanged(deviceId),
+    log,
+  });
   try {
     await relay.start();
+    // Here, before the broker exists: firstToStart is known, and unheld screens are offline.
+    await presence.start();
   } catch (error) {
+    await presence.stop();
+    relay.stop();
     for (const connection of connections) connection.disconnect();
     throw error;
   }
   log.info({ redis: withoutPassword(config.redisUrl) }, 'joined the cluster');
-  const heldElsewhere = (deviceId: string): boolean => {
-    try {
-      const holder = repo.holder(deviceId);
-      return holder !== undefined && holder !== processId;
-    } catch {
-      return false; // a busy store: as if the screen were not connected, the caller says so
-    }
-  };
+  const heldElsewhere = (deviceId: string): boolean => presence.heldElsewhere(deviceId);
   return {
     processId,
     brokerBackend: redisBrokerBackend({ url: config.redisUrl, processId, log }),
     engines,
-    presence(inner, connectedHere) {
-      // The screen answers the process it is connected to; the command may wait in another.
-      const relaying: BrokerHandlers = {
-        onDeviceConnected: (deviceId) => inner.onDeviceConnected(deviceId),
-        onDeviceDisconnected: (deviceId, cause) => inner.onDeviceDisconnected(deviceId, cause),
-        whenStored: (done) => (inner.whenStored ? inner.whenStored(done) : done()),
-        onDeviceMessage(message) {
-          inner.onDeviceMessage(message);
-          if (message.kind === 'cmd/res') {
-            relay.publish({ kind: 'command-result', deviceId: message.deviceId, result: message.payload });
-          }
-        },
-      };
-      presence = new ClusterPresence({
-        repo,
-        processId,
-        inner: relaying,
-        connectedHere,
-        changed: (deviceId) => events.deviceChanged(deviceId),
-        log,
-      });
-      presence.start();
+    presence(handlers, connected) {
+      inbox = handlers;
+      connectedHere = connected;
       return presence;
     },
     attach(local, commands) {
@@ -129,14 +136,14 @@ export async function joinCluster(deps: {
       });
     },
     heldElsewhere,
-    firstToStart: () => presence?.firstToStart ?? true,
+    firstToStart: () => presence.firstToStart,
     shareEngineSignals: (shared) =>
       shareEngineSignals({ bus: relay, runsEngines: () => engines.holding, log, ...shared }),
     begin: () => engines.begin(),
     endEngines: () => engines.end(),
     async stop() {
       relay.stop();
-      presence?.stop();
+      await presence.stop();
       await Promise.all(connections.map(closeRedis));
     },
   };

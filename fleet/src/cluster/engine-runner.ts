@@ -89,7 +89,7 @@ export class LeasedEngines implements EngineRunner {
     if (!this.held) return;
     await this.stopEngines();
     try {
-      this.options.repo.release(this.options.name, this.options.holder);
+      await this.options.repo.release(this.options.name, this.options.holder);
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, 'lease not released; it lapses by itself');
     }
@@ -100,7 +100,12 @@ export class LeasedEngines implements EngineRunner {
     let held: boolean;
     try {
       const until = new Date(now.getTime() + this.ttlMs).toISOString();
-      held = this.options.repo.acquire(this.options.name, this.options.holder, now.toISOString(), until);
+      held = await this.options.repo.acquire(
+        this.options.name,
+        this.options.holder,
+        now.toISOString(),
+        until,
+      );
     } catch (error) {
       // A busy or unreachable store: the holder cannot know it still holds, so it stops acting.
       this.log.error({ err: (error as Error).message }, 'lease not renewed');

@@ -33,7 +33,7 @@ export const commissioningRoutes: FastifyPluginAsyncZod<Options> = async (app, {
     },
     async (request) => {
       const { deviceId } = request.params;
-      const device = deps.devices.get(deviceId);
+      const device = await deps.devices.get(deviceId);
       if (!device) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
       noteAudit(request, { gateId: device.gateId });
       authorize(request, 'devices.read', device.gateId);

@@ -39,11 +39,11 @@ export class CommissioningService {
   }
 
   async gate(gateId: string): Promise<GateCommissioning> {
-    const gate = this.deps.gates.get(gateId);
+    const gate = await this.deps.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
     const zoneNames = new Map(gate.zones.map((zone) => [zone.id, zone.name]));
     const screens = [];
-    for (const device of this.deps.devices.list({ gateId })) {
+    for (const device of await this.deps.devices.list({ gateId })) {
       screens.push({
         deviceId: device.id,
         name: device.name,
@@ -58,9 +58,9 @@ export class CommissioningService {
   }
 
   /** A fresh secret replaces the stored hash; the old secret stops working at the next connect. */
-  rotateSecret(deviceId: string): string {
+  async rotateSecret(deviceId: string): Promise<string> {
     const secret = generateDeviceSecret();
-    if (!this.deps.devices.replaceCredential(deviceId, hashSecret(secret))) {
+    if (!(await this.deps.devices.replaceCredential(deviceId, hashSecret(secret)))) {
       throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
     }
     return secret;

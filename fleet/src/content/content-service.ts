@@ -27,7 +27,7 @@ export interface ContentServiceDeps {
   /** The media library; without it media items are refused (nothing to check them against). */
   media?: Pick<MediaReader, 'get'>;
   /** A gate's web allow-list; without it every web item is refused (deny by default). */
-  webAllowList?: (gateId: string) => readonly string[];
+  webAllowList?: (gateId: string) => Promise<readonly string[]>;
   /** Composes and publishes the listed screens (DesiredService.refreshMany). */
   refresh: (deviceIds: string[]) => Promise<void>;
   log: Logger;
@@ -87,7 +87,7 @@ export class ContentService {
 
   /** A new draft, revision 1, authored by the actor. */
   async create<T extends WorkType>(input: WorkInput<T>, actorId: string): Promise<WorkOf<T>> {
-    if (input.gateId !== null && !this.deps.gates.get(input.gateId)) {
+    if (input.gateId !== null && !(await this.deps.gates.get(input.gateId))) {
       throw new GatecastError('NOT_FOUND', `no gate ${input.gateId}`);
     }
     const spec = await this.check(input.type, input.gateId, input.spec, input.name);
@@ -164,7 +164,7 @@ export class ContentService {
   }
 
   async setLayout(scope: LayoutScope, layout: Layout, actorId: string): Promise<LayoutSetting> {
-    this.checkScope(scope);
+    await this.checkScope(scope);
     const setting: LayoutSetting = {
       ...scope,
       layout,
@@ -172,13 +172,13 @@ export class ContentService {
       updatedAt: this.now().toISOString(),
     };
     await this.deps.repo.saveLayout(setting);
-    await this.deps.refresh(this.devicesAt(scope.gateId));
+    await this.deps.refresh(await this.devicesAt(scope.gateId));
     return setting;
   }
 
   async removeLayout(scope: LayoutScope): Promise<boolean> {
     const removed = await this.deps.repo.removeLayout(scope);
-    if (removed) await this.deps.refresh(this.devicesAt(scope.gateId));
+    if (removed) await this.deps.refresh(await this.devicesAt(scope.gateId));
     return removed;
   }
 
@@ -194,12 +194,11 @@ export class ContentService {
 
   /** The screens a change to this work may reach: its gate's, or every screen for fleet-wide work. */
   private async recompose(work: Work): Promise<void> {
-    await this.deps.refresh(this.devicesAt(work.gateId));
+    await this.deps.refresh(await this.devicesAt(work.gateId));
   }
 
-  private devicesAt(gateId: string | null): string[] {
-    return this.deps.devices
-      .list()
+  private async devicesAt(gateId: string | null): Promise<string[]> {
+    return (await this.deps.devices.list())
       .filter((device) => gateId === null || device.gateId === gateId)
       .map((device) => device.id);
   }
@@ -245,7 +244,7 @@ export class ContentService {
         assertGlyphsCovered(spec.body, `the text of "${name}"`);
         return;
       case 'web':
-        this.checkWeb(spec.url, gateId === null ? this.allGateIds() : [gateId], name);
+        await this.checkWeb(spec.url, gateId === null ? await this.allGateIds() : [gateId], name);
         return;
       default: {
         const media = await this.deps.media?.get(spec.sha256);
@@ -263,9 +262,9 @@ export class ContentService {
   }
 
   /** A web page must be on the allow-list of every gate whose screens may show it. */
-  private checkWeb(url: string, gateIds: readonly string[], what: string): void {
+  private async checkWeb(url: string, gateIds: readonly string[], what: string): Promise<void> {
     for (const gateId of gateIds) {
-      const allowList = this.deps.webAllowList?.(gateId) ?? [];
+      const allowList = (await this.deps.webAllowList?.(gateId)) ?? [];
       if (!isUrlAllowed(url, allowList)) {
         throw new GatecastError(
           'CONTENT_REFUSED',
@@ -290,17 +289,17 @@ export class ContentService {
       throw new GatecastError('NOT_FOUND', `no playlist ${spec.playlistId}`);
     }
     this.checkReach(playlist, gateId);
-    const targetGates = this.checkTargets(spec, gateId);
+    const targetGates = await this.checkTargets(spec, gateId);
     // Web items must be allowed at every gate the schedule reaches, not only at their owner's.
     for (const entry of playlist.spec.entries) {
       const item = await this.deps.repo.get(entry.itemId);
       if (item?.type === 'item' && item.spec.kind === 'web')
-        this.checkWeb(item.spec.url, targetGates, item.name);
+        await this.checkWeb(item.spec.url, targetGates, item.name);
     }
   }
 
   /** Targets must exist and lie within the owner gate; returns the gates the schedule reaches. */
-  private checkTargets(spec: ScheduleSpec, gateId: string | null): string[] {
+  private async checkTargets(spec: ScheduleSpec, gateId: string | null): Promise<string[]> {
     const { targets } = spec;
     const outside = (target: string, at: string) => {
       if (gateId !== null && at !== gateId) {
@@ -312,12 +311,12 @@ export class ContentService {
     };
     const reached = new Set<string>();
     for (const id of targets.gates) {
-      if (!this.deps.gates.get(id)) throw new GatecastError('NOT_FOUND', `no gate ${id}`);
+      if (!(await this.deps.gates.get(id))) throw new GatecastError('NOT_FOUND', `no gate ${id}`);
       outside(`gate ${id}`, id);
       reached.add(id);
     }
     for (const { gateId: at, zoneId } of targets.zones) {
-      const gate = this.deps.gates.get(at);
+      const gate = await this.deps.gates.get(at);
       if (!gate?.zones.some((zone) => zone.id === zoneId)) {
         throw new GatecastError('NOT_FOUND', `no zone ${zoneId} at gate ${at}`);
       }
@@ -325,7 +324,7 @@ export class ContentService {
       reached.add(at);
     }
     for (const id of targets.devices) {
-      const device = this.deps.devices.get(id);
+      const device = await this.deps.devices.get(id);
       if (!device) throw new GatecastError('NOT_FOUND', `no device ${id}`);
       outside(`device ${id}`, device.gateId);
       reached.add(device.gateId);
@@ -333,7 +332,7 @@ export class ContentService {
     const untargeted = reached.size === 0;
     // Tags (and no targets at all) reach every gate of the scope.
     if (targets.tags.length > 0 || untargeted) {
-      for (const id of gateId === null ? this.allGateIds() : [gateId]) reached.add(id);
+      for (const id of gateId === null ? await this.allGateIds() : [gateId]) reached.add(id);
     }
     return [...reached].sort();
   }
@@ -349,22 +348,22 @@ export class ContentService {
     }
   }
 
-  private checkScope(scope: LayoutScope): void {
-    const gate = this.deps.gates.get(scope.gateId);
+  private async checkScope(scope: LayoutScope): Promise<void> {
+    const gate = await this.deps.gates.get(scope.gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${scope.gateId}`);
     if (scope.zoneId !== null && !gate.zones.some((zone) => zone.id === scope.zoneId)) {
       throw new GatecastError('NOT_FOUND', `no zone ${scope.zoneId} at gate ${scope.gateId}`);
     }
     if (scope.deviceId !== null) {
-      const device = this.deps.devices.get(scope.deviceId);
+      const device = await this.deps.devices.get(scope.deviceId);
       if (!device || device.gateId !== scope.gateId) {
         throw new GatecastError('NOT_FOUND', `no device ${scope.deviceId} at gate ${scope.gateId}`);
       }
     }
   }
 
-  private allGateIds(): string[] {
-    return this.deps.gates.list().map((gate) => gate.id);
+  private async allGateIds(): Promise<string[]> {
+    return (await this.deps.gates.list()).map((gate) => gate.id);
   }
 }
 

@@ -150,12 +150,12 @@ export const layoutRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
       config: { audit: { action: 'device.preview', objectType: 'device', objectParam: 'deviceId' } },
     },
     async (request): Promise<DevicePreview> => {
-      const device = deps.devices.get(request.params.deviceId);
+      const device = await deps.devices.get(request.params.deviceId);
       if (!device) throw new GatecastError('NOT_FOUND', `no device ${request.params.deviceId}`);
       noteAudit(request, { gateId: device.gateId });
       authorize(request, 'content.read', device.gateId);
       // What the screen was sent: the fleet publishes at every change, so it is also what it composes now.
-      const document = deps.desired.latest(device.id) ?? (await deps.desired.refresh(device.id));
+      const document = (await deps.desired.latest(device.id)) ?? (await deps.desired.refresh(device.id));
       const at = request.query.at ? new Date(request.query.at) : (deps.now?.() ?? new Date());
       const durations = await videoDurations(document, deps.content);
       const timeline = previewTimeline(document, at, request.query.hours, (item) =>

@@ -276,7 +276,7 @@ export const countersRoutes: FastifyPluginAsyncZod<{ counters: CountersService |
       const pairing = await counters.pairing(request.params.pairingId);
       if (!pairing)
         throw new GatecastError('NOT_FOUND', `pairing ${request.params.pairingId} does not exist`);
-      const gateId = counters.gateOf(pairing.deviceId);
+      const gateId = await counters.gateOf(pairing.deviceId);
       noteAudit(request, { gateId });
       const principal = authorize(request, 'devices.command', gateId);
       const revoked = await counters.unpair(pairing.id, principal.username);

@@ -80,7 +80,7 @@ export class CountersService {
    * has none or it expired) and the pushed page while it is current. Nothing for other screens.
    */
   async extrasFor(device: DeviceRecord, _gate: Gate, now: Date): Promise<ScreenExtras> {
-    if (!this.isCounter(device.id)) return {};
+    if (!(await this.isCounter(device.id))) return {};
     const code = await this.currentCode(device.id, now);
     const page = await this.currentPage(device.id, now);
     return { pairingCode: code.code, ...(page ? { counterPage: page } : {}) };
@@ -103,8 +103,8 @@ export class CountersService {
       );
     }
     const found = await this.repo.codeByValue(code);
-    const device = found && this.deps.devices.get(found.deviceId);
-    if (!found || !device || !this.isCounter(device.id)) return this.wrongCode(client, now);
+    const device = found && (await this.deps.devices.get(found.deviceId));
+    if (!found || !device || !(await this.isCounter(device.id))) return this.wrongCode(client, now);
     if (Date.parse(found.expiresAt) <= now.getTime()) {
       // Not a guess: the code was right but old. The screen gets a fresh one to read.
       await this.rotate([device.id], now);
@@ -131,13 +131,13 @@ export class CountersService {
     this.log.info({ deviceId: device.id, pairing: id }, 'counter tablet paired');
     await this.arm();
     await this.deps.refresh([device.id]);
-    return { token, tablet: this.tabletOf((await this.repo.pairing(id)) as CounterPairing, device) };
+    return { token, tablet: await this.tabletOf((await this.repo.pairing(id)) as CounterPairing, device) };
   }
 
   /** The tablet behind a token: UNAUTHORIZED with the reason when it is unknown or revoked. */
   async tablet(token: string): Promise<PairedTablet> {
     const pairing = await this.repo.pairingByTokenHash(hashToken(token));
-    const device = pairing && this.deps.devices.get(pairing.deviceId);
+    const device = pairing && (await this.deps.devices.get(pairing.deviceId));
     if (!pairing || !device)
       throw new GatecastError(
         'UNAUTHORIZED',
@@ -149,7 +149,7 @@ export class CountersService {
         `this tablet's pairing with ${device.name} was removed by ${pairing.revokedBy ?? 'an operator'}; ` +
           'pair it again with the code the screen shows',
       );
-    if (!this.isCounter(device.id))
+    if (!(await this.isCounter(device.id)))
       throw new GatecastError('CONFLICT', `${device.name} is no longer a counter screen; ask an operator`);
     await this.repo.touchPairing(pairing.id, this.now().toISOString());
     return this.tabletOf(pairing, device);
@@ -219,8 +219,8 @@ export class CountersService {
     const now = this.now();
     const pairings = await this.repo.pairings();
     const views: CounterView[] = [];
-    for (const device of this.deps.devices.list()) {
-      if ((gateId !== undefined && device.gateId !== gateId) || !this.isCounter(device.id)) continue;
+    for (const device of await this.deps.devices.list()) {
+      if ((gateId !== undefined && device.gateId !== gateId) || !(await this.isCounter(device.id))) continue;
       const code = await this.repo.code(device.id);
       views.push({
         deviceId: device.id,
@@ -236,9 +236,9 @@ export class CountersService {
 
   /** One counter screen; NOT_FOUND for an unknown screen, CONFLICT for one that is no counter. */
   async counter(deviceId: string): Promise<CounterView> {
-    const device = this.deps.devices.get(deviceId);
+    const device = await this.deps.devices.get(deviceId);
     if (!device) throw new GatecastError('NOT_FOUND', `device ${deviceId} does not exist`);
-    if (!this.isCounter(deviceId))
+    if (!(await this.isCounter(deviceId)))
       throw new GatecastError(
         'CONFLICT',
         `${deviceId} is not a counter screen (gatecast devices profile ${deviceId} counter)`,
@@ -254,8 +254,8 @@ export class CountersService {
   }
 
   /** The gate of a screen; NOT_FOUND when it no longer exists. */
-  gateOf(deviceId: string): string {
-    const device = this.deps.devices.get(deviceId);
+  async gateOf(deviceId: string): Promise<string> {
+    const device = await this.deps.devices.get(deviceId);
     if (!device) throw new GatecastError('NOT_FOUND', `device ${deviceId} does not exist`);
     return device.gateId;
   }
@@ -301,7 +301,7 @@ export class CountersService {
     const stale: string[] = [];
     for (const code of await this.repo.allCodes()) {
       if (Date.parse(code.expiresAt) > now.getTime()) continue;
-      if (this.isCounter(code.deviceId)) stale.push(code.deviceId);
+      if (await this.isCounter(code.deviceId)) stale.push(code.deviceId);
       else await this.repo.removeCode(code.deviceId);
     }
     for (const deviceId of stale) await this.issueCode(deviceId, now);
@@ -335,17 +335,18 @@ export class CountersService {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private isCounter(deviceId: string): boolean {
-    const profile: DeviceProfile = this.deps.devices.profileOf(deviceId);
+  private async isCounter(deviceId: string): Promise<boolean> {
+    const profile: DeviceProfile = await this.deps.devices.profileOf(deviceId);
     return profile === 'counter';
   }
 
   private async wrongCode(client: string, now: Date): Promise<never> {
     const { triesLeft, rotateAll } = this.guard.fail(client, now.getTime());
     if (rotateAll) {
-      const counters = (await this.repo.allCodes())
-        .map((code) => code.deviceId)
-        .filter((id) => this.isCounter(id));
+      const counters: string[] = [];
+      for (const { deviceId } of await this.repo.allCodes()) {
+        if (await this.isCounter(deviceId)) counters.push(deviceId);
+      }
       this.log.warn({ screens: counters.length }, 'many wrong pairing codes: every counter code replaced');
       await this.rotate(counters, now);
     }
@@ -414,8 +415,8 @@ export class CountersService {
     if (deviceIds.length > 0) await this.deps.refresh(deviceIds);
   }
 
-  private tabletOf(pairing: CounterPairing, device: DeviceRecord): PairedTablet {
-    const gate = this.deps.gates.get(device.gateId);
+  private async tabletOf(pairing: CounterPairing, device: DeviceRecord): Promise<PairedTablet> {
+    const gate = await this.deps.gates.get(device.gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `gate ${device.gateId} does not exist`);
     return { pairing, device, gate };
   }

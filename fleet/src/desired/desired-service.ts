@@ -1,22 +1,20 @@
-import { GatecastError, desiredSchema, type DesiredDocument } from '@gatecast/protocol';
+import { GatecastError, type DesiredDocument } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
 import type { AnnouncementSource } from '../announcements/announcement-source.js';
 import type { DeviceRecord, DevicesRepo } from '../devices/devices-repo.js';
 import type { Gate, GatesRepo } from '../gates/gates-repo.js';
 import type { MediaCatalog, MediaReader } from '../library/media-catalog.js';
-import type { Database } from '../store/database.js';
-import { parseJsonColumn } from '../store/json-column.js';
+import { isUrlAllowed } from '../library/url-allow-list.js';
 import type { Sql } from '../store/sql.js';
 import type { ContentSnapshot } from './compose-content.js';
 import { composeDesired, type ScreenExtras } from './compose-desired.js';
 import { StoredContentSource, type ContentSource } from './content-source.js';
+import { DesiredDocumentsRepo } from './desired-documents-repo.js';
 import type { DemoContentSource } from './demo-content.js';
 import { sameContent } from './same-content.js';
 
 export interface DesiredServiceDeps {
-  db: Database;
-  /** The store's async path, for the content tables (StoredContentSource). */
   sql: Sql;
   devices: DevicesRepo;
   gates: GatesRepo;
@@ -33,8 +31,8 @@ export interface DesiredServiceDeps {
   media?: MediaReader;
   /** The fleet's HTTP address as screens reach it (media URLs); read at each compose. */
   mediaBaseUrl?: () => string | undefined;
-  /** The gate's web allow-list as a check at compose time; everything passes without it. */
-  allowWeb?: (url: string, gate: Gate) => boolean;
+  /** The gate's web allow-list, checked at compose time; every page passes without it. */
+  webAllowList?: (gateId: string) => Promise<readonly string[]>;
   /** What other domains add to each screen's document (profile, information tree, counters, agent release). */
   extras?: ReadonlyArray<
     (device: DeviceRecord, gate: Gate, now: Date) => ScreenExtras | Promise<ScreenExtras>
@@ -51,11 +49,8 @@ interface ComposeRound {
   mediaBaseUrl: string | null;
   /** The library media the content names, read once per round: the composer looks it up synchronously. */
   media: MediaCatalog | undefined;
-}
-
-interface DocumentRow {
-  device_id: string;
-  document: string;
+  /** Each gate's web allow-list, read once per round when a screen of the gate is composed. */
+  allowLists: Map<string, Promise<readonly string[]>>;
 }
 
 /** Keeps one versioned desired document per screen in the store and retained on the broker. */
@@ -63,7 +58,7 @@ export class DesiredService {
   private readonly deps: DesiredServiceDeps;
   private readonly log: Logger;
   private readonly now: () => Date;
-  private readonly stmts;
+  private readonly repo: DesiredDocumentsRepo;
   /** Stored but not yet on the broker (its publish failed): the next refresh publishes again. */
   private readonly unpublished = new Set<string>();
   private readonly content: ContentSource;
@@ -73,9 +68,9 @@ export class DesiredService {
    */
   private queue: Promise<unknown> = Promise.resolve();
   /**
-   * The latest document per screen. This service is the only writer of desired_documents, so
-   * its copy stays true, and a refresh of a thousand screens does not re-read and re-validate a
-   * thousand stored documents.
+   * The documents this process last read or stored, so a refresh of a thousand screens does not
+   * re-read and re-validate a thousand documents. Another fleet process may store newer ones, so
+   * each use first compares the stored versions, in one query (`fresh`).
    */
   private readonly documents = new Map<string, DesiredDocument>();
 
@@ -83,29 +78,8 @@ export class DesiredService {
     this.deps = deps;
     this.log = deps.log.child({ mod: 'desired' });
     this.now = deps.now ?? (() => new Date());
-    const { db } = deps;
     this.content = deps.content ?? new StoredContentSource(deps.sql, deps.log);
-    this.stmts = {
-      document: db.prepare<[string], DocumentRow>(
-        'SELECT device_id, document FROM desired_documents WHERE device_id = ?',
-      ),
-      allDocuments: db.prepare<[], DocumentRow>(
-        'SELECT device_id, document FROM desired_documents ORDER BY device_id',
-      ),
-      lastVersion: db
-        .prepare<[string], number>('SELECT last_version FROM desired_versions WHERE device_id = ?')
-        .pluck(),
-      saveVersion: db.prepare<[string, number]>(
-        `INSERT INTO desired_versions (device_id, last_version) VALUES (?, ?)
-           ON CONFLICT (device_id) DO UPDATE SET last_version = excluded.last_version`,
-      ),
-      saveDocument: db.prepare<[string, number, string, string]>(
-        `INSERT INTO desired_documents (device_id, version, document, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (device_id) DO UPDATE SET version = excluded.version,
-             document = excluded.document, updated_at = excluded.updated_at`,
-      ),
-      removeDocument: db.prepare<[string]>('DELETE FROM desired_documents WHERE device_id = ?'),
-    };
+    this.repo = new DesiredDocumentsRepo(deps.sql, this.log);
   }
 
   /**
@@ -114,7 +88,10 @@ export class DesiredService {
    * Returns the current document. NOT_FOUND for an unknown device.
    */
   async refresh(deviceId: string): Promise<DesiredDocument> {
-    return this.serially(async () => this.refreshOne(deviceId, await this.round()));
+    return this.serially(async () => {
+      await this.fresh([deviceId]);
+      return this.refreshOne(deviceId, await this.round());
+    });
   }
 
   /**
@@ -124,9 +101,11 @@ export class DesiredService {
    */
   async refreshMany(deviceIds: readonly string[]): Promise<void> {
     await this.serially(async () => {
+      const ids = [...new Set(deviceIds)];
+      await this.fresh(ids);
       const round = await this.round();
       const changed: DesiredDocument[] = [];
-      for (const deviceId of new Set(deviceIds)) {
+      for (const deviceId of ids) {
         try {
           const next = await this.composeAndStore(deviceId, round);
           if (next) changed.push(next);
@@ -160,15 +139,15 @@ export class DesiredService {
 
   /** The document the device would get now, without storing or publishing it (previews). */
   async compose(deviceId: string): Promise<DesiredDocument> {
-    const { device, gate } = this.placement(deviceId);
-    const stored = this.latest(deviceId);
+    const { device, gate } = await this.placement(deviceId);
+    const stored = await this.latest(deviceId);
     return this.composeFor(device, gate, stored?.version ?? 1, this.now().toISOString(), await this.round());
   }
 
   private async refreshOne(deviceId: string, round: ComposeRound): Promise<DesiredDocument> {
     const next = await this.composeAndStore(deviceId, round);
     if (next) await this.publish(next);
-    return this.latest(deviceId) ?? (next as DesiredDocument);
+    return this.documents.get(deviceId) ?? (next as DesiredDocument);
   }
 
   /**
@@ -176,20 +155,22 @@ export class DesiredService {
    * published: the new document, the stored one if its last publish failed, or null.
    */
   private async composeAndStore(deviceId: string, round: ComposeRound): Promise<DesiredDocument | null> {
-    const { device, gate } = this.placement(deviceId);
+    const { device, gate } = await this.placement(deviceId);
     const issuedAt = this.now().toISOString();
-    const stored = this.latest(deviceId);
+    // Made fresh by the caller, at the start of its round.
+    const stored = this.documents.get(deviceId);
     const composed = await this.composeFor(device, gate, stored?.version ?? 1, issuedAt, round);
     if (stored && sameContent(stored, composed)) return this.unpublished.has(deviceId) ? stored : null;
-    const next = this.store(composed, issuedAt);
+    const next = await this.repo.save(composed, issuedAt);
+    this.documents.set(deviceId, next);
     this.log.info({ deviceId, version: next.version }, 'desired document changed');
     return next;
   }
 
-  private placement(deviceId: string): { device: DeviceRecord; gate: Gate } {
-    const device = this.deps.devices.get(deviceId);
+  private async placement(deviceId: string): Promise<{ device: DeviceRecord; gate: Gate }> {
+    const device = await this.deps.devices.get(deviceId);
     if (!device) throw new GatecastError('NOT_FOUND', `device ${deviceId} does not exist`);
-    const gate = this.deps.gates.get(device.gateId);
+    const gate = await this.deps.gates.get(device.gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `gate ${device.gateId} does not exist`);
     return { device, gate };
   }
@@ -201,6 +182,7 @@ export class DesiredService {
       demo: this.deps.demo?.(),
       mediaBaseUrl: this.deps.mediaBaseUrl?.() ?? null,
       media: await this.mediaOf(content),
+      allowLists: new Map(),
     };
   }
 
@@ -221,8 +203,10 @@ export class DesiredService {
     issuedAt: string,
     round: ComposeRound,
   ): Promise<DesiredDocument> {
-    const { allowWeb, announcements } = this.deps;
-    const { media } = round;
+    const { webAllowList, announcements } = this.deps;
+    const { media, allowLists } = round;
+    if (webAllowList && !allowLists.has(gate.id)) allowLists.set(gate.id, webAllowList(gate.id));
+    const allowList = await allowLists.get(gate.id);
     const extras = await Promise.all(
       (this.deps.extras ?? []).map((provide) => provide(device, gate, this.now())),
     );
@@ -236,7 +220,7 @@ export class DesiredService {
       announcements: (await announcements?.entriesFor(device, this.now())) ?? [],
       ...(media ? { media } : {}),
       mediaBaseUrl: round.mediaBaseUrl,
-      ...(allowWeb ? { allowWeb: (url: string) => allowWeb(url, gate) } : {}),
+      ...(allowList ? { allowWeb: (url: string) => isUrlAllowed(url, allowList) } : {}),
       extras: Object.assign({}, ...extras) as ScreenExtras,
     });
   }
@@ -244,14 +228,13 @@ export class DesiredService {
   /** Publishes every stored document again (fleet start). Returns how many were published. */
   async republishAll(): Promise<number> {
     let count = 0;
-    for (const row of this.stmts.allDocuments.all()) {
-      const document = this.parse(row);
-      if (!document) continue;
+    for (const document of await this.repo.documents()) {
+      this.documents.set(document.deviceId, document);
       try {
         await this.publish(document);
         count++;
       } catch (error) {
-        this.log.error({ deviceId: row.device_id, err: (error as Error).message }, 'republish failed');
+        this.log.error({ deviceId: document.deviceId, err: (error as Error).message }, 'republish failed');
       }
     }
     this.log.info({ count }, 'desired documents republished');
@@ -260,49 +243,52 @@ export class DesiredService {
 
   /** Composes every screen again (fleet start): what the fleet composes may have changed meanwhile. */
   async refreshAll(): Promise<void> {
-    await this.refreshMany(this.deps.devices.list().map((device) => device.id));
+    await this.refreshMany((await this.deps.devices.list()).map((device) => device.id));
   }
 
-  latest(deviceId: string): DesiredDocument | undefined {
-    const cached = this.documents.get(deviceId);
-    if (cached) return cached;
-    const row = this.stmts.document.get(deviceId);
-    const document = row ? this.parse(row) : null;
-    if (document) this.documents.set(deviceId, document);
-    return document ?? undefined;
+  /** The screen's stored document, if it has one. */
+  async latest(deviceId: string): Promise<DesiredDocument | undefined> {
+    await this.fresh([deviceId]);
+    return this.documents.get(deviceId);
+  }
+
+  /** The stored documents of many screens, in one query when this process holds them already. */
+  async latestMany(deviceIds: readonly string[]): Promise<Map<string, DesiredDocument>> {
+    await this.fresh(deviceIds);
+    const found = new Map<string, DesiredDocument>();
+    for (const id of deviceIds) {
+      const document = this.documents.get(id);
+      if (document) found.set(id, document);
+    }
+    return found;
   }
 
   /** Device removed: clears its retained messages. The version counter stays (see the schema). */
   async forget(deviceId: string): Promise<void> {
-    this.stmts.removeDocument.run(deviceId);
+    await this.repo.remove(deviceId);
     this.documents.delete(deviceId);
     this.unpublished.delete(deviceId);
     await this.deps.broker.clearRetained(deviceId);
   }
 
-  /** Allocates the next version and stores the document in one transaction. */
-  private store(composed: DesiredDocument, issuedAt: string): DesiredDocument {
-    const stored = this.deps.db.transaction(() => {
-      const version = (this.stmts.lastVersion.get(composed.deviceId) ?? 0) + 1;
-      const document = desiredSchema.parse({ ...composed, version });
-      this.stmts.saveVersion.run(document.deviceId, version);
-      this.stmts.saveDocument.run(document.deviceId, version, JSON.stringify(document), issuedAt);
-      return document;
-    })();
-    this.documents.set(stored.deviceId, stored);
-    return stored;
+  /** Brings the copies of these screens' documents up to what is stored: one query, plus one for those that changed. */
+  private async fresh(deviceIds: readonly string[]): Promise<void> {
+    const stored = await this.repo.versions(deviceIds);
+    const stale: string[] = [];
+    for (const id of deviceIds) {
+      const version = stored.get(id);
+      if (version === undefined) this.documents.delete(id);
+      else if (this.documents.get(id)?.version !== version) stale.push(id);
+    }
+    if (stale.length === 0) return;
+    for (const document of await this.repo.documents(stale)) this.documents.set(document.deviceId, document);
   }
 
   private async publish(document: DesiredDocument): Promise<void> {
     this.unpublished.add(document.deviceId);
     await this.deps.broker.publishToDevice(document.deviceId, 'desired', document);
     // A newer refresh may have queued meanwhile; only clear the mark if this is still the latest.
-    if (this.latest(document.deviceId)?.version === document.version)
+    if (this.documents.get(document.deviceId)?.version === document.version)
       this.unpublished.delete(document.deviceId);
-  }
-
-  private parse(row: DocumentRow): DesiredDocument | null {
-    const where = { table: 'desired_documents', column: 'document', id: row.device_id };
-    return parseJsonColumn(desiredSchema, row.document, this.log, where);
   }
 }

@@ -33,6 +33,8 @@ export class DeviceInbox implements BrokerHandlers {
   private waiting: Array<() => void> = [];
   /** The bursts being written, one after another. */
   private writing: Promise<void> = Promise.resolve();
+  /** Each device's last presence, report or telemetry write: the next waits for it, so they land in order. */
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(deps: DeviceInboxDeps) {
     this.deps = deps;
@@ -41,15 +43,7 @@ export class DeviceInbox implements BrokerHandlers {
   }
 
   onDeviceMessage(message: ParsedMessage): void {
-    try {
-      this.dispatch(message);
-    } catch (error) {
-      // A store failure (disk full, locked) costs this message, never the broker's loop.
-      this.log.error(
-        { deviceId: message.deviceId, kind: message.kind, err: (error as Error).message },
-        'message not stored',
-      );
-    }
+    this.dispatch(message);
   }
 
   /**
@@ -62,12 +56,12 @@ export class DeviceInbox implements BrokerHandlers {
   }
 
   onDeviceConnected(deviceId: string): void {
-    this.presence(deviceId, 'online');
+    this.inOrder(deviceId, 'presence', () => this.presence(deviceId, 'online'));
   }
 
   onDeviceDisconnected(deviceId: string, cause: DisconnectCause): void {
     this.log.debug({ deviceId, cause }, 'device disconnected');
-    this.presence(deviceId, 'offline');
+    this.inOrder(deviceId, 'presence', () => this.presence(deviceId, 'offline'));
   }
 
   private dispatch(message: ParsedMessage): void {
@@ -75,17 +69,17 @@ export class DeviceInbox implements BrokerHandlers {
     const at = this.now().toISOString();
     const { deviceId } = message;
     switch (message.kind) {
-      case 'status':
-        return this.stored(
-          message,
-          devices.setPresence(deviceId, message.payload.state, at, message.payload.agentVersion),
-        );
+      case 'status': {
+        const { state, agentVersion } = message.payload;
+        return this.writeInOrder(message, () => devices.setPresence(deviceId, state, at, agentVersion));
+      }
       case 'reported':
-        return this.stored(message, devices.saveReported(deviceId, message.payload, at));
+        return this.writeInOrder(message, () => devices.saveReported(deviceId, message.payload, at));
       case 'telemetry':
-        return this.stored(message, devices.saveTelemetry(deviceId, message.payload, at));
+        return this.writeInOrder(message, () => devices.saveTelemetry(deviceId, message.payload, at));
       case 'events':
-        if (!devices.exists(deviceId)) return this.stored(message, false);
+        // Queued at once, so the burst's acknowledgement waits for it; a device not in the
+        // store stores nothing (device-events-repo.ts).
         return this.queueEvent(deviceId, message.payload, at);
       case 'cmd/res':
         return this.deps.commands.handleResult(deviceId, message.payload);
@@ -111,8 +105,15 @@ export class DeviceInbox implements BrokerHandlers {
 
   private async write(batch: EventToSave[], waiting: Array<() => void>): Promise<void> {
     try {
-      const fresh = (await this.deps.deviceEvents?.saveMany(batch)) ?? batch.map(() => true);
-      batch.forEach((entry, index) => this.noteEvent(entry.deviceId, entry.event, fresh[index] === true));
+      const { deviceEvents, devices } = this.deps;
+      // Without a repo (tests), an event counts as stored when its device is known.
+      const fresh =
+        (await deviceEvents?.saveMany(batch)) ??
+        (await Promise.all(batch.map((entry) => devices.exists(entry.deviceId))));
+      for (const [index, entry] of batch.entries()) {
+        if (fresh[index] === true) this.noteEvent(entry.deviceId, entry.event);
+        else await this.notStored(entry);
+      }
     } catch (error) {
       // A store failure (disk full, locked) costs these events, never the broker's loop.
       this.log.error({ events: batch.length, err: (error as Error).message }, 'events not stored');
@@ -120,15 +121,41 @@ export class DeviceInbox implements BrokerHandlers {
     for (const done of waiting) done();
   }
 
-  /** Resolves once every event received so far is written: the fleet waits before closing the store. */
+  /** Resolves once everything received so far is written: the fleet waits before closing the store. */
   async settled(): Promise<void> {
     if (this.pending.length > 0) this.flush();
     await this.writing;
+    while (this.writes.size > 0) await Promise.all(this.writes.values());
   }
 
-  /** A resent event (after a crash or a flapping link) has an id already stored and is ignored. */
-  private noteEvent(deviceId: string, event: DeviceEvent, fresh: boolean): void {
-    if (!fresh) return this.log.debug({ deviceId, id: event.id }, 'duplicate device event ignored');
+  /** A write after the device's earlier ones; a failure costs this message, never the broker's loop. */
+  private inOrder(deviceId: string, kind: string, task: () => Promise<void>): void {
+    const previous = this.writes.get(deviceId) ?? Promise.resolve();
+    const write = previous
+      .then(task)
+      .catch((error: unknown) =>
+        this.log.error({ deviceId, kind, err: (error as Error).message }, 'message not stored'),
+      )
+      .finally(() => {
+        if (this.writes.get(deviceId) === write) this.writes.delete(deviceId);
+      });
+    this.writes.set(deviceId, write);
+  }
+
+  private writeInOrder(message: ParsedMessage, task: () => Promise<boolean>): void {
+    this.inOrder(message.deviceId, message.kind, async () => this.stored(message, await task()));
+  }
+
+  /** A resent event (after a crash or a flapping link) has an id already stored; a removed device none. */
+  private async notStored({ deviceId, event }: EventToSave): Promise<void> {
+    if (await this.deps.devices.exists(deviceId)) {
+      this.log.debug({ deviceId, id: event.id }, 'duplicate device event ignored');
+    } else {
+      this.log.warn({ deviceId, kind: 'events' }, 'message from a device not in the store ignored');
+    }
+  }
+
+  private noteEvent(deviceId: string, event: DeviceEvent): void {
     // Proof of play arrives for every item shown: too many for the info log.
     const level = event.kind === 'proof-of-play' ? 'debug' : 'info';
     this.log[level]({ deviceId, event }, `device event ${event.kind}`);
@@ -138,9 +165,9 @@ export class DeviceInbox implements BrokerHandlers {
       this.deps.events?.deviceChanged(deviceId);
   }
 
-  private presence(deviceId: string, state: 'online' | 'offline'): void {
+  private async presence(deviceId: string, state: 'online' | 'offline'): Promise<void> {
     try {
-      if (!this.deps.devices.setPresence(deviceId, state, this.now().toISOString())) {
+      if (!(await this.deps.devices.setPresence(deviceId, state, this.now().toISOString()))) {
         this.log.warn({ deviceId, state }, 'presence of a device not in the store ignored');
         return;
       }

@@ -155,7 +155,7 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
         releasePublicKeys: [...enrolment().releaseKeys],
       };
       if (!(await enrolment().recordApproval(waiting.id, delivery, username))) {
-        deps.devices.remove(device.id);
+        await deps.devices.remove(device.id);
         await deps.desired.forget(device.id);
         throw new GatecastError('CONFLICT', `the screen ${body.pairingCode} was decided meanwhile`);
       }
@@ -165,7 +165,7 @@ export const enrolmentRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async 
       request.log.info({ deviceId: device.id, requestId: waiting.id }, 'enrolment approved');
       const view = toDeviceView(device, {
         connected: deps.broker.isConnected(device.id),
-        desired: deps.desired.latest(device.id),
+        desired: await deps.desired.latest(device.id),
       });
       return reply.code(201).send({ device: view, request: await enrolment().request(waiting.id) });
     },

@@ -66,7 +66,7 @@ export class EnrolmentService {
     input: CreateEnrolmentTokenBody,
     createdBy: string | null,
   ): Promise<CreatedEnrolmentToken> {
-    const gate = this.deps.gates.get(input.gateId);
+    const gate = await this.deps.gates.get(input.gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `gate ${input.gateId} does not exist`);
     if (input.zoneId !== undefined && !gate.zones.some((zone) => zone.id === input.zoneId))
       throw new GatecastError('NOT_FOUND', `zone ${input.zoneId} does not exist in gate ${input.gateId}`);

@@ -58,7 +58,7 @@ export const eventsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
       if (!repo) throw new GatecastError('UNAVAILABLE', 'this fleet manager stores no device events');
       const { deviceId } = request.params;
       // A removed device's events stay readable by whoever may read the gate they came from.
-      const gateId = deps.devices.get(deviceId)?.gateId ?? (await repo.gateOf(deviceId));
+      const gateId = (await deps.devices.get(deviceId))?.gateId ?? (await repo.gateOf(deviceId));
       if (gateId === undefined) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
       noteAudit(request, { gateId });
       authorize(request, 'devices.read', gateId);

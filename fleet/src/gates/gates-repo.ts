@@ -7,7 +7,8 @@ import {
 } from '@gatecast/protocol';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Database } from '../store/database.js';
+import { sql } from 'kysely';
+import type { Sql } from '../store/sql.js';
 import { fallbackLogger } from '../store/fallback-logger.js';
 import { parseJsonColumn } from '../store/json-column.js';
 import { isConstraintError } from '../store/constraint-errors.js';
@@ -71,95 +72,80 @@ interface ZoneRow {
 
 export class GatesRepo {
   private readonly log: Logger;
-  private readonly stmts;
 
-  constructor(db: Database, log?: Logger) {
+  constructor(
+    private readonly store: Sql,
+    log?: Logger,
+  ) {
     this.log = (log ?? fallbackLogger('gates')).child({ mod: 'gates' });
-    this.stmts = {
-      allGates: db.prepare<[], GateRow>('SELECT * FROM gates ORDER BY id'),
-      gate: db.prepare<[string], GateRow>('SELECT * FROM gates WHERE id = ?'),
-      allZones: db.prepare<[], ZoneRow>('SELECT * FROM zones ORDER BY gate_id, id'),
-      zonesOf: db.prepare<[string], ZoneRow>('SELECT * FROM zones WHERE gate_id = ? ORDER BY id'),
-      insertGate: db.prepare<[GateRow]>(
-        'INSERT INTO gates (id, name, time_zone, languages, created_at) VALUES (@id, @name, @time_zone, @languages, @created_at)',
-      ),
-      webAllowList: db.prepare<[string], { web_allow_list: string }>(
-        'SELECT web_allow_list FROM gates WHERE id = ?',
-      ),
-      setWebAllowList: db.prepare<[string, string]>('UPDATE gates SET web_allow_list = ? WHERE id = ?'),
-      maintenanceWindows: db.prepare<[], { id: string; maintenance_window: string | null }>(
-        'SELECT id, maintenance_window FROM gates',
-      ),
-      setMaintenanceWindow: db.prepare<[string | null, string]>(
-        'UPDATE gates SET maintenance_window = ? WHERE id = ?',
-      ),
-      insertZone: db.prepare<[ZoneRow]>(
-        'INSERT INTO zones (gate_id, id, name, created_at) VALUES (@gate_id, @id, @name, @created_at)',
-      ),
-    };
   }
 
-  list(): Gate[] {
+  async list(): Promise<Gate[]> {
     const zonesByGate = new Map<string, Zone[]>();
-    for (const row of this.stmts.allZones.all()) {
+    for (const row of await this.store.all<ZoneRow>(sql`SELECT * FROM zones ORDER BY gate_id, id`)) {
       const zones = zonesByGate.get(row.gate_id) ?? [];
       zones.push(toZone(row));
       zonesByGate.set(row.gate_id, zones);
     }
-    return this.stmts.allGates.all().map((row) => this.toGate(row, zonesByGate.get(row.id) ?? []));
+    const gates = await this.store.all<GateRow>(sql`SELECT * FROM gates ORDER BY id`);
+    return gates.map((row) => this.toGate(row, zonesByGate.get(row.id) ?? []));
   }
 
-  get(id: string): Gate | undefined {
-    const row = this.stmts.gate.get(id);
-    return row && this.toGate(row, this.stmts.zonesOf.all(id).map(toZone));
+  async get(id: string): Promise<Gate | undefined> {
+    const row = await this.store.one<GateRow>(sql`SELECT * FROM gates WHERE id = ${id}`);
+    if (!row) return undefined;
+    const zones = await this.store.all<ZoneRow>(sql`SELECT * FROM zones WHERE gate_id = ${id} ORDER BY id`);
+    return this.toGate(row, zones.map(toZone));
   }
 
   /** Defaults: Asia/Ho_Chi_Minh and DEFAULT_LANGUAGES. CONFLICT if the id exists. */
-  create(input: { id: string; name: string; timeZone?: string; languages?: string[] }): Gate {
+  async create(input: { id: string; name: string; timeZone?: string; languages?: string[] }): Promise<Gate> {
     const parsed = gateInputSchema.safeParse(input);
     if (!parsed.success) throw new GatecastError('BAD_REQUEST', `gate: ${describeZodError(parsed.error)}`);
     const gate = { ...parsed.data, createdAt: new Date().toISOString() };
-    try {
-      this.stmts.insertGate.run({
-        id: gate.id,
-        name: gate.name,
-        time_zone: gate.timeZone,
-        languages: JSON.stringify(gate.languages),
-        created_at: gate.createdAt,
-      });
-    } catch (error) {
-      if (isConstraintError(error, 'primary-key')) {
-        throw new GatecastError('CONFLICT', `gate ${gate.id} already exists`);
-      }
-      throw error;
-    }
+    const inserted = await this.store.run(
+      sql`INSERT INTO gates (id, name, time_zone, languages, created_at)
+          VALUES (${gate.id}, ${gate.name}, ${gate.timeZone}, ${JSON.stringify(gate.languages)}, ${gate.createdAt})
+          ON CONFLICT DO NOTHING`,
+    );
+    if (inserted === 0) throw new GatecastError('CONFLICT', `gate ${gate.id} already exists`);
     return { ...gate, zones: [] };
   }
 
   /** NOT_FOUND for an unknown gate, CONFLICT for a zone id the gate already has. */
-  addZone(gateId: string, input: { id: string; name: string }): Zone {
+  async addZone(gateId: string, input: { id: string; name: string }): Promise<Zone> {
     const parsed = zoneInputSchema.safeParse(input);
     if (!parsed.success) throw new GatecastError('BAD_REQUEST', `zone: ${describeZodError(parsed.error)}`);
-    if (!this.stmts.gate.get(gateId)) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
     const row: ZoneRow = { gate_id: gateId, ...parsed.data, created_at: new Date().toISOString() };
+    let inserted: number;
     try {
-      this.stmts.insertZone.run(row);
+      // Written only while the gate exists: one statement, whatever another process does meanwhile.
+      inserted = await this.store.run(
+        sql`INSERT INTO zones (gate_id, id, name, created_at)
+            SELECT ${row.gate_id}, ${row.id}, ${row.name}, ${row.created_at} FROM gates WHERE id = ${gateId}
+            ON CONFLICT DO NOTHING`,
+      );
     } catch (error) {
-      if (isConstraintError(error, 'primary-key')) {
-        throw new GatecastError('CONFLICT', `zone ${row.id} already exists in gate ${gateId}`);
-      }
-      // The gate was removed meanwhile by another process sharing the file.
+      // The gate was removed between the SELECT and the INSERT by another process.
       if (isConstraintError(error, 'foreign-key')) {
         throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
       }
       throw error;
     }
+    if (inserted === 0) {
+      if (!(await this.store.one(sql`SELECT 1 AS found FROM gates WHERE id = ${gateId}`))) {
+        throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
+      }
+      throw new GatecastError('CONFLICT', `zone ${row.id} already exists in gate ${gateId}`);
+    }
     return toZone(row);
   }
 
   /** The origins and host wildcards web items at this gate may show; NOT_FOUND for an unknown gate. */
-  webAllowList(gateId: string): string[] {
-    const row = this.stmts.webAllowList.get(gateId);
+  async webAllowList(gateId: string): Promise<string[]> {
+    const row = await this.store.one<{ web_allow_list: string }>(
+      sql`SELECT web_allow_list FROM gates WHERE id = ${gateId}`,
+    );
     if (!row) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
     return (
       parseJsonColumn(allowListSchema, row.web_allow_list, this.log, {
@@ -171,11 +157,13 @@ export class GatesRepo {
   }
 
   /** Replaces the list, written canonically; BAD_REQUEST naming the first invalid entry. */
-  setWebAllowList(gateId: string, entries: readonly string[]): string[] {
+  async setWebAllowList(gateId: string, entries: readonly string[]): Promise<string[]> {
     const list = normaliseAllowList(entries);
     if (list.length > 200)
       throw new GatecastError('BAD_REQUEST', 'a web allow-list may have at most 200 entries');
-    const changed = this.stmts.setWebAllowList.run(JSON.stringify(list), gateId).changes;
+    const changed = await this.store.run(
+      sql`UPDATE gates SET web_allow_list = ${JSON.stringify(list)} WHERE id = ${gateId}`,
+    );
     if (changed === 0) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
     return list;
   }
@@ -184,9 +172,12 @@ export class GatesRepo {
    * Each gate's maintenance window (when rollouts may hand screens a release), null for any time.
    * Read all at once: the rollout engine asks for every gate of its screens on each round.
    */
-  maintenanceWindows(): Map<string, DailyWindow | null> {
+  async maintenanceWindows(): Promise<Map<string, DailyWindow | null>> {
     const windows = new Map<string, DailyWindow | null>();
-    for (const row of this.stmts.maintenanceWindows.all()) {
+    const rows = await this.store.all<{ id: string; maintenance_window: string | null }>(
+      sql`SELECT id, maintenance_window FROM gates`,
+    );
+    for (const row of rows) {
       const where = { table: 'gates', column: 'maintenance_window', id: row.id };
       const window =
         row.maintenance_window === null
@@ -197,14 +188,16 @@ export class GatesRepo {
     return windows;
   }
 
-  maintenanceWindow(gateId: string): DailyWindow | null {
-    return this.maintenanceWindows().get(gateId) ?? null;
+  async maintenanceWindow(gateId: string): Promise<DailyWindow | null> {
+    return (await this.maintenanceWindows()).get(gateId) ?? null;
   }
 
   /** NOT_FOUND for an unknown gate. */
-  setMaintenanceWindow(gateId: string, window: DailyWindow | null): DailyWindow | null {
+  async setMaintenanceWindow(gateId: string, window: DailyWindow | null): Promise<DailyWindow | null> {
     const value = window === null ? null : JSON.stringify({ from: window.from, to: window.to });
-    const changed = this.stmts.setMaintenanceWindow.run(value, gateId).changes;
+    const changed = await this.store.run(
+      sql`UPDATE gates SET maintenance_window = ${value} WHERE id = ${gateId}`,
+    );
     if (changed === 0) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
     return window === null ? null : { from: window.from, to: window.to };
   }

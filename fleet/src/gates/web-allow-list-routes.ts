@@ -31,7 +31,7 @@ export const webAllowListRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const { gateId } = request.params;
       authorize(request, 'gates.read', gateId);
-      return { gateId, allowList: need().webAllowList(gateId) };
+      return { gateId, allowList: await need().webAllowList(gateId) };
     },
   );
 
@@ -53,8 +53,8 @@ export const webAllowListRoutes: FastifyPluginAsyncZod<{
       const { gateId } = request.params;
       noteAudit(request, { gateId });
       authorize(request, 'gates.write', gateId);
-      const before = need().webAllowList(gateId);
-      const allowList = need().setWebAllowList(gateId, request.body.allowList);
+      const before = await need().webAllowList(gateId);
+      const allowList = await need().setWebAllowList(gateId, request.body.allowList);
       noteAudit(request, { before, after: allowList });
       await options.afterChange?.(gateId);
       return { gateId, allowList };

@@ -71,8 +71,8 @@ function maxOf(current: number | null, next: number | null): number | null {
 }
 
 export interface GateMetricsSource {
-  gates: { list(): Array<{ id: string }> };
-  devices: { list(): Screen[] };
+  gates: { list(): Promise<Array<{ id: string }>> };
+  devices: { list(): Promise<Screen[]> };
   now?: () => Date;
   staleAfterMs?: number;
 }
@@ -83,15 +83,14 @@ export interface GateMetricsSource {
  */
 export function registerGateHealthMetrics(registry: Registry, source: GateMetricsSource): void {
   const now = source.now ?? (() => new Date());
-  // One scrape collects every gauge in one turn of the event loop: the store is read once for all.
-  let cached: GateAggregate[] | null = null;
-  const aggregates = () => {
-    if (!cached) {
-      const gateIds = source.gates.list().map((gate) => gate.id);
+  // One scrape starts every gauge's collect at once: they share one read of the store.
+  let cached: Promise<GateAggregate[]> | null = null;
+  const aggregates = (): Promise<GateAggregate[]> => {
+    cached ??= (async () => {
+      const gateIds = (await source.gates.list()).map((gate) => gate.id);
       const options = { now: now(), ...(source.staleAfterMs ? { staleAfterMs: source.staleAfterMs } : {}) };
-      cached = aggregateGates(gateIds, source.devices.list(), options);
-      setImmediate(() => (cached = null));
-    }
+      return aggregateGates(gateIds, await source.devices.list(), options);
+    })().finally(() => setImmediate(() => (cached = null)));
     return cached;
   };
   const registers = [registry];
@@ -100,9 +99,10 @@ export function registerGateHealthMetrics(registry: Registry, source: GateMetric
     help: 'Screens per gate by health: up, dark (display black, off or unplugged), stale, offline, never-seen.',
     labelNames: ['gate', 'state'],
     registers,
-    collect() {
+    async collect() {
+      const gates = await aggregates();
       this.reset();
-      for (const gate of aggregates()) {
+      for (const gate of gates) {
         for (const state of SCREEN_HEALTH_STATES) this.set({ gate: gate.gateId, state }, gate.screens[state]);
       }
     },
@@ -112,9 +112,10 @@ export function registerGateHealthMetrics(registry: Registry, source: GateMetric
     help: "CPU temperature of a gate's reporting screens: the hottest and the average.",
     labelNames: ['gate', 'stat'],
     registers,
-    collect() {
+    async collect() {
+      const gates = await aggregates();
       this.reset();
-      for (const { gateId: gate, temperatureC } of aggregates()) {
+      for (const { gateId: gate, temperatureC } of gates) {
         if (!temperatureC) continue;
         this.set({ gate, stat: 'max' }, temperatureC.max);
         this.set({ gate, stat: 'avg' }, temperatureC.avg);
@@ -127,9 +128,10 @@ export function registerGateHealthMetrics(registry: Registry, source: GateMetric
       help,
       labelNames: ['gate', 'stat'],
       registers,
-      collect() {
+      async collect() {
+        const gates = await aggregates();
         this.reset();
-        for (const gate of aggregates()) {
+        for (const gate of gates) {
           const value = pick(gate);
           if (value !== null) this.set({ gate: gate.gateId, stat: 'max' }, value);
         }
@@ -150,9 +152,10 @@ export function registerGateHealthMetrics(registry: Registry, source: GateMetric
     help: 'Screens of a gate whose power supply is too weak right now (Raspberry Pi under-voltage).',
     labelNames: ['gate'],
     registers,
-    collect() {
+    async collect() {
+      const gates = await aggregates();
       this.reset();
-      for (const gate of aggregates()) this.set({ gate: gate.gateId }, gate.underVoltageScreens);
+      for (const gate of gates) this.set({ gate: gate.gateId }, gate.underVoltageScreens);
     },
   });
 }

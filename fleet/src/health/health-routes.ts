@@ -37,7 +37,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
     },
     async (request) => {
       const { deviceId } = request.params;
-      const device = deps.devices.get(deviceId);
+      const device = await deps.devices.get(deviceId);
       if (!device) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
       noteAudit(request, { gateId: device.gateId });
       authorize(request, 'devices.read', device.gateId);
@@ -64,8 +64,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (ap
     },
     async (request) => {
       const scope = scopeOf(principalOf(request), 'devices.read');
-      const gates = deps.gates.list().filter((gate) => inScope(scope, gate.id));
-      const devices = deps.devices.list().filter((device) => inScope(scope, device.gateId));
+      const gates = (await deps.gates.list()).filter((gate) => inScope(scope, gate.id));
+      const devices = (await deps.devices.list()).filter((device) => inScope(scope, device.gateId));
       const staleAfterMs = deps.health?.staleAfterMs;
       return {
         gates: summariseGates(gates, devices, { now: now(), ...(staleAfterMs ? { staleAfterMs } : {}) }),

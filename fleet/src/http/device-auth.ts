@@ -41,25 +41,25 @@ export function basicCredentials(
 }
 
 /** The device id the credentials prove, or null. Unknown ids and wrong secrets look the same. */
-export function authenticateDevice(
+export async function authenticateDevice(
   header: string | undefined,
   devices: DeviceCredentials | undefined,
-): string | null {
+): Promise<string | null> {
   const given = basicCredentials(header);
   if (!given || !devices || !deviceIdSchema.safeParse(given.deviceId).success) return null;
-  const stored = devices.credential(given.deviceId);
+  const stored = await devices.credential(given.deviceId);
   return stored !== undefined && verifySecret(given.secret, stored) ? given.deviceId : null;
 }
 
 /** The auth hook's branch for the device namespace: a proven device, or 401. */
-export function admitDevice(
+export async function admitDevice(
   request: FastifyRequest,
   reply: FastifyReply,
   devices: DeviceCredentials | undefined,
-): FastifyReply | undefined {
+): Promise<FastifyReply | undefined> {
   const header = request.headers.authorization;
   request.presentedCredentials = header !== undefined;
-  const deviceId = authenticateDevice(header, devices);
+  const deviceId = await authenticateDevice(header, devices);
   if (deviceId !== null) {
     request.deviceId = deviceId;
     request.log = request.log.child({ device: deviceId });

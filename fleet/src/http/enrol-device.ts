@@ -29,7 +29,7 @@ export async function enrolDevice(
   suffix: () => string = () => randomSuffix(),
 ): Promise<{ device: DeviceRecord; agentConfig: AgentConfig }> {
   const secret = generateDeviceSecret();
-  const device = createWithFreeId(deps, input, secret, suffix);
+  const device = await createWithFreeId(deps, input, secret, suffix);
   try {
     const agentConfig = agentConfigSchema.parse({
       deviceId: device.id,
@@ -40,23 +40,23 @@ export async function enrolDevice(
     await deps.desired.refresh(device.id);
     return { device, agentConfig };
   } catch (error) {
-    deps.devices.remove(device.id);
+    await deps.devices.remove(device.id);
     throw error;
   }
 }
 
-function createWithFreeId(
+async function createWithFreeId(
   deps: EnrolDeps,
   input: EnrolInput,
   secret: string,
   suffix: () => string,
-): DeviceRecord {
+): Promise<DeviceRecord> {
   const fields = { name: input.name, gateId: input.gateId, zoneId: input.zoneId, tags: input.tags ?? [] };
   if (input.id !== undefined) return deps.devices.create({ ...fields, id: input.id }, hashSecret(secret));
   for (let attempt = 1; ; attempt++) {
     const id = deriveDeviceId(input.gateId, input.zoneId, suffix());
     try {
-      return deps.devices.create({ ...fields, id }, hashSecret(secret));
+      return await deps.devices.create({ ...fields, id }, hashSecret(secret));
     } catch (error) {
       const collided = error instanceof GatecastError && error.code === 'CONFLICT';
       if (!collided || attempt >= DERIVED_ID_ATTEMPTS) throw error;

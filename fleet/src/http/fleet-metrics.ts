@@ -93,13 +93,13 @@ function registerDeviceGauges(registry: Registry, deps: MetricsDeps): void {
     help: 'Enrolled devices by gate and presence state.',
     labelNames: ['gate', 'presence'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
       // Zero series for every gate keep dashboards and alerts stable when a state empties.
-      for (const gate of deps.gates.list()) {
+      for (const gate of await deps.gates.list()) {
         for (const presence of PRESENCE_STATES) this.set({ gate: gate.id, presence }, 0);
       }
-      for (const device of deps.devices.list()) {
+      for (const device of await deps.devices.list()) {
         this.inc({ gate: device.gateId, presence: device.presence.state });
       }
     },

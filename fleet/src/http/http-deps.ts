@@ -34,7 +34,7 @@ export interface HttpDeps {
   log: Logger;
   gates: Pick<GatesRepo, 'list' | 'get' | 'create' | 'addZone'>;
   devices: Pick<DevicesRepo, 'create' | 'get' | 'list' | 'remove'>;
-  desired: Pick<DesiredService, 'refresh' | 'latest' | 'forget'>;
+  desired: Pick<DesiredService, 'refresh' | 'latest' | 'latestMany' | 'forget'>;
   commands: Pick<CommandClient, 'send'>;
   broker: Pick<Broker, 'kick' | 'isConnected' | 'stats'>;
   tokens: Pick<ApiTokens, 'identify' | 'create' | 'listOf' | 'get' | 'revoke'>;

@@ -19,8 +19,8 @@ export const deviceProfileRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = as
     if (!deps.info) throw new GatecastError('UNAVAILABLE', 'this fleet manager has no screen profiles');
     return deps.info;
   };
-  const mustGet = (request: FastifyRequest, deviceId: string, permission: Permission) => {
-    const device = deps.devices.get(deviceId);
+  const mustGet = async (request: FastifyRequest, deviceId: string, permission: Permission) => {
+    const device = await deps.devices.get(deviceId);
     if (!device) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
     noteAudit(request, { objectType: 'device', objectId: deviceId, gateId: device.gateId });
     authorize(request, permission, device.gateId);
@@ -39,8 +39,8 @@ export const deviceProfileRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = as
       },
     },
     async (request) => {
-      const device = mustGet(request, request.params.deviceId, 'devices.read');
-      return { deviceId: device.id, profile: service().profileOf(device.id) };
+      const device = await mustGet(request, request.params.deviceId, 'devices.read');
+      return { deviceId: device.id, profile: await service().profileOf(device.id) };
     },
   );
 
@@ -57,7 +57,7 @@ export const deviceProfileRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = as
       config: { audit: { action: 'devices.profile', objectParam: 'deviceId', objectType: 'device' } },
     },
     async (request) => {
-      const device = mustGet(request, request.params.deviceId, 'devices.enrol');
+      const device = await mustGet(request, request.params.deviceId, 'devices.enrol');
       const { profile } = request.body;
       const before = await service().setProfile(device.id, profile);
       noteAudit(request, { before: { profile: before }, after: { profile } });

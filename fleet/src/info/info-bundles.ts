@@ -75,7 +75,7 @@ export class InfoBundles implements InfoBundleSource {
   }
 
   private async build(gateId: string): Promise<BuiltBundle | undefined> {
-    const gate = this.deps.gates.get(gateId);
+    const gate = await this.deps.gates.get(gateId);
     const baseUrl = this.deps.mediaBaseUrl()?.replace(/\/+$/, '');
     if (!gate || !baseUrl) return undefined;
     const mediaUrl = (sha256: string) => `${baseUrl}/api/v1/device/media/${sha256}`;
@@ -95,7 +95,7 @@ export class InfoBundles implements InfoBundleSource {
   private async current(gateId: string): Promise<BuiltBundle | undefined> {
     const cached = this.built.get(gateId);
     const baseUrl = this.deps.mediaBaseUrl()?.replace(/\/+$/, '');
-    const languages = this.deps.gates.get(gateId)?.languages.join(' ');
+    const languages = (await this.deps.gates.get(gateId))?.languages.join(' ');
     if (cached && cached.baseUrl === baseUrl && cached.languages === languages) return cached;
     return this.rebuild(gateId);
   }

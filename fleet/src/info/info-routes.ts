@@ -97,7 +97,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     reviewerId: node.reviewerId,
     reviewerName: await nameOf(node.reviewerId),
     reviewComment: node.reviewComment,
-    missing: service().missingOf(node),
+    missing: await service().missingOf(node),
     shown: await service().isShown(node, tree),
     createdAt: node.createdAt,
     updatedAt: node.updatedAt,
@@ -273,7 +273,7 @@ export const infoRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app,
     async (request) => {
       const { gate } = request.query;
       authorize(request, 'content.read', gate);
-      if (!deps.gates.get(gate)) throw new GatecastError('NOT_FOUND', `no gate ${gate}`);
+      if (!(await deps.gates.get(gate))) throw new GatecastError('NOT_FOUND', `no gate ${gate}`);
       const bundle = await service().bundle(gate);
       const ref = await service().treeRef(gate);
       if (!bundle || !ref) throw new GatecastError('NOT_FOUND', `gate ${gate} shows no information node yet`);

@@ -96,8 +96,8 @@ export class InfoService implements InfoBundleSource {
   }
 
   /** The gate languages the node lacks text in (fleet-wide nodes: the languages of every gate). */
-  missingOf(node: InfoNodeRecord): string[] {
-    return missingLanguages(node.spec, this.languagesOf(node.gateId));
+  async missingOf(node: InfoNodeRecord): Promise<string[]> {
+    return missingLanguages(node.spec, await this.languagesOf(node.gateId));
   }
 
   /** Published, and so is every ancestor: the node is on the screens. */
@@ -116,7 +116,7 @@ export class InfoService implements InfoBundleSource {
 
   /** A new draft, revision 1, authored by the actor. */
   async create(input: InfoNodeInput, actorId: string): Promise<InfoNodeRecord> {
-    if (input.gateId !== null && !this.deps.gates.get(input.gateId)) {
+    if (input.gateId !== null && !(await this.deps.gates.get(input.gateId))) {
       throw new GatecastError('NOT_FOUND', `no gate ${input.gateId}`);
     }
     const id = input.id ?? this.deps.repo.newId();
@@ -210,7 +210,7 @@ export class InfoService implements InfoBundleSource {
    * sample (author "gatecast sample"): something to show on day one, for the city to replace.
    */
   async seedSample(gateId: string): Promise<InfoNodeRecord[]> {
-    const gate = this.deps.gates.get(gateId);
+    const gate = await this.deps.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
     if (await this.deps.repo.hasNodesAt(gateId)) {
       throw new GatecastError(
@@ -276,21 +276,22 @@ export class InfoService implements InfoBundleSource {
 
   /** The ScreenExtras provider: every screen's profile, and the tree for lookup and counter screens. */
   async extrasFor(device: DeviceRecord, gate: Gate): Promise<ScreenExtras> {
-    const profile = this.deps.devices.profileOf(device.id);
+    const profile = await this.deps.devices.profileOf(device.id);
     if (profile === 'signage') return { profile };
     const infoTree = await this.treeRef(gate.id);
     return infoTree ? { profile, infoTree } : { profile };
   }
 
-  profileOf(deviceId: string): DeviceProfile {
-    if (!this.deps.devices.get(deviceId)) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
+  async profileOf(deviceId: string): Promise<DeviceProfile> {
+    if (!(await this.deps.devices.get(deviceId)))
+      throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
     return this.deps.devices.profileOf(deviceId);
   }
 
   /** Sets what the screen is for and recomposes it (a lookup screen gets its gate's tree). */
   async setProfile(deviceId: string, profile: DeviceProfile): Promise<DeviceProfile> {
-    const before = this.profileOf(deviceId);
-    this.deps.devices.setProfile(deviceId, profile);
+    const before = await this.profileOf(deviceId);
+    await this.deps.devices.setProfile(deviceId, profile);
     if (before !== profile) await this.deps.refresh([deviceId]);
     return before;
   }
@@ -307,10 +308,9 @@ export class InfoService implements InfoBundleSource {
 
   /** Rebuilds the bundles a change of this scope reaches and recomposes those gates' screens. */
   private async changed(gateId: string | null): Promise<void> {
-    const gateIds = gateId === null ? this.deps.gates.list().map((gate) => gate.id) : [gateId];
+    const gateIds = gateId === null ? (await this.deps.gates.list()).map((gate) => gate.id) : [gateId];
     for (const id of gateIds) await this.bundles.rebuild(id);
-    const deviceIds = this.deps.devices
-      .list()
+    const deviceIds = (await this.deps.devices.list())
       .filter((device) => gateIds.includes(device.gateId))
       .map((device) => device.id);
     await this.deps.refresh(deviceIds);
@@ -323,9 +323,9 @@ export class InfoService implements InfoBundleSource {
     }
   }
 
-  private languagesOf(gateId: string | null): string[] {
-    if (gateId !== null) return this.deps.gates.get(gateId)?.languages ?? [...DEFAULT_LANGUAGES];
-    const all = new Set(this.deps.gates.list().flatMap((gate) => gate.languages));
+  private async languagesOf(gateId: string | null): Promise<string[]> {
+    if (gateId !== null) return (await this.deps.gates.get(gateId))?.languages ?? [...DEFAULT_LANGUAGES];
+    const all = new Set((await this.deps.gates.list()).flatMap((gate) => gate.languages));
     return all.size > 0 ? [...all] : [...DEFAULT_LANGUAGES];
   }
 

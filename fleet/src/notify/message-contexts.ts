@@ -6,7 +6,7 @@ import type { Channel } from './channel-model.js';
 export interface MessageContextSources {
   /** The fleet's public address; alerts link to `<publicUrl>/devices/<id>`. */
   publicUrl: () => string;
-  gateTimeZone?: (gateId: string) => string | undefined;
+  gateTimeZone?: (gateId: string) => Promise<string | undefined>;
   /** For Telegram: the screen's latest screenshot goes with the alert. */
   screenshots?: { latest(deviceId: string): Promise<{ path: string } | null> };
 }
@@ -18,7 +18,7 @@ export class MessageContexts {
   async contextFor(alerts: readonly OutgoingAlert[], channel: Channel, now: Date): Promise<BatchContext> {
     const timeZones: Record<string, string> = {};
     for (const { transition } of alerts) {
-      const zone = this.sources.gateTimeZone?.(transition.gate.id);
+      const zone = await this.sources.gateTimeZone?.(transition.gate.id);
       if (zone) timeZones[transition.gate.id] = zone;
     }
     // A picture goes with a single alert only: a digest names many screens.

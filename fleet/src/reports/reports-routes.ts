@@ -122,7 +122,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       const gates = readableGates(request, query.gate);
       if (query.device !== undefined) {
         const gateId =
-          deps.devices.get(query.device)?.gateId ?? (await deps.deviceEvents?.gateOf(query.device));
+          (await deps.devices.get(query.device))?.gateId ?? (await deps.deviceEvents?.gateOf(query.device));
         if (gateId !== undefined) authorize(request, 'reports.read', gateId);
       }
       const report = await service().plays({ ...query, gates });

@@ -21,7 +21,7 @@ export class ReportsService {
   ) {}
 
   async plays(request: PlaysRequest): Promise<PlaysReport> {
-    const period = parsePeriod(request.from, request.to, this.timeZoneFor(request.gate));
+    const period = parsePeriod(request.from, request.to, await this.timeZoneFor(request.gate));
     return queryPlays(this.store, { ...request, from: period.from, to: period.to });
   }
 
@@ -34,7 +34,7 @@ export class ReportsService {
     top?: number;
     minCount?: number;
   }): Promise<KioskUsageReport> {
-    const period = parsePeriod(request.from, request.to, this.timeZoneFor(request.gate));
+    const period = parsePeriod(request.from, request.to, await this.timeZoneFor(request.gate));
     return queryKioskUsage(this.store, {
       gates: request.gates,
       from: period.from,
@@ -45,7 +45,7 @@ export class ReportsService {
   }
 
   async yearly(gateId: string, year: number, now: Date): Promise<YearlyReport> {
-    const gate = this.gates.get(gateId);
+    const gate = await this.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
     // The year at the gate: on 31 December evening UTC it is already 1 January in Hai Phong.
     if (yearPeriod(year, gate.timeZone).from.getTime() > now.getTime()) {
@@ -60,13 +60,13 @@ export class ReportsService {
   }
 
   /** Dates are days at the gate; several gates share a zone in practice (all of Hai Phong's do). */
-  private timeZoneFor(gateId: string | undefined): string {
+  private async timeZoneFor(gateId: string | undefined): Promise<string> {
     if (gateId !== undefined) {
-      const gate = this.gates.get(gateId);
+      const gate = await this.gates.get(gateId);
       if (!gate) throw new GatecastError('NOT_FOUND', `gate ${gateId} does not exist`);
       return gate.timeZone;
     }
-    const zones = new Set(this.gates.list().map((gate) => gate.timeZone));
+    const zones = new Set((await this.gates.list()).map((gate) => gate.timeZone));
     return zones.size === 1 ? ([...zones][0] ?? FALLBACK_TIME_ZONE) : FALLBACK_TIME_ZONE;
   }
 }

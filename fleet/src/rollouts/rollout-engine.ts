@@ -11,7 +11,7 @@ import type { RolloutsService } from './rollouts-service.js';
 export interface RolloutEngineDeps {
   repo: RolloutsRepo;
   service: RolloutsService;
-  devices: Pick<DevicesRepo, 'get'>;
+  devices: Pick<DevicesRepo, 'list'>;
   gates: Pick<GatesRepo, 'list' | 'maintenanceWindows'>;
   announcements?: AnnouncementSource;
   events?: FleetEvents;
@@ -92,20 +92,19 @@ export class RolloutEngine {
   /** Plans and records every active rollout, then recomposes the screens named. */
   async round(): Promise<void> {
     const now = this.now();
-    const windows = this.deps.gates.maintenanceWindows();
-    const zones = new Map(this.deps.gates.list().map((gate) => [gate.id, gate.timeZone]));
+    const windows = await this.deps.gates.maintenanceWindows();
+    const zones = new Map((await this.deps.gates.list()).map((gate) => [gate.id, gate.timeZone]));
+    // Read once for every rollout of the round: planning is synchronous and asks per screen.
+    const devices = new Map((await this.deps.devices.list()).map((device) => [device.id, device]));
     const toRefresh = new Set<string>();
     for (const rollout of await this.deps.repo.active()) {
       const screens = await this.deps.repo.screensOf(rollout.id);
-      // Looked up before planning, which is synchronous and asks per screen.
       const announced = new Set<string>();
       for (const screen of screens) {
-        if (await this.announcementActive(this.deps.devices.get(screen.deviceId), now)) {
-          announced.add(screen.deviceId);
-        }
+        if (await this.announcementActive(devices.get(screen.deviceId), now)) announced.add(screen.deviceId);
       }
       const facts = (deviceId: string): ScreenFacts => {
-        const device = this.deps.devices.get(deviceId);
+        const device = devices.get(deviceId);
         const gateId = device?.gateId ?? screens.find((screen) => screen.deviceId === deviceId)?.gateId ?? '';
         return factsOf(
           device,

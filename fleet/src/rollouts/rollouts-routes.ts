@@ -31,7 +31,8 @@ export const rolloutsRoutes: FastifyPluginAsyncZod<{ rollouts: RolloutsService |
   };
   const view = async (rollout: Rollout | Promise<Rollout>): Promise<RolloutView> => {
     const shown = await rollout;
-    return viewOf(shown, await rollouts().screensOf(shown.id), (deviceId) => rollouts().device(deviceId));
+    const devices = await rollouts().devicesById();
+    return viewOf(shown, await rollouts().screensOf(shown.id), (deviceId) => devices.get(deviceId));
   };
   /** Acting on a rollout needs rollouts.manage at every gate it touches. */
   const manage = (request: FastifyRequest, gates: readonly string[]) => {

@@ -54,14 +54,15 @@ export class RolloutsService {
     return this.deps.repo.screensOf(id);
   }
 
-  device(deviceId: string): DeviceRecord | undefined {
-    return this.deps.devices.get(deviceId);
+  /** Every screen by id, in one read: a rollout's view names thousands. */
+  async devicesById(): Promise<Map<string, DeviceRecord>> {
+    return new Map((await this.deps.devices.list()).map((device) => [device.id, device]));
   }
 
   async create(body: CreateRolloutBody, by: string | null, mayManage: GateCheck): Promise<Rollout> {
     validateWaves(body.waves);
     const release = await this.published(body.version);
-    const screens = resolveTarget(body.target, this.deps.devices.list(), this.deps.gates.list());
+    const screens = resolveTarget(body.target, await this.deps.devices.list(), await this.deps.gates.list());
     const zoneGates = body.target.zones.map((pair) => pair.split('/')[0] ?? '');
     mayManage(unique([...screens.map((device) => device.gateId), ...body.target.gates, ...zoneGates]));
     return this.start({ ...body, target: body.target, rollbackOf: null }, release, screens, by);
@@ -114,7 +115,8 @@ export class RolloutsService {
     const took = (await this.deps.repo.screensOf(id))
       .filter((screen) => screen.state === 'committed' || screen.state === 'updating')
       .map((screen) => screen.deviceId);
-    const devices = took.flatMap((deviceId) => this.deps.devices.get(deviceId) ?? []);
+    const byId = await this.devicesById();
+    const devices = took.flatMap((deviceId) => byId.get(deviceId) ?? []);
     if (devices.length === 0) {
       throw new GatecastError(
         'BAD_REQUEST',

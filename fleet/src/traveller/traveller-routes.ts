@@ -69,7 +69,7 @@ export const travellerRoutes: FastifyPluginAsyncZod<TravellerRoutesOptions> = as
     lang: string | undefined,
     view: TravellerView,
   ) => {
-    const gate = options.gates.get(gateId);
+    const gate = await options.gates.get(gateId);
     if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
     const bundle = await options.bundles.bundle(gateId);
     const languages = bundle?.languages ?? gate.languages;
@@ -105,7 +105,7 @@ export const travellerRoutes: FastifyPluginAsyncZod<TravellerRoutesOptions> = as
     { schema: { ...hide, params: z.object({ gateId: slugSchema }) } },
     async (request, reply) => {
       const { gateId } = request.params;
-      const gate = options.gates.get(gateId);
+      const gate = await options.gates.get(gateId);
       if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
       const site: TravellerSite = {
         gate: { id: gate.id, name: gate.name, languages: gate.languages },

@@ -66,12 +66,12 @@ export class UsersRepo {
     const row = await this.store.one<UserRow>(
       sql`SELECT ${USER_COLUMNS} FROM users WHERE username = ${username}`,
     );
-    return row && this.withGrants(row);
+    return row && (await this.withGrants(row));
   }
 
   async getById(id: string): Promise<UserRecord | undefined> {
     const row = await this.store.one<UserRow>(sql`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
-    return row && this.withGrants(row);
+    return row && (await this.withGrants(row));
   }
 
   async passwordHash(id: string): Promise<string | undefined> {

@@ -20,7 +20,7 @@ export const commandsRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (
     },
     async (request) => {
       const { deviceId } = request.params;
-      const device = deps.devices.get(deviceId);
+      const device = await deps.devices.get(deviceId);
       if (!device) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
       const { name, args, timeoutMs } = request.body;
       noteAudit(request, { gateId: device.gateId, after: { command: name } });

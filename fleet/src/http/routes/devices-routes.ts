@@ -1,4 +1,4 @@
-import { GatecastError, agentConfigSchema } from '@gatecast/protocol';
+import { GatecastError, agentConfigSchema, type DesiredDocument } from '@gatecast/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,15 +21,17 @@ import { alreadyValidatedSerializer } from '../validated-serializer.js';
 
 /** Screens: enrol (the secret is shown once), inspect, remove. */
 export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app, { deps }) => {
-  const view = (device: DeviceRecord) =>
-    toDeviceView(device, {
-      connected: deps.broker.isConnected(device.id),
-      desired: deps.desired.latest(device.id),
-    });
+  const view = (device: DeviceRecord, desired: DesiredDocument | undefined) =>
+    toDeviceView(device, { connected: deps.broker.isConnected(device.id), desired });
+  const viewOne = async (device: DeviceRecord) => view(device, await deps.desired.latest(device.id));
 
   /** The device, if the caller holds the permission at its gate; refusals are audited with that gate. */
-  const mustGet = (request: FastifyRequest, deviceId: string, permission: Permission): DeviceRecord => {
-    const device = deps.devices.get(deviceId);
+  const mustGet = async (
+    request: FastifyRequest,
+    deviceId: string,
+    permission: Permission,
+  ): Promise<DeviceRecord> => {
+    const device = await deps.devices.get(deviceId);
     if (!device) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
     noteAudit(request, { gateId: device.gateId });
     authorize(request, permission, device.gateId);
@@ -52,8 +54,10 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       const { gate, zone } = request.query;
       if (gate !== undefined) authorize(request, 'devices.read', gate);
       const scope = scopeOf(principalOf(request), 'devices.read');
-      const devices = deps.devices.list({ gateId: gate, zoneId: zone });
-      return { devices: devices.filter((device) => inScope(scope, device.gateId)).map(view) };
+      const listed = await deps.devices.list({ gateId: gate, zoneId: zone });
+      const devices = listed.filter((device) => inScope(scope, device.gateId));
+      const desired = await deps.desired.latestMany(devices.map((device) => device.id));
+      return { devices: devices.map((device) => view(device, desired.get(device.id))) };
     },
   );
 
@@ -78,7 +82,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         { deviceId: device.id, gateId: device.gateId, zoneId: device.zoneId },
         'device enrolled',
       );
-      return reply.code(201).send({ device: view(device), agentConfig });
+      return reply.code(201).send({ device: await viewOne(device), agentConfig });
     },
   );
 
@@ -94,8 +98,9 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       config: { audit: { action: 'device.read', objectType: 'device', objectParam: 'deviceId' } },
     },
     async (request) => {
-      const device = mustGet(request, request.params.deviceId, 'devices.read');
-      return { device: { ...view(device), desired: deps.desired.latest(device.id) ?? null } };
+      const device = await mustGet(request, request.params.deviceId, 'devices.read');
+      const desired = await deps.desired.latest(device.id);
+      return { device: { ...view(device, desired), desired: desired ?? null } };
     },
   );
 
@@ -111,11 +116,11 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
       config: { audit: { action: 'device.rotate-secret', objectType: 'device', objectParam: 'deviceId' } },
     },
     async (request) => {
-      const device = mustGet(request, request.params.deviceId, 'devices.enrol');
+      const device = await mustGet(request, request.params.deviceId, 'devices.enrol');
       if (!deps.commissioning)
         throw new GatecastError('UNAVAILABLE', 'this fleet manager cannot rotate secrets');
       // Credential first, then the session: the screen reconnecting with the old secret is refused.
-      const secret = deps.commissioning.rotateSecret(device.id);
+      const secret = await deps.commissioning.rotateSecret(device.id);
       const kicked = deps.broker.kick(device.id);
       request.log.info({ deviceId: device.id, kicked }, 'device secret rotated');
       const agentConfig = agentConfigSchema.parse({
@@ -124,7 +129,7 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
         mqtt: { url: deps.publicMqttUrl },
         ...(deps.publicHttpUrl ? { fleetUrl: deps.publicHttpUrl() } : {}),
       });
-      return { device: view(device), agentConfig };
+      return { device: await viewOne(device), agentConfig };
     },
   );
 
@@ -141,10 +146,11 @@ export const devicesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (a
     },
     async (request, reply) => {
       const { deviceId } = request.params;
-      const { name, gateId, zoneId } = mustGet(request, deviceId, 'devices.remove');
+      const { name, gateId, zoneId } = await mustGet(request, deviceId, 'devices.remove');
       noteAudit(request, { before: { name, gateId, zoneId } });
       // Credential first, then the session: a reconnect racing the kick already finds no secret.
-      if (!deps.devices.remove(deviceId)) throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
+      if (!(await deps.devices.remove(deviceId)))
+        throw new GatecastError('NOT_FOUND', `no device ${deviceId}`);
       const kicked = deps.broker.kick(deviceId);
       await deps.desired.forget(deviceId);
       await deps.screenshots?.forget(deviceId);

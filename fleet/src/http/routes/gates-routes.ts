@@ -46,10 +46,9 @@ export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app
     },
     async (request) => {
       const scope = scopeOf(principalOf(request), 'gates.read');
-      const windows = windowStoreOf(deps.gates)?.maintenanceWindows() ?? new Map();
+      const windows = (await windowStoreOf(deps.gates)?.maintenanceWindows()) ?? new Map();
       return {
-        gates: deps.gates
-          .list()
+        gates: (await deps.gates.list())
           .filter((gate) => inScope(scope, gate.id))
           .map((gate) => viewOf(gate, windows)),
       };
@@ -70,7 +69,7 @@ export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app
     async (request, reply) => {
       noteAudit(request, { objectId: request.body.id, gateId: request.body.id });
       authorize(request, 'gates.write', null);
-      const gate = deps.gates.create(request.body);
+      const gate = await deps.gates.create(request.body);
       noteAudit(request, { after: { name: gate.name, timeZone: gate.timeZone, languages: gate.languages } });
       request.log.info({ gateId: gate.id }, 'gate created');
       return reply.code(201).send({ gate });
@@ -90,9 +89,9 @@ export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app
     },
     async (request) => {
       authorize(request, 'gates.read', request.params.gateId);
-      const gate = deps.gates.get(request.params.gateId);
+      const gate = await deps.gates.get(request.params.gateId);
       if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${request.params.gateId}`);
-      return { gate: viewOf(gate, windowStoreOf(deps.gates)?.maintenanceWindows() ?? new Map()) };
+      return { gate: viewOf(gate, (await windowStoreOf(deps.gates)?.maintenanceWindows()) ?? new Map()) };
     },
   );
 
@@ -117,8 +116,8 @@ export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app
       authorize(request, 'rollouts.manage', gateId);
       const store = windowStoreOf(deps.gates);
       if (!store) throw new GatecastError('UNAVAILABLE', 'this fleet manager keeps no maintenance windows');
-      const before = store.maintenanceWindow(gateId);
-      const window = store.setMaintenanceWindow(gateId, request.body.window);
+      const before = await store.maintenanceWindow(gateId);
+      const window = await store.setMaintenanceWindow(gateId, request.body.window);
       noteAudit(request, { before: { window: before }, after: { window } });
       request.log.info({ gateId, window }, 'maintenance window set');
       return { gateId, window };
@@ -141,7 +140,7 @@ export const gatesRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps }> = async (app
       const { gateId } = request.params;
       noteAudit(request, { objectId: `${gateId}/${request.body.id}`, gateId });
       authorize(request, 'gates.write', null);
-      const zone = deps.gates.addZone(gateId, request.body);
+      const zone = await deps.gates.addZone(gateId, request.body);
       noteAudit(request, { after: { name: zone.name } });
       request.log.info({ gateId: zone.gateId, zoneId: zone.id }, 'zone created');
       return reply.code(201).send({ zone });

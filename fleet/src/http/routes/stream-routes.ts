@@ -48,10 +48,10 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps; limits?: Part
   const streams = new Set<Stream>();
   let unsubscribe: (() => void) | null = null;
 
-  const broadcast = (deviceId: string) => {
-    const device = deps.devices.get(deviceId);
+  const broadcast = async (deviceId: string) => {
+    const device = await deps.devices.get(deviceId);
     if (!device) return;
-    const view = viewOf(deps, device);
+    const view = await viewOf(deps, device);
     for (const stream of streams) stream.offer(view);
   };
   const opened = (stream: Stream) => {
@@ -98,10 +98,10 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: HttpDeps; limits?: Part
   );
 };
 
-function viewOf(deps: HttpDeps, device: DeviceRecord): DeviceView {
+async function viewOf(deps: HttpDeps, device: DeviceRecord): Promise<DeviceView> {
   return toDeviceView(device, {
     connected: deps.broker.isConnected(device.id),
-    desired: deps.desired.latest(device.id),
+    desired: await deps.desired.latest(device.id),
   });
 }
 

@@ -32,9 +32,9 @@ const summary = (user: UserRecord) => ({
 /** Accounts and their grants; every route here needs users.manage on all gates. */
 export const usersRoutes: FastifyPluginAsyncZod<UsersRoutesOptions> = async (app, { deps, admin }) => {
   /** A grant on a gate that does not exist would silently give nothing: refuse the typo instead. */
-  const mustExist = (grants: Grant[]) => {
+  const mustExist = async (grants: Grant[]) => {
     for (const grant of grants) {
-      if (grant.gateId !== null && !deps.gates.get(grant.gateId)) {
+      if (grant.gateId !== null && !(await deps.gates.get(grant.gateId))) {
         throw new GatecastError('NOT_FOUND', `no gate ${grant.gateId}`);
       }
     }
@@ -73,7 +73,7 @@ export const usersRoutes: FastifyPluginAsyncZod<UsersRoutesOptions> = async (app
     async (request, reply) => {
       authorize(request, 'users.manage', null);
       noteAudit(request, { objectId: request.body.username });
-      mustExist(request.body.grants ?? []);
+      await mustExist(request.body.grants ?? []);
       const { user, oneTimePassword } = await admin.create(request.body);
       noteAudit(request, { after: summary(user) });
       request.log.info({ username: user.username }, 'user created');
@@ -134,7 +134,7 @@ export const usersRoutes: FastifyPluginAsyncZod<UsersRoutesOptions> = async (app
     async (request) => {
       authorize(request, 'users.manage', null);
       noteAudit(request, { gateId: request.body.gateId });
-      mustExist([request.body]);
+      await mustExist([request.body]);
       const { before, after } = await admin.grant(request.params.username, request.body);
       noteAudit(request, { before: { grants: before.grants }, after: { grants: after.grants } });
       return { user: toUserView(after) };

@@ -15,6 +15,7 @@ import { DeviceEventsRepo } from '../../../src/events/device-events-repo.js';
 import { GatesRepo } from '../../../src/gates/gates-repo.js';
 import { openDatabase, type Database } from '../../../src/store/database.js';
 import { makeTempDir, removeDir, silentLogger, sqlOf } from '../store/temp-store.js';
+import { eventually as eventuallyWithin } from '../devices/fleet-harness.js';
 
 export const GATE = 'cat-bi-airport';
 export const ZONE = 'arrivals-hall';
@@ -39,7 +40,7 @@ export interface AlertHarness {
   /** Every transition handed to the sink, across restarts, in order. */
   sent: AlertTransition[];
   readonly run: Run;
-  enrol(deviceId: string): string;
+  enrol(deviceId: string): Promise<string>;
   connect(deviceId: string, secret: string): Promise<MqttClient>;
   setPolicy(override: PolicyOverride): Promise<void>;
   restart(): Promise<void>;
@@ -60,13 +61,13 @@ export async function startAlertHarness(): Promise<AlertHarness> {
 
   async function startRun(port: number): Promise<Run> {
     const db = openDatabase(dataDir, log);
-    const gates = new GatesRepo(db, log);
-    if (!gates.get(GATE)) {
-      gates.create({ id: GATE, name: 'Cat Bi International Airport' });
-      gates.addZone(GATE, { id: ZONE, name: 'Arrivals hall' });
+    const gates = new GatesRepo(sqlOf(db), log);
+    if (!(await gates.get(GATE))) {
+      await gates.create({ id: GATE, name: 'Cat Bi International Airport' });
+      await gates.addZone(GATE, { id: ZONE, name: 'Arrivals hall' });
     }
-    const devices = new DevicesRepo(db, log);
-    devices.markAllOffline(new Date().toISOString());
+    const devices = new DevicesRepo(sqlOf(db), log);
+    await devices.markAllOffline(new Date().toISOString());
     const store = sqlOf(db);
     const deviceEvents = new DeviceEventsRepo(store, log);
     const events = new FleetEvents({ log });
@@ -80,8 +81,8 @@ export async function startAlertHarness(): Promise<AlertHarness> {
         onDeviceDisconnected: (deviceId, cause) => inbox.onDeviceDisconnected(deviceId, cause),
       },
       authenticator: {
-        authenticate: (id, secret) => {
-          const credential = devices.credential(id);
+        authenticate: async (id, secret) => {
+          const credential = await devices.credential(id);
           return !!credential && verifySecret(secret, credential);
         },
       },
@@ -92,7 +93,7 @@ export async function startAlertHarness(): Promise<AlertHarness> {
       store,
       devices,
       gates,
-      desired: { latest: () => undefined },
+      desired: { latest: async () => undefined },
       events,
       sink,
       log,
@@ -120,9 +121,9 @@ export async function startAlertHarness(): Promise<AlertHarness> {
     get run() {
       return current;
     },
-    enrol(deviceId) {
+    async enrol(deviceId) {
       const secret = generateDeviceSecret();
-      current.devices.create(
+      await current.devices.create(
         { id: deviceId, name: `Screen ${deviceId}`, gateId: GATE, zoneId: ZONE, tags: [] },
         hashSecret(secret),
       );
@@ -163,17 +164,9 @@ export async function startAlertHarness(): Promise<AlertHarness> {
 }
 
 /** Polls until `check` passes; for effects that cross the broker and the engine's timers. */
-export async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+/** As the fleet harness's, with more time: alerts wait for the engine's tick. */
+export function eventually(check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
+  return eventuallyWithin(check, timeoutMs);
 }
 
 export function summary(sent: AlertTransition[]): string[] {

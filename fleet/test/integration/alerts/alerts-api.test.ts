@@ -12,12 +12,12 @@ describe('the alerts API', () => {
   beforeEach(async () => {
     t = await startAlertsApp();
     admin = await t.addUser('admin.hp', [{ role: 'admin', gateId: null }]);
-    enrol(t.core.devices, ARRIVALS, { name: 'Arrivals 01' });
-    enrol(t.core.devices, PORT_SCREEN, { gateId: 'hai-phong-port', zoneId: 'terminal' });
+    await enrol(t.core.devices, ARRIVALS, { name: 'Arrivals 01' });
+    await enrol(t.core.devices, PORT_SCREEN, { gateId: 'hai-phong-port', zoneId: 'terminal' });
     // Both screens were seen once and went offline.
     for (const id of [ARRIVALS, PORT_SCREEN]) {
-      t.core.devices.setPresence(id, 'online', t.clock.now.toISOString());
-      t.core.devices.setPresence(id, 'offline', t.clock.now.toISOString());
+      await t.core.devices.setPresence(id, 'online', t.clock.now.toISOString());
+      await t.core.devices.setPresence(id, 'offline', t.clock.now.toISOString());
     }
     await t.engine.evaluate(ARRIVALS);
     await t.engine.evaluate(PORT_SCREEN);
@@ -95,7 +95,7 @@ describe('the alerts API', () => {
 
   it('shows an alert with its transitions and how each was sent', async () => {
     const [alert] = (await t.call(admin, 'GET', '/api/v1/alerts?gateId=cat-bi-airport')).body.alerts;
-    t.core.devices.setPresence(ARRIVALS, 'online', t.clock.now.toISOString());
+    await t.core.devices.setPresence(ARRIVALS, 'online', t.clock.now.toISOString());
     await t.engine.evaluate(ARRIVALS);
     t.advance(61);
     await t.engine.tick();
@@ -172,9 +172,9 @@ describe('alert policies over the API', () => {
     expect(departures.body.quietHours).toEqual({ from: '22:00', to: '06:00' });
 
     // The engine applies the zone's 10 s delay at once.
-    enrol(t.core.devices, ARRIVALS);
-    t.core.devices.setPresence(ARRIVALS, 'online', t.clock.now.toISOString());
-    t.core.devices.setPresence(ARRIVALS, 'offline', t.clock.now.toISOString());
+    await enrol(t.core.devices, ARRIVALS);
+    await t.core.devices.setPresence(ARRIVALS, 'online', t.clock.now.toISOString());
+    await t.core.devices.setPresence(ARRIVALS, 'offline', t.clock.now.toISOString());
     await t.engine.evaluate(ARRIVALS);
     t.advance(11);
     await t.engine.tick();

@@ -29,7 +29,7 @@ export interface AlertsApp {
 
 export async function startAlertsApp(): Promise<AlertsApp> {
   const core = openApiCore();
-  seedGates(core.gates);
+  await seedGates(core.gates);
   const clock = { now: new Date() };
   const now = () => clock.now;
   const sent: AlertTransition[] = [];

@@ -67,9 +67,9 @@ describe.each(STORE_DIALECTS)('alerts and the outbox in the store (%s)', (dialec
     });
     engine = new AlertEngine({
       store: store.sql,
-      devices: { get: (id) => screens.get(id), list: () => [...screens.values()] },
-      gates: { get: (id) => (id === GATE ? gate : undefined) },
-      desired: { latest: () => undefined },
+      devices: { get: async (id) => screens.get(id), list: async () => [...screens.values()] },
+      gates: { get: async (id) => (id === GATE ? gate : undefined) },
+      desired: { latest: async () => undefined },
       sink: outbox,
       log,
       now: () => clock,
@@ -185,9 +185,9 @@ describe.each(STORE_DIALECTS)('alerts and the outbox in the store (%s)', (dialec
   function engineDeps(): ConstructorParameters<typeof AlertEngine>[0] {
     return {
       store: store.sql,
-      devices: { get: (id) => screens.get(id), list: () => [...screens.values()] },
-      gates: { get: (id) => (id === GATE ? gate : undefined) },
-      desired: { latest: () => undefined },
+      devices: { get: async (id) => screens.get(id), list: async () => [...screens.values()] },
+      gates: { get: async (id) => (id === GATE ? gate : undefined) },
+      desired: { latest: async () => undefined },
       sink: outbox,
       log: silentLogger(),
       now: () => clock,

@@ -36,13 +36,14 @@ describe('the alert engine evaluates changed screens in batches', () => {
   it('200 screens dropping at once fire 200 offline alerts, each once, in per-screen order', async () => {
     await harness.setPolicy({ rules: { offline: { delaySec: 0, clearSec: 0 } } });
     const ids = screenIds(200);
-    const secrets = new Map(ids.map((id) => [id, harness.enrol(id)]));
+    const secrets = new Map<string, string>();
+    for (const id of ids) secrets.set(id, await harness.enrol(id));
     const connectAll = () => Promise.all(ids.map((id) => harness.connect(id, secrets.get(id) ?? '')));
     const clients: MqttClient[] = await connectAll();
-    await eventually(() =>
-      expect(harness.run.devices.list().filter((device) => device.presence.state === 'online')).toHaveLength(
-        200,
-      ),
+    await eventually(async () =>
+      expect(
+        (await harness.run.devices.list()).filter((device) => device.presence.state === 'online'),
+      ).toHaveLength(200),
     );
     expect(harness.sent).toEqual([]);
 
@@ -68,7 +69,7 @@ describe('the alert engine evaluates changed screens in batches', () => {
   it('stop() with changes pending keeps each batch whole, and a restart fires the rest once', async () => {
     await harness.setPolicy({ rules: { offline: { delaySec: 0, clearSec: 0 } } });
     const ids = screenIds(300);
-    for (const id of ids) harness.enrol(id);
+    for (const id of ids) await harness.enrol(id);
     const { engine, events, db } = harness.run;
     // Enrolled, never seen: offline. Each change only notes the screen; one flush takes 200 of them.
     for (const id of ids) events.deviceChanged(id);
@@ -106,7 +107,7 @@ describe('the alert engine evaluates changed screens in batches', () => {
 
   it('a screen whose evaluation fails costs only itself, not the rest of its batch', async () => {
     const core = openApiCore();
-    seedGates(core.gates);
+    await seedGates(core.gates);
     const events = new FleetEvents({ log: core.log });
     // Like the notification outbox, the sink writes in the recording transaction: a rollback undoes it.
     core.db.exec('CREATE TABLE sink_rows (seq INTEGER PRIMARY KEY, what TEXT NOT NULL) STRICT');
@@ -117,7 +118,7 @@ describe('the alert engine evaluates changed screens in batches', () => {
       store: core.store.sql,
       events,
       desired: {
-        latest: (deviceId) => {
+        latest: async (deviceId) => {
           if (deviceId === broken) throw new Error('desired state unreadable');
           return undefined;
         },
@@ -141,7 +142,7 @@ describe('the alert engine evaluates changed screens in batches', () => {
       );
       await engine.book.reload();
       const ids = ['cat-bi-first', broken, 'cat-bi-last'];
-      for (const id of ids) enrol(core.devices, id);
+      for (const id of ids) await enrol(core.devices, id);
       for (const id of ids) events.deviceChanged(id);
       await new Promise((resolve) => setImmediate(resolve));
       await engine.settled();

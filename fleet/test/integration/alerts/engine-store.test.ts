@@ -27,9 +27,9 @@ describe('quiet hours, recorded in the store', () => {
     );
     await t.engine.book.reload();
     for (const id of [A, B]) {
-      enrol(t.core.devices, id);
-      t.core.devices.setPresence(id, 'online', t.clock.now.toISOString());
-      t.core.devices.setPresence(id, 'offline', t.clock.now.toISOString());
+      await enrol(t.core.devices, id);
+      await t.core.devices.setPresence(id, 'online', t.clock.now.toISOString());
+      await t.core.devices.setPresence(id, 'offline', t.clock.now.toISOString());
       await t.engine.evaluate(id);
     }
   });
@@ -46,7 +46,7 @@ describe('quiet hours, recorded in the store', () => {
     expect(open.map((alert) => alert.device.id).sort()).toEqual([A, B]);
 
     // B comes back in the night: fired and resolved wholly inside quiet hours.
-    t.core.devices.setPresence(B, 'online', t.clock.now.toISOString());
+    await t.core.devices.setPresence(B, 'online', t.clock.now.toISOString());
     await t.engine.evaluate(B);
     t.advance(61);
     await t.engine.tick();
@@ -103,8 +103,8 @@ describe('failed updates', () => {
   beforeEach(async () => {
     t = await startAlertsApp();
     admin = await t.addUser('admin.hp', [{ role: 'admin', gateId: null }]);
-    enrol(t.core.devices, A);
-    t.core.devices.setPresence(A, 'online', t.clock.now.toISOString());
+    await enrol(t.core.devices, A);
+    await t.core.devices.setPresence(A, 'online', t.clock.now.toISOString());
   });
 
   afterEach(async () => {
@@ -162,26 +162,26 @@ describe('removed screens', () => {
   });
 
   async function goOffline(deviceId: string): Promise<void> {
-    t.core.devices.setPresence(deviceId, 'online', t.clock.now.toISOString());
-    t.core.devices.setPresence(deviceId, 'offline', t.clock.now.toISOString());
+    await t.core.devices.setPresence(deviceId, 'online', t.clock.now.toISOString());
+    await t.core.devices.setPresence(deviceId, 'offline', t.clock.now.toISOString());
     await t.engine.evaluate(deviceId);
     t.advance(181);
     await t.engine.tick();
   }
 
   it('closes the open alerts of a removed screen quietly, and lets a new screen of the same id raise its own', async () => {
-    enrol(t.core.devices, A);
-    enrol(t.core.devices, B);
+    await enrol(t.core.devices, A);
+    await enrol(t.core.devices, B);
     await goOffline(A);
     await goOffline(B);
     const first = await t.engine.alerts.openFor(A, 'offline');
     expect(first).toBeDefined();
 
     // A is removed and enrolled again before any sweep; B is removed for good.
-    t.core.devices.remove(A);
-    t.core.devices.remove(B);
+    await t.core.devices.remove(A);
+    await t.core.devices.remove(B);
     await new Promise((resolve) => setTimeout(resolve, 5)); // a later enrolment time, as any real one has
-    enrol(t.core.devices, A);
+    await enrol(t.core.devices, A);
     await goOffline(A);
     const second = await t.engine.alerts.openFor(A, 'offline');
     expect(second?.id).not.toBe(first?.id);

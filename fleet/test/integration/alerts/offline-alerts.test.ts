@@ -16,9 +16,11 @@ describe('offline alerts over a real broker, store and MQTT client', () => {
 
   it('a screen that disconnects raises offline after the delay, and resolved when it comes back', async () => {
     await harness.setPolicy({ rules: { offline: { delaySec: 1, clearSec: 0 } } });
-    const secret = harness.enrol(DEVICE);
+    const secret = await harness.enrol(DEVICE);
     const client = await harness.connect(DEVICE, secret);
-    await eventually(() => expect(harness.run.devices.get(DEVICE)?.presence.state).toBe('online'));
+    await eventually(async () =>
+      expect((await harness.run.devices.get(DEVICE))?.presence.state).toBe('online'),
+    );
     expect(harness.sent).toEqual([]);
 
     await client.endAsync();
@@ -33,7 +35,7 @@ describe('offline alerts over a real broker, store and MQTT client', () => {
       facts: { presence: 'offline' },
     });
     // The delay counts from when the screen went offline, by the fleet's clock.
-    const offlineSince = harness.run.devices.get(DEVICE)?.presence.since;
+    const offlineSince = (await harness.run.devices.get(DEVICE))?.presence.since;
     expect(firing?.since).toBe(offlineSince);
     expect(Date.parse(firing?.at ?? '') - Date.parse(offlineSince ?? '')).toBeGreaterThanOrEqual(1000);
 
@@ -48,24 +50,32 @@ describe('offline alerts over a real broker, store and MQTT client', () => {
     await harness.setPolicy({
       rules: { offline: { delaySec: 60, clearSec: 1, flapChanges: 6, flapWindowSec: 3 } },
     });
-    const secret = harness.enrol(DEVICE);
+    const secret = await harness.enrol(DEVICE);
     for (let cycle = 0; cycle < 10; cycle++) {
       const client = await harness.connect(DEVICE, secret);
-      await eventually(() => expect(harness.run.devices.get(DEVICE)?.presence.state).toBe('online'));
+      await eventually(async () =>
+        expect((await harness.run.devices.get(DEVICE))?.presence.state).toBe('online'),
+      );
       await client.endAsync();
-      await eventually(() => expect(harness.run.devices.get(DEVICE)?.presence.state).toBe('offline'));
+      await eventually(async () =>
+        expect((await harness.run.devices.get(DEVICE))?.presence.state).toBe('offline'),
+      );
     }
     await harness.connect(DEVICE, secret);
-    await eventually(() => expect(harness.run.devices.get(DEVICE)?.presence.state).toBe('online'));
+    await eventually(async () =>
+      expect((await harness.run.devices.get(DEVICE))?.presence.state).toBe('online'),
+    );
     await eventually(() => expect(harness.sent.map((transition) => transition.kind)).toContain('resolved'));
     expect(summary(harness.sent)).toEqual(['offline:firing:flapping', 'offline:resolved:flapping']);
   });
 
   it('a fleet restart keeps an open alert open, without a second firing', async () => {
     await harness.setPolicy({ rules: { offline: { delaySec: 1, clearSec: 0 } } });
-    const secret = harness.enrol(DEVICE);
+    const secret = await harness.enrol(DEVICE);
     const client = await harness.connect(DEVICE, secret);
-    await eventually(() => expect(harness.run.devices.get(DEVICE)?.presence.state).toBe('online'));
+    await eventually(async () =>
+      expect((await harness.run.devices.get(DEVICE))?.presence.state).toBe('online'),
+    );
     await client.endAsync();
     await eventually(() => expect(summary(harness.sent)).toEqual(['offline:firing']));
     const alertId = harness.sent[0]?.alertId;

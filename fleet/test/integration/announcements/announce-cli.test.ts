@@ -108,7 +108,7 @@ describe('gatecast announce', () => {
     const view = JSON.parse(fired.out);
     expect(view).toMatchObject({ state: 'live', targeted: 2, expiresAt: '2026-11-26T02:30:00.000Z' });
     const entryId = `ann-${view.id}`;
-    expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([entryId]);
+    expect(await ctx.announcementEntries(SCREENS.arrivals1)).toEqual([entryId]);
 
     await receipt(SCREENS.arrivals1, entryId, 1);
     // Follow: the first line says 1 of 2; the second screen's receipt arrives while it watches.
@@ -131,7 +131,7 @@ describe('gatecast announce', () => {
       new RegExp(`${view.id}\\s+live\\s+cat-bi-airport/arrivals-hall\\s+2/2\\s+duty.lan`),
     );
     expect((await run(dutyB, 'cancel', view.id)).out).toBe(`${view.id} cancelled\n`);
-    expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([]);
+    expect(await ctx.announcementEntries(SCREENS.arrivals1)).toEqual([]);
   });
 
   it('sends a free text that only another person can approve', async () => {

@@ -138,12 +138,12 @@ describe('urgent announcements over the API', () => {
         startsAt: '2026-11-26T02:00:00.000Z',
         expiresAt: '2026-11-26T03:00:00.000Z',
       });
-      expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([entryId]);
-      expect(ctx.announcementEntries(SCREENS.arrivals2)).toEqual([entryId]);
-      expect(ctx.announcementEntries(SCREENS.departures)).toEqual([]);
-      expect(ctx.announcementEntries(SCREENS.port)).toEqual([]);
+      expect(await ctx.announcementEntries(SCREENS.arrivals1)).toEqual([entryId]);
+      expect(await ctx.announcementEntries(SCREENS.arrivals2)).toEqual([entryId]);
+      expect(await ctx.announcementEntries(SCREENS.departures)).toEqual([]);
+      expect(await ctx.announcementEntries(SCREENS.port)).toEqual([]);
 
-      const document = ctx.desired.latest(SCREENS.arrivals1);
+      const document = await ctx.desired.latest(SCREENS.arrivals1);
       const entry = document?.content.schedule.find((candidate) => candidate.id === entryId);
       expect(entry).toMatchObject({
         layer: 'announcement',
@@ -176,7 +176,7 @@ describe('urgent announcements over the API', () => {
       expect(everywhere.status).toBe(201);
       expect(everywhere.body.targeted).toBe(4);
       for (const screen of Object.values(SCREENS)) {
-        expect(ctx.announcementEntries(screen)).toEqual([`ann-${everywhere.body.id}`]);
+        expect(await ctx.announcementEntries(screen)).toEqual([`ann-${everywhere.body.id}`]);
       }
       const denied = await ctx.audit.search({ outcome: 'denied', limit: 50 });
       expect(denied.entries.some((entry) => entry.action === 'announcement.fire')).toBe(true);
@@ -216,7 +216,7 @@ describe('urgent announcements over the API', () => {
         durationSec: 600,
       });
       expect(fired.body).toMatchObject({ state: 'scheduled', expiresAt: '2026-11-26T02:40:00.000Z' });
-      const document = ctx.desired.latest(SCREENS.departures)!;
+      const document = (await ctx.desired.latest(SCREENS.departures))!;
       expect(evaluateSchedule(document, { now: ctx.clock.now, trusted: true }).zones.main?.layer).not.toBe(
         'announcement',
       );
@@ -234,7 +234,7 @@ describe('urgent announcements over the API', () => {
       expect(sent.status).toBe(201);
       expect(sent.body).toMatchObject({ state: 'awaiting-approval', targeted: 0, createdByName: 'duty.lan' });
       const id = sent.body.id as string;
-      for (const screen of Object.values(SCREENS)) expect(ctx.announcementEntries(screen)).toEqual([]);
+      for (const screen of Object.values(SCREENS)) expect(await ctx.announcementEntries(screen)).toEqual([]);
 
       const self = await ctx.call(dutyA, 'POST', `/api/v1/announcements/${id}/approve`, {
         comment: 'urgent',
@@ -243,7 +243,7 @@ describe('urgent announcements over the API', () => {
       expect(self.body.error.code).toBe('FORBIDDEN');
       expect(self.body.error.message).toContain('two-person rule');
       expect(self.body.error.message).toContain('duty.lan wrote this announcement');
-      for (const screen of Object.values(SCREENS)) expect(ctx.announcementEntries(screen)).toEqual([]);
+      for (const screen of Object.values(SCREENS)) expect(await ctx.announcementEntries(screen)).toEqual([]);
 
       // The admin holds every permission, and is still a different person: that is what counts.
       const noComment = await ctx.call(dutyB, 'POST', `/api/v1/announcements/${id}/approve`, {});
@@ -253,9 +253,9 @@ describe('urgent announcements over the API', () => {
       });
       expect(approved.status).toBe(200);
       expect(approved.body).toMatchObject({ state: 'live', approvedByName: 'duty.minh', targeted: 3 });
-      expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([`ann-${id}`]);
-      expect(ctx.announcementEntries(SCREENS.departures)).toEqual([`ann-${id}`]);
-      expect(ctx.announcementEntries(SCREENS.port)).toEqual([]);
+      expect(await ctx.announcementEntries(SCREENS.arrivals1)).toEqual([`ann-${id}`]);
+      expect(await ctx.announcementEntries(SCREENS.departures)).toEqual([`ann-${id}`]);
+      expect(await ctx.announcementEntries(SCREENS.port)).toEqual([]);
 
       const again = await ctx.call(dutyB, 'POST', `/api/v1/announcements/${id}/approve`, {
         comment: 'twice',
@@ -294,7 +294,7 @@ describe('urgent announcements over the API', () => {
       expect(
         (await ctx.call(admin, 'POST', `/api/v1/announcements/${id}/approve`, { comment: 'ok' })).status,
       ).toBe(409);
-      for (const screen of Object.values(SCREENS)) expect(ctx.announcementEntries(screen)).toEqual([]);
+      for (const screen of Object.values(SCREENS)) expect(await ctx.announcementEntries(screen)).toEqual([]);
     });
 
     it('refuses glyphs no font draws before anyone is asked to approve', async () => {
@@ -315,20 +315,20 @@ describe('urgent announcements over the API', () => {
         targets: { gates: [CAT_BI] },
       });
       const id = fired.body.id as string;
-      expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([`ann-${id}`]);
-      const versionBefore = ctx.desired.latest(SCREENS.arrivals1)?.version ?? 0;
+      expect(await ctx.announcementEntries(SCREENS.arrivals1)).toEqual([`ann-${id}`]);
+      const versionBefore = (await ctx.desired.latest(SCREENS.arrivals1))?.version ?? 0;
 
       expect((await ctx.call(viewer, 'POST', `/api/v1/announcements/${id}/cancel`)).status).toBe(403);
       const cancelled = await ctx.call(dutyB, 'POST', `/api/v1/announcements/${id}/cancel`);
       expect(cancelled.status).toBe(200);
       expect(cancelled.body.state).toBe('cancelled');
       for (const screen of [SCREENS.arrivals1, SCREENS.arrivals2, SCREENS.departures]) {
-        expect(ctx.announcementEntries(screen)).toEqual([]);
+        expect(await ctx.announcementEntries(screen)).toEqual([]);
         // Published too, not only stored.
         const last = ctx.published.get(screen)?.at(-1);
         expect(last?.content.schedule.some((entry) => entry.id === `ann-${id}`)).toBe(false);
       }
-      expect(ctx.desired.latest(SCREENS.arrivals1)!.version).toBeGreaterThan(versionBefore);
+      expect((await ctx.desired.latest(SCREENS.arrivals1))!.version).toBeGreaterThan(versionBefore);
       expect((await ctx.call(dutyB, 'POST', `/api/v1/announcements/${id}/cancel`)).status).toBe(409);
     });
 
@@ -340,7 +340,9 @@ describe('urgent announcements over the API', () => {
         durationSec: 300,
       });
       const entryId = `ann-${fired.body.id}`;
-      const documents = Object.values(SCREENS).map((screen) => ctx.desired.latest(screen)!);
+      const documents = await Promise.all(
+        Object.values(SCREENS).map(async (screen) => (await ctx.desired.latest(screen))!),
+      );
       for (const document of documents)
         expect(document.content.schedule.map((entry) => entry.id)).toContain(entryId);
 
@@ -353,7 +355,7 @@ describe('urgent announcements over the API', () => {
       // And the fleet's sweep recomposes every screen without it.
       ctx.clock.now = afterExpiry;
       await ctx.announcements.service.sweep();
-      for (const screen of Object.values(SCREENS)) expect(ctx.announcementEntries(screen)).toEqual([]);
+      for (const screen of Object.values(SCREENS)) expect(await ctx.announcementEntries(screen)).toEqual([]);
       const listed = await ctx.call(viewer, 'GET', '/api/v1/announcements?state=expired');
       expect(listed.body.announcements.map((a: { id: string }) => a.id)).toEqual([fired.body.id]);
       expect((await ctx.call(admin, 'POST', `/api/v1/announcements/${fired.body.id}/cancel`)).status).toBe(

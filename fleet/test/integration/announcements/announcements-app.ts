@@ -36,7 +36,7 @@ export interface AnnouncementsApp {
   addUser(username: string, grants: Grant[]): Promise<string>;
   call(token: string, method: string, url: string, body?: unknown, contentType?: string): Promise<Answer>;
   /** The announcement entry ids in a screen's current desired document. */
-  announcementEntries(deviceId: string): string[];
+  announcementEntries(deviceId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -55,11 +55,11 @@ export async function startAnnouncementsApp(): Promise<AnnouncementsApp> {
   const desired = new DesiredService({ ...core.desiredDeps, now, announcements: announcements.source });
   const app = buildHttpApp(apiDeps(core, desired, { deviceEvents, now, announcements }));
   await app.ready();
-  seedGates(gates);
-  enrol(devices, SCREENS.arrivals1);
-  enrol(devices, SCREENS.arrivals2);
-  enrol(devices, SCREENS.departures, { zoneId: 'departures' });
-  enrol(devices, SCREENS.port, { gateId: 'hai-phong-port', zoneId: 'terminal' });
+  await seedGates(gates);
+  await enrol(devices, SCREENS.arrivals1);
+  await enrol(devices, SCREENS.arrivals2);
+  await enrol(devices, SCREENS.departures, { zoneId: 'departures' });
+  await enrol(devices, SCREENS.port, { gateId: 'hai-phong-port', zoneId: 'terminal' });
   await desired.refreshAll();
   return {
     app,
@@ -86,8 +86,8 @@ export async function startAnnouncementsApp(): Promise<AnnouncementsApp> {
       });
       return { status: response.statusCode, body: response.body ? response.json() : undefined };
     },
-    announcementEntries(deviceId) {
-      const document = desired.latest(deviceId);
+    async announcementEntries(deviceId) {
+      const document = await desired.latest(deviceId);
       return (document?.content.schedule ?? [])
         .filter((entry) => entry.layer === 'announcement')
         .map((entry) => entry.id);

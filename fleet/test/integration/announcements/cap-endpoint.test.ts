@@ -92,7 +92,7 @@ describe('CAP 1.2 endpoint', () => {
       capSender: 'kttv.haiphong@example.vn',
       capIdentifier: 'VN-HP-2026-0042',
     });
-    expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([]);
+    expect(await ctx.announcementEntries(SCREENS.arrivals1)).toEqual([]);
 
     // The same alert again changes nothing.
     const resent = await ctx.call(capToken, 'POST', '/api/v1/cap', typhoonAlert(), 'application/xml');
@@ -109,8 +109,8 @@ describe('CAP 1.2 endpoint', () => {
       expiresAt: '2026-11-26T05:00:00.000Z',
       targeted: 3,
     });
-    expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([`ann-${announcement.id}`]);
-    expect(ctx.announcementEntries(SCREENS.port)).toEqual([]);
+    expect(await ctx.announcementEntries(SCREENS.arrivals1)).toEqual([`ann-${announcement.id}`]);
+    expect(await ctx.announcementEntries(SCREENS.port)).toEqual([]);
 
     // A Cancel alert referencing it takes it off the screens.
     const cancelled = await ctx.call(
@@ -123,7 +123,7 @@ describe('CAP 1.2 endpoint', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.outcome).toBe('cancelled');
     expect(cancelled.body.announcements[0].state).toBe('cancelled');
-    expect(ctx.announcementEntries(SCREENS.arrivals1)).toEqual([]);
+    expect(await ctx.announcementEntries(SCREENS.arrivals1)).toEqual([]);
   });
 
   it('fires a published autoFire template at once; no area means every gate the token may fire at', async () => {
@@ -148,7 +148,7 @@ describe('CAP 1.2 endpoint', () => {
       capIdentifier: 'VN-HP-2026-0050',
     });
     for (const screen of Object.values(SCREENS)) {
-      expect(ctx.announcementEntries(screen)).toEqual([`ann-${answer.body.announcements[0].id}`]);
+      expect(await ctx.announcementEntries(screen)).toEqual([`ann-${answer.body.announcements[0].id}`]);
     }
   });
 

@@ -9,7 +9,7 @@ let admin: string;
 
 beforeEach(async () => {
   ops = await startOperatorsApp();
-  seedHaiPhong(ops);
+  await seedHaiPhong(ops);
   admin = (await ops.addUser('admin', [{ role: 'admin', gateId: null }])).token;
 });
 

@@ -6,6 +6,8 @@ import { eventually, makeTempDir, startRealFleet, type RealFleet } from '../flee
 import { redisOrSkip, startTestRedis, type TestRedis } from './test-redis.js';
 
 const hasRedis = redisOrSkip();
+/** A screen connected to another process is seen as connected after the next heartbeat (5 s). */
+const WITHIN_A_BEAT = 10_000;
 
 // Two whole fleet managers in this process, as two `gatecast serve` would run: one Redis, one store.
 describe.skipIf(!hasRedis)('two fleet processes sharing Redis and the store', () => {
@@ -63,7 +65,8 @@ describe.skipIf(!hasRedis)('two fleet processes sharing Redis and the store', ()
   it('shows a screen connected to one process as online and connected on the other', async () => {
     const { id, agentConfig } = await enrol();
     await deviceOn(one, agentConfig);
-    const seen = await eventually(viewOn(two, id), (device) => device.presence.state === 'online');
+    // Online once stored; connected there once the other process's next beat reads the claim.
+    const seen = await eventually(viewOn(two, id), (device) => device.connected === true, WITHIN_A_BEAT);
     expect(seen).toMatchObject({ connected: true, presence: { state: 'online' } });
   });
 
@@ -73,8 +76,8 @@ describe.skipIf(!hasRedis)('two fleet processes sharing Redis and the store', ()
     const firstClosed = new Promise<void>((resolve) => first.once('close', () => resolve()));
     await deviceOn(two, agentConfig);
     await firstClosed;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await viewOn(one, id)()).toMatchObject({ connected: true, presence: { state: 'online' } });
+    const seen = await eventually(viewOn(one, id), (device) => device.connected === true, WITHIN_A_BEAT);
+    expect(seen).toMatchObject({ connected: true, presence: { state: 'online' } });
   });
 
   it('answers a command sent through one process by a screen connected to the other', async () => {
@@ -93,7 +96,7 @@ describe.skipIf(!hasRedis)('two fleet processes sharing Redis and the store', ()
       );
     });
     await client.subscribeAsync(deviceTopic(id, 'cmd/req'), { qos: 1 });
-    await eventually(viewOn(two, id), (device) => device.connected === true);
+    await eventually(viewOn(two, id), (device) => device.connected === true, WITHIN_A_BEAT);
     const answer = await two.api('POST', `/api/v1/devices/${id}/commands`, {
       name: 'ping',
       timeoutMs: 10_000,
@@ -105,7 +108,7 @@ describe.skipIf(!hasRedis)('two fleet processes sharing Redis and the store', ()
   it('cuts off a removed screen whichever process holds it', async () => {
     const { id, agentConfig } = await enrol();
     const client = await deviceOn(one, agentConfig);
-    await eventually(viewOn(two, id), (device) => device.connected === true);
+    await eventually(viewOn(two, id), (device) => device.connected === true, WITHIN_A_BEAT);
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     expect((await two.api('DELETE', `/api/v1/devices/${id}`)).status).toBe(204);
     await closed;

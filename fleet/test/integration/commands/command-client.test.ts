@@ -25,8 +25,11 @@ describe('CommandClient behind a real broker', () => {
 
   beforeEach(async () => {
     fleet = await startFleetHarness();
-    seedGates(fleet.gates);
-    secrets = { a: enrol(fleet.devices, 'cat-bi-arr-01'), b: enrol(fleet.devices, 'cat-bi-arr-02') };
+    await seedGates(fleet.gates);
+    secrets = {
+      a: await enrol(fleet.devices, 'cat-bi-arr-01'),
+      b: await enrol(fleet.devices, 'cat-bi-arr-02'),
+    };
   });
   afterEach(() => fleet.close());
 

@@ -62,24 +62,24 @@ describe('approval before content reaches a screen', () => {
 
   it('reaches the screen only after another user approves and publishes it', async () => {
     const { item, playlist, schedule } = await draftNotice();
-    const before = stored()?.version;
+    const before = (await stored())?.version;
     for (const id of [item, playlist, schedule])
       expect((await step(editor.token, id, 'submit')).status).toBe(200);
-    expect(scheduledItemIds(stored())).toEqual([]);
+    expect(scheduledItemIds(await stored())).toEqual([]);
 
     for (const id of [item, playlist, schedule]) {
       expect((await step(approver.token, id, 'approve', 'Checked')).status).toBe(200);
     }
     // Approved is not yet published: still nothing on the screen, and no new version.
-    expect(scheduledItemIds(stored())).toEqual([]);
-    expect(stored()?.version).toBe(before);
+    expect(scheduledItemIds(await stored())).toEqual([]);
+    expect((await stored())?.version).toBe(before);
 
     for (const id of [item, playlist]) expect((await step(approver.token, id, 'publish')).status).toBe(200);
     // Everything but the schedule is live: an entry needs every part published.
-    expect(scheduledItemIds(stored())).toEqual([]);
+    expect(scheduledItemIds(await stored())).toEqual([]);
     expect((await step(approver.token, schedule, 'publish')).status).toBe(200);
 
-    expect(scheduledItemIds(stored())).toEqual([item]);
+    expect(scheduledItemIds(await stored())).toEqual([item]);
     await eventually(() => expect(scheduledItemIds(screen.latest())).toEqual([item]));
     expect(screen.latest()?.content.schedule[0]).toMatchObject({
       id: schedule,
@@ -131,7 +131,7 @@ describe('approval before content reaches a screen', () => {
     expect(edited.status).toBe(200);
     expect(edited.body.work).toMatchObject({ state: 'draft', revision: 2, reviewerId: null });
     // Its only item is withdrawn, so the entry is gone from the screen's document.
-    expect(scheduledItemIds(stored())).toEqual([]);
+    expect(scheduledItemIds(await stored())).toEqual([]);
     await eventually(() => expect(scheduledItemIds(screen.latest())).toEqual([]));
 
     await approveAndPublish([ids.item]);
@@ -172,7 +172,7 @@ describe('approval before content reaches a screen', () => {
     const ids = await draftNotice();
     await approveAndPublish([ids.item, ids.playlist, ids.schedule]);
     await eventually(() => expect(scheduledItemIds(screen.latest())).toEqual([ids.item]));
-    expect(h.harness.desired.latest('port-term-01')?.version).toBe(portVersion);
+    expect((await h.harness.desired.latest('port-term-01'))?.version).toBe(portVersion);
     expect(port.documents).toHaveLength(1);
   });
 });

@@ -57,7 +57,7 @@ export interface ContentApp {
 export async function startContentApp(): Promise<ContentApp> {
   const harness = await startFleetHarness();
   const { sql } = harness.store;
-  seedGates(harness.gates);
+  await seedGates(harness.gates);
   const users = new UsersRepo(harness.store.sql);
   const tokens = new ApiTokens(harness.store.sql);
   const sessions = new SessionStore(harness.store.sql);
@@ -71,7 +71,7 @@ export async function startContentApp(): Promise<ContentApp> {
     gates: harness.gates,
     devices: harness.devices,
     media: catalog,
-    webAllowList: (gateId) => allowLists.get(gateId) ?? [],
+    webAllowList: async (gateId) => allowLists.get(gateId) ?? [],
     refresh: (ids) => harness.desired.refreshMany(ids),
     log,
   });
@@ -116,7 +116,7 @@ export async function startContentApp(): Promise<ContentApp> {
       return { status: response.statusCode, body: json ? response.json() : undefined };
     },
     async screen(id, where) {
-      const secret = enrol(harness.devices, id, where);
+      const secret = await enrol(harness.devices, id, where);
       await harness.desired.refresh(id);
       const client = await harness.connectDevice(id, secret);
       const documents: DesiredDocument[] = [];

@@ -193,6 +193,6 @@ describe('content commands', () => {
     expect(list.out.split('\n')[1]).toMatch(
       /^cat-bi-airport\s+arrivals-hall\s+\*\s+main-ticker\s+landscape\s+fade$/,
     );
-    expect(h.harness.desired.latest('cat-bi-arr-01')?.content.layout.kind).toBe('main-ticker');
+    expect((await h.harness.desired.latest('cat-bi-arr-01'))?.content.layout.kind).toBe('main-ticker');
   });
 });

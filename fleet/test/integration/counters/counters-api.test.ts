@@ -17,10 +17,13 @@ const later = (minutes: number) => {
 };
 
 /** A code no screen shows: one more than every code in use, wrapped. */
-function wrongCode(): string {
-  const used = new Set(
-    [SCREENS.counter1, SCREENS.counter2, SCREENS.port].map((id) => t.document(id).display.pairingCode),
-  );
+/** Each listed screen's pairing code, in order (undefined where none). */
+async function codesOf(ids: string[]): Promise<Array<string | undefined>> {
+  return Promise.all(ids.map(async (id) => (await t.document(id)).display.pairingCode));
+}
+
+async function wrongCode(): Promise<string> {
+  const used = new Set(await codesOf([SCREENS.counter1, SCREENS.counter2, SCREENS.port]));
   for (let n = 0; ; n += 1) {
     const code = String(n).padStart(6, '0');
     if (!used.has(code)) return code;
@@ -28,23 +31,21 @@ function wrongCode(): string {
 }
 
 describe('pairing codes on counter screens', () => {
-  it('gives every counter screen its own 6-digit code and other screens none', () => {
-    const codes = [SCREENS.counter1, SCREENS.counter2, SCREENS.port].map(
-      (id) => t.document(id).display.pairingCode,
-    );
+  it('gives every counter screen its own 6-digit code and other screens none', async () => {
+    const codes = await codesOf([SCREENS.counter1, SCREENS.counter2, SCREENS.port]);
     for (const code of codes) expect(code).toMatch(/^\d{6}$/);
     expect(new Set(codes).size).toBe(3);
-    expect(t.document(SCREENS.signage).display.pairingCode).toBeUndefined();
-    expect(t.document(SCREENS.counter1).content.counterPage).toBeUndefined();
+    expect((await t.document(SCREENS.signage)).display.pairingCode).toBeUndefined();
+    expect((await t.document(SCREENS.counter1)).content.counterPage).toBeUndefined();
   });
 
   it('pairs a tablet by the code, then shows a new code, and audits it as the tablet', async () => {
-    const before = t.document(SCREENS.counter1);
+    const before = await t.document(SCREENS.counter1);
     const { status, body } = await t.tablet('pair', { code: before.display.pairingCode });
     expect(status).toBe(200);
     expect(body.token).toMatch(/^gcc_[A-Za-z0-9_-]{43}$/);
     expect(body.screen).toEqual({ deviceId: SCREENS.counter1, name: 'Counter 1', gateId: 'cat-bi-airport' });
-    const after = t.document(SCREENS.counter1);
+    const after = await t.document(SCREENS.counter1);
     expect(after.version).toBe(before.version + 1);
     expect(after.display.pairingCode).toMatch(/^\d{6}$/);
     expect(after.display.pairingCode).not.toBe(before.display.pairingCode);
@@ -68,17 +69,17 @@ describe('pairing codes on counter screens', () => {
 
   it('refuses a wrong code, counting down, then locks the client out with a clear error', async () => {
     for (let tries = CLIENT_MAX_FAILURES - 1; tries >= 1; tries -= 1) {
-      const { status, body } = await t.tablet('pair', { code: wrongCode() });
+      const { status, body } = await t.tablet('pair', { code: await wrongCode() });
       expect(status).toBe(401);
       expect(body.error.message).toBe(
         `wrong pairing code; check the code on the counter screen (${tries} tries left)`,
       );
     }
-    const locking = await t.tablet('pair', { code: wrongCode() });
+    const locking = await t.tablet('pair', { code: await wrongCode() });
     expect(locking.status).toBe(429);
     expect(locking.body.error.code).toBe('RATE_LIMITED');
     // Locked: even the right code is refused from this client, but not from another one.
-    const right = t.document(SCREENS.counter1).display.pairingCode;
+    const right = (await t.document(SCREENS.counter1)).display.pairingCode;
     const locked = await t.tablet('pair', { code: right });
     expect(locked.status).toBe(429);
     expect(locked.body.error.message).toBe(
@@ -87,35 +88,31 @@ describe('pairing codes on counter screens', () => {
     expect((await t.tablet('pair', { code: right }, '10.0.0.99')).status).toBe(200);
     // After the lock time, the first client may try again.
     later(16);
-    expect((await t.tablet('pair', { code: wrongCode() })).status).toBe(401);
+    expect((await t.tablet('pair', { code: await wrongCode() })).status).toBe(401);
     expect((await t.core.audit.search({ action: 'counter.pair', outcome: 'denied' })).entries.length).toBe(
       CLIENT_MAX_FAILURES + 2,
     );
   });
 
   it('replaces every code once the fleet as a whole saw too many wrong ones', async () => {
-    const before = [SCREENS.counter1, SCREENS.counter2, SCREENS.port].map(
-      (id) => t.document(id).display.pairingCode,
-    );
+    const before = await codesOf([SCREENS.counter1, SCREENS.counter2, SCREENS.port]);
     for (let n = 0; n < FLEET_WRONG_CODE_BUDGET; n += 1) {
       // Spread over many clients, as a distributed guesser would.
-      await t.tablet('pair', { code: wrongCode() }, `10.1.0.${n}`);
+      await t.tablet('pair', { code: await wrongCode() }, `10.1.0.${n}`);
     }
-    const after = [SCREENS.counter1, SCREENS.counter2, SCREENS.port].map(
-      (id) => t.document(id).display.pairingCode,
-    );
+    const after = await codesOf([SCREENS.counter1, SCREENS.counter2, SCREENS.port]);
     for (const [index, code] of after.entries()) expect(code).not.toBe(before[index]);
   });
 
   it('refuses an expired code and puts a new one on the screen', async () => {
-    const old = t.document(SCREENS.counter2).display.pairingCode;
+    const old = (await t.document(SCREENS.counter2)).display.pairingCode;
     later(11);
     const { status, body } = await t.tablet('pair', { code: old });
     expect(status).toBe(401);
     expect(body.error.message).toBe(
       'this pairing code has expired; type the new code the counter screen shows now',
     );
-    const fresh = t.document(SCREENS.counter2).display.pairingCode;
+    const fresh = (await t.document(SCREENS.counter2)).display.pairingCode;
     expect(fresh).not.toBe(old);
     expect((await t.tablet('pair', { code: fresh })).status).toBe(200);
   });
@@ -146,7 +143,7 @@ describe('pushing pages from the tablet', () => {
     expect(session.body.tree.nodes.map((node: { id: string }) => node.id)).toEqual(['entry', 'visa']);
     expect(session.body.shown).toBeNull();
 
-    const versionBefore = t.document(SCREENS.counter1).version;
+    const versionBefore = (await t.document(SCREENS.counter1)).version;
     const pushed = await t.tablet('push', { token, nodeId: 'visa', language: 'km', minutes: 15 });
     expect(pushed.status).toBe(200);
     const page = {
@@ -156,15 +153,15 @@ describe('pushing pages from the tablet', () => {
       until: '2026-11-26T02:15:00.000Z',
     };
     expect(pushed.body.shown).toEqual(page);
-    expect(t.document(SCREENS.counter1).content.counterPage).toEqual(page);
-    expect(t.document(SCREENS.counter1).version).toBe(versionBefore + 1);
+    expect((await t.document(SCREENS.counter1)).content.counterPage).toEqual(page);
+    expect((await t.document(SCREENS.counter1)).version).toBe(versionBefore + 1);
     // Only that screen got a new document.
-    expect(t.document(SCREENS.counter2).content.counterPage).toBeUndefined();
+    expect((await t.document(SCREENS.counter2)).content.counterPage).toBeUndefined();
     expect((await t.tablet('session', { token })).body.shown).toEqual(page);
 
     const cleared = await t.tablet('clear', { token });
     expect(cleared.status).toBe(200);
-    expect(t.document(SCREENS.counter1).content.counterPage).toBeUndefined();
+    expect((await t.document(SCREENS.counter1)).content.counterPage).toBeUndefined();
     const actions = (await t.core.audit.search({ objectId: SCREENS.counter1 })).entries.map((entry) => [
       entry.action,
       entry.outcome,
@@ -182,7 +179,10 @@ describe('pushing pages from the tablet', () => {
     await t.tablet('push', { token, nodeId: 'visa', language: 'vi', minutes: null });
     later(24 * 60);
     await t.desired.refreshMany([SCREENS.counter1]);
-    expect(t.document(SCREENS.counter1).content.counterPage).toMatchObject({ nodeId: 'visa', until: null });
+    expect((await t.document(SCREENS.counter1)).content.counterPage).toMatchObject({
+      nodeId: 'visa',
+      until: null,
+    });
   });
 
   it('takes an ended page off the document at its time', async () => {
@@ -190,10 +190,10 @@ describe('pushing pages from the tablet', () => {
     await t.tablet('push', { token, nodeId: 'visa', language: 'en', minutes: 5 });
     later(4);
     expect(await t.counters.sweep()).toEqual([]);
-    expect(t.document(SCREENS.counter1).content.counterPage).toBeDefined();
+    expect((await t.document(SCREENS.counter1)).content.counterPage).toBeDefined();
     later(1);
     expect(await t.counters.sweep()).toEqual([SCREENS.counter1]);
-    expect(t.document(SCREENS.counter1).content.counterPage).toBeUndefined();
+    expect((await t.document(SCREENS.counter1)).content.counterPage).toBeUndefined();
     expect((await t.tablet('session', { token })).body.shown).toBeNull();
   });
 
@@ -231,7 +231,7 @@ describe('pushing pages from the tablet', () => {
     const empty = await t.tablet('push', { token: portToken, nodeId: 'visa', language: 'vi', minutes: 5 });
     expect(empty.status).toBe(404);
     expect(empty.body.error.message).toBe('gate hai-phong-port has no published information yet');
-    expect(t.document(SCREENS.counter1).content.counterPage).toBeUndefined();
+    expect((await t.document(SCREENS.counter1)).content.counterPage).toBeUndefined();
     expect((await t.core.audit.search({ action: 'counter.push', outcome: 'failed' })).entries.length).toBe(5);
   });
 
@@ -260,9 +260,9 @@ describe('pushing pages from the tablet', () => {
     });
     // A screen turned back into signage loses its code, and its tablets may no longer push.
     const other = await t.pairWith(SCREENS.counter2);
-    t.core.devices.setProfile(SCREENS.counter2, 'signage');
+    await t.core.devices.setProfile(SCREENS.counter2, 'signage');
     await t.desired.refreshMany([SCREENS.counter2]);
-    expect(t.document(SCREENS.counter2).display.pairingCode).toBeUndefined();
+    expect((await t.document(SCREENS.counter2)).display.pairingCode).toBeUndefined();
     const conflict = await t.tablet('push', { token: other, nodeId: 'visa', language: 'vi', minutes: 5 });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.message).toBe('Counter 2 is no longer a counter screen; ask an operator');
@@ -289,15 +289,15 @@ describe('operators', () => {
     expect(seen.body.counters[0].code).toBeUndefined();
     expect(seen.body.counters[0].pairings).toHaveLength(1);
     const full = await t.call(operator, 'GET', '/api/v1/counters?gate=cat-bi-airport');
-    expect(full.body.counters[1].code.code).toBe(t.document(SCREENS.counter2).display.pairingCode);
+    expect(full.body.counters[1].code.code).toBe((await t.document(SCREENS.counter2)).display.pairingCode);
     expect((await t.call(viewer, 'GET', '/api/v1/counters?gate=hai-phong-port')).status).toBe(403);
     expect((await t.call(viewer, 'POST', `/api/v1/counters/${SCREENS.counter2}/new-code`)).status).toBe(403);
 
-    const old = t.document(SCREENS.counter2).display.pairingCode;
+    const old = (await t.document(SCREENS.counter2)).display.pairingCode;
     const renewed = await t.call(operator, 'POST', `/api/v1/counters/${SCREENS.counter2}/new-code`);
     expect(renewed.status).toBe(200);
     expect(renewed.body.code).not.toBe(old);
-    expect(t.document(SCREENS.counter2).display.pairingCode).toBe(renewed.body.code);
+    expect((await t.document(SCREENS.counter2)).display.pairingCode).toBe(renewed.body.code);
     const [entry] = (await t.core.audit.search({ action: 'counter.new-code' })).entries.filter(
       (e) => e.outcome === 'ok',
     );

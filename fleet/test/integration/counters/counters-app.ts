@@ -68,7 +68,7 @@ export interface CountersApp {
   tablet(path: string, body: unknown, ip?: string): Promise<Answer>;
   call(token: string, method: string, url: string, body?: unknown): Promise<Answer>;
   /** The screen's current desired document. */
-  document(deviceId: string): DesiredDocument;
+  document(deviceId: string): Promise<DesiredDocument>;
   /** Pairs a tablet with a screen by the code in its desired document. */
   pairWith(deviceId: string, ip?: string): Promise<string>;
   close(): Promise<void>;
@@ -102,12 +102,13 @@ export async function startCountersApp(): Promise<CountersApp> {
   });
   const app = buildHttpApp(apiDeps(core, desired, { now, counters }));
   await app.ready();
-  seedGates(gates);
-  enrol(devices, SCREENS.counter1, { name: 'Counter 1' });
-  enrol(devices, SCREENS.counter2, { name: 'Counter 2' });
-  enrol(devices, SCREENS.signage);
-  enrol(devices, SCREENS.port, { gateId: 'hai-phong-port', zoneId: 'terminal', name: 'Port counter' });
-  for (const id of [SCREENS.counter1, SCREENS.counter2, SCREENS.port]) devices.setProfile(id, 'counter');
+  await seedGates(gates);
+  await enrol(devices, SCREENS.counter1, { name: 'Counter 1' });
+  await enrol(devices, SCREENS.counter2, { name: 'Counter 2' });
+  await enrol(devices, SCREENS.signage);
+  await enrol(devices, SCREENS.port, { gateId: 'hai-phong-port', zoneId: 'terminal', name: 'Port counter' });
+  for (const id of [SCREENS.counter1, SCREENS.counter2, SCREENS.port])
+    await devices.setProfile(id, 'counter');
   await desired.refreshAll();
   const answer = (response: { statusCode: number; body: string }): Answer => ({
     status: response.statusCode,
@@ -142,9 +143,9 @@ export async function startCountersApp(): Promise<CountersApp> {
         }),
       );
     },
-    document: (deviceId) => desired.latest(deviceId) as DesiredDocument,
+    document: async (deviceId) => (await desired.latest(deviceId)) as DesiredDocument,
     async pairWith(deviceId, ip) {
-      const code = self.document(deviceId).display.pairingCode;
+      const code = (await self.document(deviceId)).display.pairingCode;
       const { status, body } = await self.tablet('pair', { code }, ip);
       if (status !== 200) throw new Error(`pairing failed: ${JSON.stringify(body)}`);
       return body.token as string;

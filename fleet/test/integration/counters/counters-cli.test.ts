@@ -38,7 +38,7 @@ describe('gatecast counters', () => {
     expect(table.code, table.err).toBe(0);
     const lines = table.out.trim().split('\n');
     expect(lines[0]).toMatch(/^SCREEN\s+GATE\s+CODE\s+SHOWING\s+TABLETS$/);
-    const code1 = t.document(SCREENS.counter1).display.pairingCode as string;
+    const code1 = (await t.document(SCREENS.counter1)).display.pairingCode as string;
     expect(lines[1]).toMatch(
       new RegExp(`^${SCREENS.counter1}\\s+cat-bi-airport\\s+${code1}\\s+visa \\(vi\\) until cleared\\s+1$`),
     );
@@ -48,12 +48,12 @@ describe('gatecast counters', () => {
   });
 
   it('replaces a code, and revokes one pairing or all of a screen', async () => {
-    const old = t.document(SCREENS.counter2).display.pairingCode;
+    const old = (await t.document(SCREENS.counter2)).display.pairingCode;
     const renewed = await run('new-code', SCREENS.counter2, '--json');
     expect(renewed.code, renewed.err).toBe(0);
     const { code } = JSON.parse(renewed.out) as { code: string };
     expect(code).not.toBe(old);
-    expect(t.document(SCREENS.counter2).display.pairingCode).toBe(code);
+    expect((await t.document(SCREENS.counter2)).display.pairingCode).toBe(code);
 
     const first = await t.pairWith(SCREENS.counter1);
     const second = await t.pairWith(SCREENS.counter1, '10.0.0.8');

@@ -25,12 +25,12 @@ describe('DesiredService with content and announcements', () => {
   /** While set, publishes wait for it: a slow broker, to interleave two refresh rounds. */
   let hold: Promise<void> | null;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     store = openTempStore();
-    const gates = new GatesRepo(store.db);
-    devices = new DevicesRepo(store.db);
+    const gates = new GatesRepo(store.sql);
+    devices = new DevicesRepo(store.sql);
     repo = new ContentRepo(store.sql);
-    seedGates(gates);
+    await seedGates(gates);
     published = [];
     hold = null;
     announcements = [];
@@ -50,7 +50,6 @@ describe('DesiredService with content and announcements', () => {
       entriesFor: async (device) => (device.gateId === 'cat-bi-airport' ? announcements : []),
     };
     desired = new DesiredService({
-      db: store.db,
       sql: store.sql,
       devices,
       gates,
@@ -68,10 +67,10 @@ describe('DesiredService with content and announcements', () => {
         getMany: async (sha256s) => new Map(sha256s.includes(SHA) ? [[SHA, media]] : []),
       },
       mediaBaseUrl: () => baseUrl,
-      allowWeb: (url) => url.startsWith('https://www.haiphong.gov.vn/'),
+      webAllowList: async () => ['https://www.haiphong.gov.vn'],
     });
-    enrol(devices, 'cat-bi-arr-01');
-    enrol(devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
+    await enrol(devices, 'cat-bi-arr-01');
+    await enrol(devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
   });
   afterEach(() => store.close());
 
@@ -106,8 +105,8 @@ describe('DesiredService with content and announcements', () => {
     );
   }
 
-  const items = (deviceId: string) =>
-    (desired.latest(deviceId)?.content.schedule ?? []).flatMap((entry) => entry.items);
+  const items = async (deviceId: string) =>
+    ((await desired.latest(deviceId))?.content.schedule ?? []).flatMap((entry) => entry.items);
 
   it('refreshes only the listed screens, and publishes only documents that changed', async () => {
     await desired.refreshMany(['cat-bi-arr-01', 'port-term-01']);
@@ -123,17 +122,17 @@ describe('DesiredService with content and announcements', () => {
       ['port-term-01', 1],
       ['cat-bi-arr-01', 2],
     ]);
-    expect(items('port-term-01')).toEqual([]);
+    expect(await items('port-term-01')).toEqual([]);
   });
 
   it('gives media items the fleet address screens reach, and leaves them out while it is unknown', async () => {
     await publish({ kind: 'image', sha256: SHA, durationSec: 12 });
     baseUrl = undefined;
     await desired.refresh('cat-bi-arr-01');
-    expect(items('cat-bi-arr-01')).toEqual([]);
+    expect(await items('cat-bi-arr-01')).toEqual([]);
     baseUrl = 'http://fleet.example:8080';
     await desired.refresh('cat-bi-arr-01');
-    expect(items('cat-bi-arr-01')).toEqual([
+    expect(await items('cat-bi-arr-01')).toEqual([
       {
         kind: 'image',
         id: 'i-1',
@@ -148,7 +147,7 @@ describe('DesiredService with content and announcements', () => {
   it('leaves out a web page the gate no longer allows', async () => {
     await publish({ kind: 'web', url: 'https://www.haiphong.gov.vn/tin-tuc' });
     await desired.refresh('cat-bi-arr-01');
-    expect(items('cat-bi-arr-01')).toMatchObject([
+    expect(await items('cat-bi-arr-01')).toMatchObject([
       { kind: 'web', url: 'https://www.haiphong.gov.vn/tin-tuc' },
     ]);
     store.db
@@ -157,7 +156,7 @@ describe('DesiredService with content and announcements', () => {
       )
       .run();
     await desired.refresh('cat-bi-arr-01');
-    expect(items('cat-bi-arr-01')).toEqual([]);
+    expect(await items('cat-bi-arr-01')).toEqual([]);
   });
 
   it('puts announcement entries first in the documents of the screens they target', async () => {
@@ -173,14 +172,18 @@ describe('DesiredService with content and announcements', () => {
       },
     ];
     await desired.refreshAll();
-    expect(desired.latest('cat-bi-arr-01')?.content.schedule.map((entry) => entry.id)).toEqual([
+    expect((await desired.latest('cat-bi-arr-01'))?.content.schedule.map((entry) => entry.id)).toEqual([
       'ann-1',
       's-1',
     ]);
-    expect(desired.latest('port-term-01')?.content.schedule.map((entry) => entry.id)).toEqual(['s-1']);
+    expect((await desired.latest('port-term-01'))?.content.schedule.map((entry) => entry.id)).toEqual([
+      's-1',
+    ]);
     announcements = [];
     await desired.refreshMany(['cat-bi-arr-01']);
-    expect(desired.latest('cat-bi-arr-01')?.content.schedule.map((entry) => entry.id)).toEqual(['s-1']);
+    expect((await desired.latest('cat-bi-arr-01'))?.content.schedule.map((entry) => entry.id)).toEqual([
+      's-1',
+    ]);
   });
 
   it('composes a preview document without storing or publishing it', async () => {
@@ -189,7 +192,7 @@ describe('DesiredService with content and announcements', () => {
     await publish({ kind: 'text', body: { vi: 'Xin chào' } });
     const preview = await desired.compose('cat-bi-arr-01');
     expect(preview.content.schedule.map((entry) => entry.id)).toEqual(['s-1']);
-    expect(desired.latest('cat-bi-arr-01')?.content.schedule).toEqual([]);
+    expect((await desired.latest('cat-bi-arr-01'))?.content.schedule).toEqual([]);
     expect(published).toHaveLength(count);
   });
 
@@ -206,7 +209,7 @@ describe('DesiredService with content and announcements', () => {
     release();
     hold = null;
     await Promise.all([first, second]);
-    expect(items('port-term-01').map((item) => item.id)).toEqual(['i-1']);
+    expect((await items('port-term-01')).map((item) => item.id)).toEqual(['i-1']);
     const port = published.filter((document) => document.deviceId === 'port-term-01');
     expect(port[port.length - 1]?.content.schedule.map((entry) => entry.id)).toEqual(['s-1']);
   });

@@ -38,16 +38,15 @@ describe('DesiredService', () => {
   let desired: DesiredService;
   let tick: number;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     store = openTempStore();
-    gates = new GatesRepo(store.db);
-    devices = new DevicesRepo(store.db);
-    seedGates(gates);
+    gates = new GatesRepo(store.sql);
+    devices = new DevicesRepo(store.sql);
+    await seedGates(gates);
     broker = new RecordingBroker();
     tick = 0;
     const now = () => new Date(Date.UTC(2026, 10, 26, 8, 0, tick++));
     desired = new DesiredService({
-      db: store.db,
       sql: store.sql,
       devices,
       gates,
@@ -55,7 +54,7 @@ describe('DesiredService', () => {
       log: silentLogger(),
       now,
     });
-    enrol(devices, 'cat-bi-arr-01', { tags: ['wall'] });
+    await enrol(devices, 'cat-bi-arr-01', { tags: ['wall'] });
   });
   afterEach(() => store.close());
 
@@ -67,7 +66,7 @@ describe('DesiredService', () => {
     expect(document).toMatchObject({ version: 1, deviceId: 'cat-bi-arr-01', device: { tags: ['wall'] } });
     expect(desiredSchema.safeParse(document).success).toBe(true);
     expect(broker.published).toEqual([document]);
-    expect(desired.latest('cat-bi-arr-01')).toEqual(document);
+    expect(await desired.latest('cat-bi-arr-01')).toEqual(document);
   });
 
   it('does not bump the version or publish when the content is unchanged', async () => {
@@ -93,19 +92,19 @@ describe('DesiredService', () => {
     await desired.refresh('cat-bi-arr-01');
     rename('cat-bi-arr-01', 'Arrivals wall');
     await desired.refresh('cat-bi-arr-01');
-    devices.remove('cat-bi-arr-01');
+    await devices.remove('cat-bi-arr-01');
     await desired.forget('cat-bi-arr-01');
     expect(broker.cleared).toEqual(['cat-bi-arr-01']);
-    expect(desired.latest('cat-bi-arr-01')).toBeUndefined();
+    expect(await desired.latest('cat-bi-arr-01')).toBeUndefined();
 
-    enrol(devices, 'cat-bi-arr-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
+    await enrol(devices, 'cat-bi-arr-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
     const reborn = await desired.refresh('cat-bi-arr-01');
     expect(reborn.version).toBe(3);
     expect(reborn.display.languages).toEqual(['vi', 'en', 'zh-Hans']);
   });
 
   it('keeps versions per device', async () => {
-    enrol(devices, 'cat-bi-arr-02');
+    await enrol(devices, 'cat-bi-arr-02');
     await desired.refresh('cat-bi-arr-01');
     rename('cat-bi-arr-01', 'Renamed');
     await desired.refresh('cat-bi-arr-01');
@@ -120,7 +119,7 @@ describe('DesiredService', () => {
   it('keeps a document whose publish failed and publishes it on the next refresh, without a new version', async () => {
     broker.failNext = true;
     await expect(desired.refresh('cat-bi-arr-01')).rejects.toThrow('broker is not running');
-    expect(desired.latest('cat-bi-arr-01')?.version).toBe(1);
+    expect((await desired.latest('cat-bi-arr-01'))?.version).toBe(1);
     const retried = await desired.refresh('cat-bi-arr-01');
     expect(retried.version).toBe(1);
     expect(broker.published.map((document) => document.version)).toEqual([1]);
@@ -129,15 +128,15 @@ describe('DesiredService', () => {
   });
 
   it('republishAll sends every stored document once and skips a corrupt one with a log line', async () => {
-    enrol(devices, 'cat-bi-arr-02');
-    enrol(devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
-    enrol(devices, 'cat-bi-arr-03'); // never refreshed: nothing stored, nothing to republish
+    await enrol(devices, 'cat-bi-arr-02');
+    await enrol(devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
+    await enrol(devices, 'cat-bi-arr-03'); // never refreshed: nothing stored, nothing to republish
     for (const id of ['cat-bi-arr-01', 'cat-bi-arr-02', 'port-term-01']) await desired.refresh(id);
     store.db.prepare("UPDATE desired_documents SET document = '{}' WHERE device_id = 'cat-bi-arr-02'").run();
     broker.published.length = 0;
 
     const { log, lines } = recordingLogger();
-    const fresh = new DesiredService({ db: store.db, sql: store.sql, devices, gates, broker, log });
+    const fresh = new DesiredService({ sql: store.sql, devices, gates, broker, log });
     expect(await fresh.republishAll()).toBe(2);
     expect(broker.published.map((document) => document.deviceId)).toEqual(['cat-bi-arr-01', 'port-term-01']);
     expect(lines).toContainEqual(
@@ -150,14 +149,13 @@ describe('DesiredService', () => {
   it('survives a restart: a new service over the same file continues the versions', async () => {
     await desired.refresh('cat-bi-arr-01');
     const restarted = new DesiredService({
-      db: store.db,
       sql: store.sql,
       devices,
       gates,
       broker,
       log: silentLogger(),
     });
-    expect(restarted.latest('cat-bi-arr-01')?.version).toBe(1);
+    expect((await restarted.latest('cat-bi-arr-01'))?.version).toBe(1);
     rename('cat-bi-arr-01', 'After restart');
     expect((await restarted.refresh('cat-bi-arr-01')).version).toBe(2);
   });
@@ -169,8 +167,8 @@ describe('DesiredService behind a real broker', () => {
 
   beforeEach(async () => {
     fleet = await startFleetHarness();
-    seedGates(fleet.gates);
-    secret = enrol(fleet.devices, 'cat-bi-arr-01');
+    await seedGates(fleet.gates);
+    secret = await enrol(fleet.devices, 'cat-bi-arr-01');
   });
   afterEach(() => fleet.close());
 

@@ -2,6 +2,7 @@ import { deviceTopic, type CommandResult, type ParsedMessage } from '@gatecast/p
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CommandClient } from '../../../src/commands/command-client.js';
+import type { DisconnectCause } from '../../../src/broker/broker.js';
 import { DeviceInbox } from '../../../src/devices/device-inbox.js';
 import { DevicesRepo } from '../../../src/devices/devices-repo.js';
 import { DeviceEventsRepo } from '../../../src/events/device-events-repo.js';
@@ -35,15 +36,15 @@ describe('DeviceInbox', () => {
   let recording: ReturnType<typeof recordingLogger>;
   let clock: string;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     recording = recordingLogger();
     store = openTempStore();
-    seedGates(new GatesRepo(store.db));
-    devices = new DevicesRepo(store.db, recording.log);
+    await seedGates(new GatesRepo(store.sql));
+    devices = new DevicesRepo(store.sql, recording.log);
     commands = new RecordingCommands();
     clock = T0;
     inbox = new DeviceInbox({ devices, commands, log: recording.log, now: () => new Date(clock) });
-    enrol(devices, 'cat-bi-arr-01');
+    await enrol(devices, 'cat-bi-arr-01');
   });
   afterEach(() => {
     commands.stop();
@@ -53,45 +54,62 @@ describe('DeviceInbox', () => {
   const message = (m: Omit<ParsedMessage, 'ok' | 'deviceId'> & { deviceId?: string }): ParsedMessage =>
     ({ ok: true, deviceId: 'cat-bi-arr-01', ...m }) as ParsedMessage;
   const warnings = () => recording.lines.filter((line) => line.level === 40).map((line) => line.msg);
+  // The broker's calls return at once; the writes they start are awaited here.
+  const deliver = async (m: ParsedMessage) => {
+    inbox.onDeviceMessage(m);
+    await inbox.settled();
+  };
+  const connect = async (deviceId: string) => {
+    inbox.onDeviceConnected(deviceId);
+    await inbox.settled();
+  };
+  const disconnect = async (deviceId: string, cause: DisconnectCause) => {
+    inbox.onDeviceDisconnected(deviceId, cause);
+    await inbox.settled();
+  };
 
-  it('maps status to presence at the fleet time, keeping the agent version', () => {
-    inbox.onDeviceMessage(
+  it('maps status to presence at the fleet time, keeping the agent version', async () => {
+    await deliver(
       message({
         kind: 'status',
         payload: { state: 'online', agentVersion: '0.1.0', at: '1999-01-01T00:00:00Z' },
       }),
     );
-    expect(devices.get('cat-bi-arr-01')).toMatchObject({
+    expect(await devices.get('cat-bi-arr-01')).toMatchObject({
       presence: { state: 'online', since: T0, lastSeenAt: T0 },
       agentVersion: '0.1.0',
     });
     clock = T1;
-    inbox.onDeviceMessage(message({ kind: 'status', payload: { state: 'offline' } }));
-    expect(devices.get('cat-bi-arr-01')?.presence).toEqual({ state: 'offline', since: T1, lastSeenAt: T1 });
+    await deliver(message({ kind: 'status', payload: { state: 'offline' } }));
+    expect((await devices.get('cat-bi-arr-01'))?.presence).toEqual({
+      state: 'offline',
+      since: T1,
+      lastSeenAt: T1,
+    });
   });
 
-  it('maps reported to saveReported and telemetry to saveTelemetry', () => {
-    inbox.onDeviceMessage(message({ kind: 'reported', payload: sampleReported(T0, '0.2.0') }));
+  it('maps reported to saveReported and telemetry to saveTelemetry', async () => {
+    await deliver(message({ kind: 'reported', payload: sampleReported(T0, '0.2.0') }));
     clock = T1;
-    inbox.onDeviceMessage(message({ kind: 'telemetry', payload: sampleTelemetry(T1, 42) }));
-    const record = devices.get('cat-bi-arr-01');
+    await deliver(message({ kind: 'telemetry', payload: sampleTelemetry(T1, 42) }));
+    const record = await devices.get('cat-bi-arr-01');
     expect(record).toMatchObject({
       reported: sampleReported(T0, '0.2.0'),
       reportedAt: T0,
       agentVersion: '0.2.0',
     });
     expect(record).toMatchObject({ lastTelemetry: sampleTelemetry(T1, 42), lastTelemetryAt: T1 });
-    expect(devices.telemetryHistory('cat-bi-arr-01', { limit: 5 })).toHaveLength(1);
+    expect(await devices.telemetryHistory('cat-bi-arr-01', { limit: 5 })).toHaveLength(1);
   });
 
-  it('hands cmd/res to the command client with the sending device', () => {
+  it('hands cmd/res to the command client with the sending device', async () => {
     const result: CommandResult = { id: 'corr-id-0001', name: 'ping', at: T0, ok: true, result: {} };
-    inbox.onDeviceMessage(message({ kind: 'cmd/res', payload: result }));
+    await deliver(message({ kind: 'cmd/res', payload: result }));
     expect(commands.results).toEqual([{ deviceId: 'cat-bi-arr-01', result }]);
   });
 
   it('logs events of known devices', async () => {
-    inbox.onDeviceMessage(
+    await deliver(
       message({ kind: 'events', payload: { id: 'event-0001', at: T0, kind: 'desired-applied', version: 4 } }),
     );
     await inbox.settled();
@@ -101,7 +119,7 @@ describe('DeviceInbox', () => {
   });
 
   it('writes bursts of events one after another, in the order they came, and logs a failed one without losing the next', async () => {
-    enrol(devices, 'cat-bi-arr-02');
+    await enrol(devices, 'cat-bi-arr-02');
     const written: string[] = [];
     const deviceEvents = {
       // The first burst is the slowest: order must not depend on the store's speed.
@@ -172,42 +190,43 @@ describe('DeviceInbox', () => {
     expect(now).toBe(true);
   });
 
-  it('ignores messages of devices not in the store, with a log line each', () => {
+  it('ignores messages of devices not in the store, with a log line each', async () => {
     const ghost = { deviceId: 'ghost-01' };
-    inbox.onDeviceMessage(message({ ...ghost, kind: 'status', payload: { state: 'online' } }));
-    inbox.onDeviceMessage(message({ ...ghost, kind: 'reported', payload: sampleReported(T0) }));
-    inbox.onDeviceMessage(message({ ...ghost, kind: 'telemetry', payload: sampleTelemetry(T0) }));
-    inbox.onDeviceMessage(
+    await deliver(message({ ...ghost, kind: 'status', payload: { state: 'online' } }));
+    await deliver(message({ ...ghost, kind: 'reported', payload: sampleReported(T0) }));
+    await deliver(message({ ...ghost, kind: 'telemetry', payload: sampleTelemetry(T0) }));
+    await deliver(
       message({
         ...ghost,
         kind: 'events',
         payload: { id: 'event-0002', at: T0, kind: 'agent-started', agentVersion: '1' },
       }),
     );
-    inbox.onDeviceConnected('ghost-01');
+    await connect('ghost-01');
     expect(warnings()).toHaveLength(5);
     expect(store.db.prepare('SELECT count(*) FROM telemetry').pluck().get()).toBe(0);
-    expect(devices.get('ghost-01')).toBeUndefined();
+    expect(await devices.get('ghost-01')).toBeUndefined();
   });
 
-  it('connect marks online; any disconnect marks offline at once', () => {
-    inbox.onDeviceConnected('cat-bi-arr-01');
-    expect(devices.get('cat-bi-arr-01')?.presence.state).toBe('online');
+  it('connect marks online; any disconnect marks offline at once', async () => {
+    await connect('cat-bi-arr-01');
+    expect((await devices.get('cat-bi-arr-01'))?.presence.state).toBe('online');
     for (const cause of ['keepalive', 'error', 'kicked', 'clean', 'shutdown'] as const) {
-      inbox.onDeviceConnected('cat-bi-arr-01');
+      await connect('cat-bi-arr-01');
       clock = T1;
-      inbox.onDeviceDisconnected('cat-bi-arr-01', cause);
-      expect(devices.get('cat-bi-arr-01')?.presence).toMatchObject({ state: 'offline', since: T1 });
+      await disconnect('cat-bi-arr-01', cause);
+      expect((await devices.get('cat-bi-arr-01'))?.presence).toMatchObject({ state: 'offline', since: T1 });
       clock = T0;
     }
   });
 
-  it('logs a store failure instead of throwing into the broker', () => {
+  it('logs a store failure instead of throwing into the broker', async () => {
     store.db.close();
     expect(() =>
       inbox.onDeviceMessage(message({ kind: 'telemetry', payload: sampleTelemetry(T0) })),
     ).not.toThrow();
     expect(() => inbox.onDeviceDisconnected('cat-bi-arr-01', 'error')).not.toThrow();
+    await inbox.settled();
     expect(recording.lines.filter((line) => line.level === 50)).toHaveLength(2);
   });
 });
@@ -218,14 +237,16 @@ describe('DeviceInbox behind a real broker', () => {
 
   beforeEach(async () => {
     fleet = await startFleetHarness();
-    seedGates(fleet.gates);
-    secret = enrol(fleet.devices, 'cat-bi-arr-01');
+    await seedGates(fleet.gates);
+    secret = await enrol(fleet.devices, 'cat-bi-arr-01');
   });
   afterEach(() => fleet.close());
 
   it('stores presence, reports and telemetry a screen publishes, and marks it offline when its link dies', async () => {
     const screen = await fleet.connectDevice('cat-bi-arr-01', secret);
-    await eventually(() => expect(fleet.devices.get('cat-bi-arr-01')?.presence.state).toBe('online'));
+    await eventually(async () =>
+      expect((await fleet.devices.get('cat-bi-arr-01'))?.presence.state).toBe('online'),
+    );
 
     const now = new Date().toISOString();
     await screen.publishAsync(
@@ -240,19 +261,21 @@ describe('DeviceInbox behind a real broker', () => {
       deviceTopic('cat-bi-arr-01', 'telemetry'),
       JSON.stringify(sampleTelemetry(now, 77)),
     );
-    await eventually(() => {
-      const record = fleet.devices.get('cat-bi-arr-01');
+    await eventually(async () => {
+      const record = await fleet.devices.get('cat-bi-arr-01');
       expect(record?.agentVersion).toBe('0.4.0');
       expect(record?.lastTelemetry?.cpu.loadPercent).toBe(77);
     });
 
     // No DISCONNECT packet: the broker sees the socket die.
     screen.stream.destroy();
-    await eventually(() => expect(fleet.devices.get('cat-bi-arr-01')?.presence.state).toBe('offline'));
+    await eventually(async () =>
+      expect((await fleet.devices.get('cat-bi-arr-01'))?.presence.state).toBe('offline'),
+    );
   });
 
   it('refuses a wrong secret at the broker, so nothing reaches the store', async () => {
     await expect(fleet.connectDevice('cat-bi-arr-01', `${secret.slice(0, -1)}x`)).rejects.toThrow();
-    expect(fleet.devices.get('cat-bi-arr-01')?.presence.state).toBe('never-seen');
+    expect((await fleet.devices.get('cat-bi-arr-01'))?.presence.state).toBe('never-seen');
   });
 });

@@ -31,8 +31,8 @@ export interface FleetHarness {
 export async function startFleetHarness(): Promise<FleetHarness> {
   const { log, lines } = recordingLogger();
   const store = openTempStore(log);
-  const gates = new GatesRepo(store.db, log);
-  const devices = new DevicesRepo(store.db, log);
+  const gates = new GatesRepo(store.sql, log);
+  const devices = new DevicesRepo(store.sql, log);
   const clients: MqttClient[] = [];
   // broker → handlers → inbox → commands → broker: the broker calls these only after start(),
   // when `inbox` (declared below) exists.
@@ -46,15 +46,15 @@ export async function startFleetHarness(): Promise<FleetHarness> {
     tcp: { host: '127.0.0.1', port: 0 },
     handlers,
     authenticator: {
-      authenticate: (id, secret) => {
-        const credential = devices.credential(id);
+      authenticate: async (id, secret) => {
+        const credential = await devices.credential(id);
         return !!credential && verifySecret(secret, credential);
       },
     },
   });
   const commands = new CommandClient({ broker, log });
   const inbox = new DeviceInbox({ devices, commands, log });
-  const desired = new DesiredService({ db: store.db, sql: store.sql, devices, gates, broker, log });
+  const desired = new DesiredService({ sql: store.sql, devices, gates, broker, log });
   let port = (await broker.start()).mqttPort;
 
   return {
@@ -94,11 +94,11 @@ export async function startFleetHarness(): Promise<FleetHarness> {
 }
 
 /** Polls until `check` passes; for effects that cross the broker asynchronously. */
-export async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;

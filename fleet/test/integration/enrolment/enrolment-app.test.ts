@@ -43,7 +43,7 @@ describe('enrolment with a moving clock and scoped people', () => {
     });
     app = buildHttpApp(apiDeps(core, desired, { now, enrolment }));
     await app.ready();
-    seedGates(core.gates);
+    await seedGates(core.gates);
     admin = (await core.addUser('admin', [{ role: 'admin', gateId: null }])).token;
   });
 

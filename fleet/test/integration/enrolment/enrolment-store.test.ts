@@ -30,7 +30,7 @@ describe.each(STORE_DIALECTS)('enrolment in the store (%s)', (dialect) => {
     );
     enrolment = new EnrolmentService({
       sql: store.sql,
-      gates: { get: (id) => (id === GATE.id ? GATE : undefined) },
+      gates: { get: async (id) => (id === GATE.id ? GATE : undefined) },
       releaseKeys: [],
       log: pino({ level: 'silent' }),
       now: () => new Date(AT),

@@ -92,7 +92,7 @@ describe('device events: the API', () => {
   it("keeps a removed device's events, still scoped to the gate they came from", async () => {
     const event = playAt(1);
     await ctx.deviceEvents.save(ctx.portScreen, event, RECEIVED);
-    expect(ctx.devices.remove(ctx.portScreen)).toBe(true);
+    expect(await ctx.devices.remove(ctx.portScreen)).toBe(true);
     const answer = await ctx.get(admin, `/api/v1/devices/${ctx.portScreen}/events`);
     expect(answer.status).toBe(200);
     expect(answer.body.events.map((stored: { id: string }) => stored.id)).toEqual([event.id]);

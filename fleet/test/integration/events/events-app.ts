@@ -28,9 +28,9 @@ export async function startEventsApp(): Promise<EventsApp> {
   const { gates, devices, deviceEvents, audit } = core;
   const app = buildHttpApp(apiDeps(core, new DesiredService(core.desiredDeps), { deviceEvents }));
   await app.ready();
-  seedGates(gates);
-  enrol(devices, 'cat-bi-arr-01');
-  enrol(devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
+  await seedGates(gates);
+  await enrol(devices, 'cat-bi-arr-01');
+  await enrol(devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
   return {
     app,
     devices,

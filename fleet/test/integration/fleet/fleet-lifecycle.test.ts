@@ -14,6 +14,7 @@ import { loadFleetConfig } from '../../../src/config.js';
 import { DevicesRepo } from '../../../src/devices/devices-repo.js';
 import { createFleet } from '../../../src/fleet.js';
 import { openDatabase } from '../../../src/store/database.js';
+import { sqlOverSqlite } from '../../../src/store/open-store.js';
 import { eventually, makeTempDir, nextMessage, startRealFleet, type RealFleet } from './real-fleet.js';
 
 let fleet: RealFleet;
@@ -207,7 +208,7 @@ describe('fleet start and stop', () => {
     await fleet.fleet.stop();
     // What a power cut leaves behind: the row still says online.
     const db = openDatabase(fleet.dataDir, silent);
-    new DevicesRepo(db).setPresence(id, 'online', new Date().toISOString());
+    await new DevicesRepo(sqlOverSqlite(db)).setPresence(id, 'online', new Date().toISOString());
     db.close();
     await fleet.restart();
     const device = (await fleet.api('GET', `/api/v1/devices/${id}`)).body.device;

@@ -21,9 +21,9 @@ const history = (query: string, token = admin) =>
   health.get(token, `/api/v1/devices/cat-bi-arrivals-01/health${query}`);
 
 describe('GET /api/v1/devices/:deviceId/health', () => {
-  beforeEach(() => {
-    enrol(health.devices, 'cat-bi-arrivals-01');
-    storeSamples(health.devices, 'cat-bi-arrivals-01', 0, 180);
+  beforeEach(async () => {
+    await enrol(health.devices, 'cat-bi-arrivals-01');
+    await storeSamples(health.devices, 'cat-bi-arrivals-01', 0, 180);
   });
 
   it('gives the last 6 hours as raw samples by default', async () => {
@@ -117,47 +117,47 @@ describe('GET /api/v1/devices/:deviceId/health', () => {
 });
 
 /** A fresh sample `ageSec` before NOW, with its display block changed as given. */
-function report(
+async function report(
   deviceId: string,
   ageSec: number,
   change: (sample: TelemetrySample) => TelemetrySample = (sample) => sample,
-): void {
+): Promise<void> {
   const at = new Date(Date.parse(NOW) - ageSec * 1000).toISOString();
-  health.devices.setPresence(deviceId, 'online', at);
-  health.devices.saveTelemetry(deviceId, change({ ...sampleAt(0, 0), at }), at);
+  await health.devices.setPresence(deviceId, 'online', at);
+  await health.devices.saveTelemetry(deviceId, change({ ...sampleAt(0, 0), at }), at);
 }
 
-function seedScreens(): void {
+async function seedScreens(): Promise<void> {
   const { devices } = health;
   for (const id of ['cat-bi-up-01', 'cat-bi-dark-01', 'cat-bi-stale-01', 'cat-bi-off-01', 'cat-bi-new-01']) {
-    enrol(devices, id);
+    await enrol(devices, id);
   }
-  enrol(devices, 'hp-port-up-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
-  report('cat-bi-up-01', 30, (sample) => ({
+  await enrol(devices, 'hp-port-up-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
+  await report('cat-bi-up-01', 30, (sample) => ({
     ...sample,
     cpu: { loadPercent: 10, temperatureC: 60 },
     disk: { totalBytes: 100, usedBytes: 90 },
     power: { ...sample.power!, underVoltageNow: true },
   }));
-  report('cat-bi-dark-01', 30, (sample) => ({
+  await report('cat-bi-dark-01', 30, (sample) => ({
     ...sample,
     cpu: { loadPercent: 10, temperatureC: 50 },
     display: { ...sample.display!, cecPower: 'standby' },
   }));
   // Stale: its last word (hot, full disk) is too old to count in the gate's readings.
-  report('cat-bi-stale-01', 600, (sample) => ({
+  await report('cat-bi-stale-01', 600, (sample) => ({
     ...sample,
     cpu: { loadPercent: 10, temperatureC: 95 },
     disk: { totalBytes: 100, usedBytes: 99 },
   }));
-  report('cat-bi-off-01', 30);
-  devices.setPresence('cat-bi-off-01', 'offline', NOW);
-  report('hp-port-up-01', 10);
+  await report('cat-bi-off-01', 30);
+  await devices.setPresence('cat-bi-off-01', 'offline', NOW);
+  await report('hp-port-up-01', 10);
 }
 
 describe('GET /api/v1/gates/health', () => {
   it("counts each gate's screens by health, only at the gates the caller may read", async () => {
-    seedScreens();
+    await seedScreens();
     const everything = await health.get(admin, '/api/v1/gates/health');
     expect(everything.status).toBe(200);
     expect(everything.json().gates).toEqual([
@@ -191,7 +191,7 @@ describe('GET /api/v1/gates/health', () => {
 
 describe('/metrics per gate', () => {
   it('exposes screens by health and the readings of fresh samples per gate', async () => {
-    seedScreens();
+    await seedScreens();
     const answer = await health.get(admin, '/metrics');
     expect(answer.status).toBe(200);
     const lines = answer.text.split('\n');
@@ -216,7 +216,7 @@ describe('/metrics per gate', () => {
   });
 
   it('leaves a reading out, rather than reporting 0, for a gate with no fresh sample', async () => {
-    enrol(health.devices, 'cat-bi-new-01');
+    await enrol(health.devices, 'cat-bi-new-01');
     const text = (await health.get(admin, '/metrics')).text;
     expect(text).toContain('gatecast_gate_screens{gate="cat-bi-airport",state="never-seen"} 1');
     expect(text).not.toMatch(/gatecast_gate_temperature_celsius\{gate="cat-bi-airport"/);

@@ -35,7 +35,7 @@ export async function startHealthApp(now: string): Promise<HealthApp> {
     }),
   );
   await app.ready();
-  seedGates(gates);
+  await seedGates(gates);
   return {
     app,
     db,

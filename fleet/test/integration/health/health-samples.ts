@@ -42,16 +42,17 @@ export function sampleAt(minute: number, second: number): TelemetrySample {
 }
 
 /** Stores samples for minutes [fromMinute, toMinute) through the repo's hot path. */
-export function storeSamples(
-  devices: { saveTelemetry(id: string, sample: TelemetrySample, at: string): boolean },
+export async function storeSamples(
+  devices: { saveTelemetry(id: string, sample: TelemetrySample, at: string): Promise<boolean> },
   deviceId: string,
   fromMinute: number,
   toMinute: number,
-): number {
+): Promise<number> {
   let stored = 0;
   for (let minute = fromMinute; minute < toMinute; minute++) {
     for (const second of SECONDS) {
-      if (devices.saveTelemetry(deviceId, sampleAt(minute, second), receivedAt(minute, second))) stored += 1;
+      if (await devices.saveTelemetry(deviceId, sampleAt(minute, second), receivedAt(minute, second)))
+        stored += 1;
     }
   }
   return stored;

@@ -41,7 +41,7 @@ const clock = { now: new Date('2026-11-26T12:00:30.000Z') };
 
 function open(): void {
   db = openDatabase(path.join(dir, 'data'), silentLogger());
-  devices = new DevicesRepo(db, silentLogger());
+  devices = new DevicesRepo(sqlOverSqlite(db), silentLogger());
 }
 
 function rollup(options: { retention?: TelemetryRetention; chunkRows?: number } = {}): TelemetryRollup {
@@ -85,12 +85,12 @@ function expectStats(actual: RollupRow, fromMinute: number, toMinute: number): v
   ]);
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = makeTempDir();
   open();
-  seedGates(new GatesRepo(db));
-  enrol(devices, 'cat-bi-arrivals-01');
-  enrol(devices, 'cat-bi-arrivals-02');
+  await seedGates(new GatesRepo(sqlOverSqlite(db)));
+  await enrol(devices, 'cat-bi-arrivals-01');
+  await enrol(devices, 'cat-bi-arrivals-02');
   clock.now = new Date('2026-11-26T12:00:30.000Z');
 });
 
@@ -101,9 +101,9 @@ afterEach(() => {
 
 describe('the telemetry rollup', () => {
   it('folds three hours of samples into minutes and hours with the right average, minimum and maximum', async () => {
-    storeSamples(devices, 'cat-bi-arrivals-01', 0, 180);
+    await storeSamples(devices, 'cat-bi-arrivals-01', 0, 180);
     // A sample in the minute still open at 12:00:30 waits for its minute to close.
-    devices.saveTelemetry('cat-bi-arrivals-01', { ...sampleFor(180) }, receivedAt(180, 10));
+    await devices.saveTelemetry('cat-bi-arrivals-01', { ...sampleFor(180) }, receivedAt(180, 10));
 
     const pass = await rollup().runOnce();
 
@@ -136,7 +136,7 @@ describe('the telemetry rollup', () => {
   });
 
   it('changes nothing when run again, and later folds only what closed since', async () => {
-    storeSamples(devices, 'cat-bi-arrivals-01', 0, 181);
+    await storeSamples(devices, 'cat-bi-arrivals-01', 0, 181);
     const job = rollup();
     await job.runOnce();
     const first = snapshot();
@@ -154,8 +154,8 @@ describe('the telemetry rollup', () => {
   });
 
   it('resumes after a stop mid-way and a restart, in small chunks, without counting a sample twice', async () => {
-    storeSamples(devices, 'cat-bi-arrivals-01', 0, 180);
-    storeSamples(devices, 'cat-bi-arrivals-02', 30, 150);
+    await storeSamples(devices, 'cat-bi-arrivals-01', 0, 180);
+    await storeSamples(devices, 'cat-bi-arrivals-02', 30, 150);
     const interrupted = rollup({ chunkRows: 50 });
     const pass = interrupted.runOnce();
     // The first chunk runs before the pass first yields to the loop; the stop lands there.
@@ -182,7 +182,7 @@ describe('the telemetry rollup', () => {
   });
 
   it('prunes each tier at its retention boundary, never before the next tier has folded it', async () => {
-    storeSamples(devices, 'cat-bi-arrivals-01', 0, 240);
+    await storeSamples(devices, 'cat-bi-arrivals-01', 0, 240);
     clock.now = new Date('2026-11-26T13:00:30.000Z');
     const retention = { rawMs: 1 * HOUR, minuteMs: 2 * HOUR, hourMs: 3 * HOUR };
 
@@ -205,7 +205,7 @@ describe('the telemetry rollup', () => {
   });
 
   it('keeps raw samples whose minute is not folded yet, however short the raw retention', async () => {
-    storeSamples(devices, 'cat-bi-arrivals-01', 0, 10);
+    await storeSamples(devices, 'cat-bi-arrivals-01', 0, 10);
     clock.now = new Date('2026-11-26T09:05:30.000Z');
     await rollup({ retention: { ...DEFAULT_TELEMETRY_RETENTION, rawMs: 60_000 } }).runOnce();
     // Folded: minutes before 09:05. Pruned: raw before 09:04:30. Kept: everything after, unfolded.
@@ -215,7 +215,7 @@ describe('the telemetry rollup', () => {
   });
 
   it('runs by itself once started, and runs no more once stopped', async () => {
-    storeSamples(devices, 'cat-bi-arrivals-01', 0, 30);
+    await storeSamples(devices, 'cat-bi-arrivals-01', 0, 30);
     clock.now = new Date('2026-11-26T09:30:30.000Z');
     const job = new TelemetryRollup({
       store: sqlOverSqlite(db),
@@ -231,7 +231,7 @@ describe('the telemetry rollup', () => {
       (count) => count === 30,
     );
     await job.stop();
-    storeSamples(devices, 'cat-bi-arrivals-01', 30, 60);
+    await storeSamples(devices, 'cat-bi-arrivals-01', 30, 60);
     clock.now = new Date('2026-11-26T10:00:30.000Z');
     // A pass would fold the new minutes at once; after stop() none comes.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -239,10 +239,10 @@ describe('the telemetry rollup', () => {
   });
 
   it('goes with its device when the device is removed', async () => {
-    storeSamples(devices, 'cat-bi-arrivals-01', 0, 120);
+    await storeSamples(devices, 'cat-bi-arrivals-01', 0, 120);
     await rollup().runOnce();
     expect(rows('hour')).toHaveLength(2);
-    devices.remove('cat-bi-arrivals-01');
+    await devices.remove('cat-bi-arrivals-01');
     expect(rows('minute')).toEqual([]);
     expect(rows('hour')).toEqual([]);
   });

@@ -63,8 +63,8 @@ export interface InfoApp {
 
 export async function startInfoApp(): Promise<InfoApp> {
   const harness = await startFleetHarness();
-  const { db, sql } = harness.store;
-  seedGates(harness.gates);
+  const { sql } = harness.store;
+  await seedGates(harness.gates);
   const log = silentLogger();
   const users = new UsersRepo(harness.store.sql);
   const tokens = new ApiTokens(harness.store.sql);
@@ -87,7 +87,6 @@ export async function startInfoApp(): Promise<InfoApp> {
     log,
   });
   const desired = new DesiredService({
-    db,
     sql,
     devices: harness.devices,
     gates: harness.gates,
@@ -152,7 +151,7 @@ export async function startInfoApp(): Promise<InfoApp> {
       return answer(await app.inject({ method: 'GET', url, headers: { authorization: `Basic ${basic}` } }));
     },
     async screen(id, where) {
-      const secret = enrol(harness.devices, id, where);
+      const secret = await enrol(harness.devices, id, where);
       await desired.refresh(id);
       const client = await harness.connectDevice(id, secret);
       const documents: DesiredDocument[] = [];

@@ -69,7 +69,7 @@ export function openOutboxStore(): OutboxStore {
         store: self.sql,
         log,
         publicUrl: () => 'https://fleet.haiphong.example',
-        gateTimeZone: () => 'Asia/Ho_Chi_Minh',
+        gateTimeZone: async () => 'Asia/Ho_Chi_Minh',
         random: () => 0.5,
         ...options,
       });

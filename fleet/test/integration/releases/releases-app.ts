@@ -55,8 +55,8 @@ export async function startReleasesApp(): Promise<ReleasesApp> {
     apiDeps(core, desired, { releases, deviceCredentials: core.devices, mayFetchRelease }),
   );
   await app.listen({ host: '127.0.0.1', port: 0 });
-  seedGates(core.gates);
-  const secret = enrol(core.devices, SCREEN);
+  await seedGates(core.gates);
+  const secret = await enrol(core.devices, SCREEN);
   const admin = (await core.addUser('minh.admin', [{ role: 'admin', gateId: null }])).token;
   const technician = (await core.addUser('tuan.tech', [{ role: 'technician', gateId: null }])).token;
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -59,9 +59,9 @@ describe('proof-of-play report', () => {
     ctx = await startReportsApp();
     admin = await ctx.addUser('admin', [{ role: 'admin', gateId: null }]);
     catBiViewer = await ctx.addUser('catbi.viewer', [{ role: 'viewer', gateId: 'cat-bi-airport' }]);
-    enrol(ctx.devices, 'cat-bi-arr-01');
-    enrol(ctx.devices, 'cat-bi-dep-01', { zoneId: 'departures' });
-    enrol(ctx.devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
+    await enrol(ctx.devices, 'cat-bi-arr-01');
+    await enrol(ctx.devices, 'cat-bi-dep-01', { zoneId: 'departures' });
+    await enrol(ctx.devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
   });
 
   afterEach(async () => {
@@ -168,7 +168,7 @@ describe('proof-of-play report', () => {
 
   it("keeps a removed screen's plays, with its last zone, for whoever may read its gate", async () => {
     await store('cat-bi-dep-01', play('2026-11-20T01:00:00.000Z', 'welcome', 'vi'));
-    ctx.devices.remove('cat-bi-dep-01');
+    await ctx.devices.remove('cat-bi-dep-01');
     const report = (
       await ctx.get(admin, '/api/v1/reports/plays?from=2026-11-01&to=2026-11-30&by=zone,device')
     ).json();

@@ -20,7 +20,7 @@ describe('gatecast report (CLI against a listening fleet API)', () => {
     await ctx.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = ctx.app.server.address() as AddressInfo;
     env = { GATECAST_URL: `http://127.0.0.1:${port}`, GATECAST_TOKEN: token, HOME: dir };
-    enrol(ctx.devices, 'cat-bi-arr-01');
+    await enrol(ctx.devices, 'cat-bi-arr-01');
     const plays = [
       ['2026-11-20T01:00:00.000Z', 'chào-mừng', 'vi'],
       ['2026-11-20T01:00:08.000Z', 'chào-mừng', 'en'],

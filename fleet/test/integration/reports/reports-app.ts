@@ -41,7 +41,7 @@ export async function startReportsApp(): Promise<ReportsApp> {
     }),
   );
   await app.ready();
-  seedGates(gates);
+  await seedGates(gates);
   return {
     app,
     db,

@@ -58,12 +58,12 @@ describe('yearly report per gate', () => {
     });
   }
 
-  function announcement(
+  async function announcement(
     id: string,
     title: Record<string, string>,
     startsAt: string,
     screens: string[],
-  ): void {
+  ): Promise<void> {
     ctx.db
       .prepare(
         `INSERT INTO announcements (id, title, body, targets, status, created_by, created_by_name, created_at,
@@ -80,7 +80,7 @@ describe('yearly report per gate', () => {
         startsAt,
       );
     for (const deviceId of screens) {
-      const device = ctx.devices.get(deviceId);
+      const device = await ctx.devices.get(deviceId);
       ctx.db
         .prepare(
           'INSERT INTO announcement_screens (announcement_id, device_id, device_name, gate_id, zone_id) VALUES (?, ?, ?, ?, ?)',
@@ -102,21 +102,21 @@ describe('yearly report per gate', () => {
   }
 
   async function seedYear2025(): Promise<void> {
-    enrol(ctx.devices, 'cat-bi-arr-01', { name: 'Arrivals belt 1' });
-    enrol(ctx.devices, 'cat-bi-dep-01', { zoneId: 'departures', name: 'Gate <b>12</b> & lounge' });
-    enrol(ctx.devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
+    await enrol(ctx.devices, 'cat-bi-arr-01', { name: 'Arrivals belt 1' });
+    await enrol(ctx.devices, 'cat-bi-dep-01', { zoneId: 'departures', name: 'Gate <b>12</b> & lounge' });
+    await enrol(ctx.devices, 'port-term-01', { gateId: 'hai-phong-port', zoneId: 'terminal' });
     // Arrivals: up all year but ten days in March: 355 of 365 days.
     enrolledAt('cat-bi-arr-01', '2024-06-01T00:00:00.000Z');
-    ctx.devices.setPresence('cat-bi-arr-01', 'online', '2024-06-02T00:00:00.000Z');
-    ctx.devices.setPresence('cat-bi-arr-01', 'offline', local('2025-03-02'));
-    ctx.devices.setPresence('cat-bi-arr-01', 'online', local('2025-03-12'));
+    await ctx.devices.setPresence('cat-bi-arr-01', 'online', '2024-06-02T00:00:00.000Z');
+    await ctx.devices.setPresence('cat-bi-arr-01', 'offline', local('2025-03-02'));
+    await ctx.devices.setPresence('cat-bi-arr-01', 'online', local('2025-03-12'));
     // Departures: put up on 3 July, up for 91 of its 182 days.
     enrolledAt('cat-bi-dep-01', local('2025-07-03'));
-    ctx.devices.setPresence('cat-bi-dep-01', 'online', local('2025-07-03'));
-    ctx.devices.setPresence('cat-bi-dep-01', 'offline', local('2025-10-02'));
+    await ctx.devices.setPresence('cat-bi-dep-01', 'online', local('2025-07-03'));
+    await ctx.devices.setPresence('cat-bi-dep-01', 'offline', local('2025-10-02'));
     // The port's screen is another gate's business.
     enrolledAt('port-term-01', '2024-01-01T00:00:00.000Z');
-    ctx.devices.setPresence('port-term-01', 'online', '2024-01-01T00:00:00.000Z');
+    await ctx.devices.setPresence('port-term-01', 'online', '2024-01-01T00:00:00.000Z');
 
     await playAt('cat-bi-arr-01', '2024-12-31T16:59:00.000Z', 'last-year', 'vi', 10);
     await playAt('cat-bi-arr-01', '2025-01-01T01:00:00.000Z', 'welcome', 'vi', 8);
@@ -125,7 +125,7 @@ describe('yearly report per gate', () => {
     await playAt('cat-bi-dep-01', '2025-08-01T01:00:10.000Z', 'harbour-video', null, 45);
     await playAt('port-term-01', '2025-08-01T01:00:00.000Z', 'port-safety', 'zh-Hans', 20);
 
-    announcement(
+    await announcement(
       'storm',
       { vi: 'Cảnh báo bão số 3', en: 'Typhoon warning no. 3' },
       '2025-09-06T02:00:00.000Z',
@@ -133,14 +133,19 @@ describe('yearly report per gate', () => {
     );
     await receipt('cat-bi-arr-01', 'storm', '2025-09-06T02:00:01.200Z');
     await receipt('cat-bi-dep-01', 'storm', '2025-09-06T02:00:01.900Z');
-    announcement('gate-change', { vi: 'Đổi cửa ra tàu bay', en: 'Gate change' }, '2025-11-02T03:00:00.000Z', [
-      'cat-bi-arr-01',
-      'cat-bi-dep-01',
-    ]);
+    await announcement(
+      'gate-change',
+      { vi: 'Đổi cửa ra tàu bay', en: 'Gate change' },
+      '2025-11-02T03:00:00.000Z',
+      ['cat-bi-arr-01', 'cat-bi-dep-01'],
+    );
     await receipt('cat-bi-arr-01', 'gate-change', '2025-11-02T03:00:00.800Z');
-    announcement('port-only', { vi: 'Tàu khách đến muộn', en: 'Ferry delayed' }, '2025-10-01T03:00:00.000Z', [
-      'port-term-01',
-    ]);
+    await announcement(
+      'port-only',
+      { vi: 'Tàu khách đến muộn', en: 'Ferry delayed' },
+      '2025-10-01T03:00:00.000Z',
+      ['port-term-01'],
+    );
   }
 
   it('prints uptime per screen and for the gate, plays by item and language, announcements with receipts', async () => {
@@ -182,11 +187,11 @@ describe('yearly report per gate', () => {
   });
 
   it('counts a screen enrolled before presence was recorded from its enrolment, in its last known state', async () => {
-    enrol(ctx.devices, 'cat-bi-old-01', { name: 'Older screen' });
+    await enrol(ctx.devices, 'cat-bi-old-01', { name: 'Older screen' });
     ctx.db
       .prepare('UPDATE devices SET created_at = ? WHERE id = ?')
       .run(local('2025-01-01'), 'cat-bi-old-01');
-    ctx.devices.setPresence('cat-bi-old-01', 'online', local('2025-07-03'));
+    await ctx.devices.setPresence('cat-bi-old-01', 'online', local('2025-07-03'));
     // As a store migrated to presence history would have it: the row, no history.
     ctx.db.prepare('DELETE FROM presence_log WHERE device_id = ?').run('cat-bi-old-01');
     ctx.clock.now = new Date('2026-01-05T03:00:00.000Z');

@@ -30,10 +30,10 @@ const reported = (agentVersion: string): ReportedState => ({
 beforeEach(async () => {
   clock = new Date('2026-11-26T03:00:00.000Z'); // 10:00 in Hai Phong (UTC+7)
   core = openApiCore();
-  seedGates(core.gates);
+  await seedGates(core.gates);
   for (const id of ['cat-bi-01', 'cat-bi-02']) {
-    enrol(core.devices, id);
-    core.devices.saveReported(id, reported('1.0.0'), new Date().toISOString());
+    await enrol(core.devices, id);
+    await core.devices.saveReported(id, reported('1.0.0'), new Date().toISOString());
   }
   const key = generateReleaseKey();
   const releases = new ReleasesRepo(core.store.sql);
@@ -63,7 +63,7 @@ const agentOf = async (id: string) => (await desired.refresh(id)).agent;
 
 describe('the rollout engine and the clock', () => {
   it('hands releases out only once the injected clock enters the gate maintenance window', async () => {
-    core.gates.setMaintenanceWindow('cat-bi-airport', { from: '01:00', to: '03:00' });
+    await core.gates.setMaintenanceWindow('cat-bi-airport', { from: '01:00', to: '03:00' });
     const created = await rollouts.service.create(
       {
         version: '1.1.0',
@@ -96,7 +96,7 @@ describe('the rollout engine and the clock', () => {
     expect(await rollouts.mayFetch('cat-bi-01', '1.0.0')).toBe(false);
 
     for (const id of ['cat-bi-01', 'cat-bi-02'])
-      core.devices.saveReported(id, reported('1.1.0'), clock.toISOString());
+      await core.devices.saveReported(id, reported('1.1.0'), clock.toISOString());
     await rollouts.engine.settle();
     expect(await rollouts.service.get(created.id)).toMatchObject({
       state: 'completed',
@@ -107,7 +107,7 @@ describe('the rollout engine and the clock', () => {
   });
 
   it('ignores the window when told to, and an abort takes the assignment back', async () => {
-    core.gates.setMaintenanceWindow('cat-bi-airport', { from: '01:00', to: '03:00' });
+    await core.gates.setMaintenanceWindow('cat-bi-airport', { from: '01:00', to: '03:00' });
     const created = await rollouts.service.create(
       {
         version: '1.1.0',

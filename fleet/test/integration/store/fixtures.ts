@@ -4,9 +4,10 @@ import type { DevicesRepo } from '../../../src/devices/devices-repo.js';
 import type { GatesRepo } from '../../../src/gates/gates-repo.js';
 
 /** The catalogue code a call throws, or undefined when it does not throw. */
-export function codeOf(fn: () => unknown): string | undefined {
+/** The GatecastError code `fn` throws or rejects with; undefined when it succeeds. */
+export async function codeOf(fn: () => unknown): Promise<string | undefined> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error instanceof GatecastError ? error.code : `not a GatecastError: ${String(error)}`;
   }
@@ -14,22 +15,22 @@ export function codeOf(fn: () => unknown): string | undefined {
 }
 
 /** Cat Bi airport with its arrivals hall, and the port with its passenger terminal. */
-export function seedGates(gates: GatesRepo): void {
-  gates.create({ id: 'cat-bi-airport', name: 'Cat Bi International Airport' });
-  gates.addZone('cat-bi-airport', { id: 'arrivals-hall', name: 'Arrivals hall' });
-  gates.addZone('cat-bi-airport', { id: 'departures', name: 'Departures hall' });
-  gates.create({ id: 'hai-phong-port', name: 'Port of Hai Phong', languages: ['vi', 'en', 'zh-Hans'] });
-  gates.addZone('hai-phong-port', { id: 'terminal', name: 'Passenger terminal' });
+export async function seedGates(gates: GatesRepo): Promise<void> {
+  await gates.create({ id: 'cat-bi-airport', name: 'Cat Bi International Airport' });
+  await gates.addZone('cat-bi-airport', { id: 'arrivals-hall', name: 'Arrivals hall' });
+  await gates.addZone('cat-bi-airport', { id: 'departures', name: 'Departures hall' });
+  await gates.create({ id: 'hai-phong-port', name: 'Port of Hai Phong', languages: ['vi', 'en', 'zh-Hans'] });
+  await gates.addZone('hai-phong-port', { id: 'terminal', name: 'Passenger terminal' });
 }
 
 /** Enrols a screen in Cat Bi's arrivals hall (unless told otherwise); returns its plain secret. */
-export function enrol(
+export async function enrol(
   devices: DevicesRepo,
   id: string,
   where: { gateId?: string; zoneId?: string; tags?: string[]; name?: string } = {},
-): string {
+): Promise<string> {
   const secret = generateDeviceSecret();
-  devices.create(
+  await devices.create(
     {
       id,
       name: where.name ?? `Screen ${id}`,

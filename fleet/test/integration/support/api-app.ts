@@ -70,8 +70,8 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
   const { db } = store;
   // One query path per connection: two would each think they hold it alone.
   const { sql } = store;
-  const gates = new GatesRepo(db, log);
-  const devices = new DevicesRepo(db, log);
+  const gates = new GatesRepo(sql, log);
+  const devices = new DevicesRepo(sql, log);
   const users = new UsersRepo(store.sql);
   const tokens = new ApiTokens(store.sql);
   const sessions = new SessionStore(store.sql);
@@ -90,7 +90,7 @@ export function openApiCore(options: { log?: Logger; onPublish?: OnPublish } = {
     sessions,
     audit: new AuditLog(store.sql),
     broker,
-    desiredDeps: { db, sql, devices, gates, broker, log },
+    desiredDeps: { sql, devices, gates, broker, log },
     async addUser(username, grants, password = PASSWORD) {
       const { user } = await userAdmin.create({ username, displayName: username, grants, password });
       return { id: user.id, token: (await tokens.create(`${username} cli`, user.id)).token };

@@ -34,8 +34,8 @@ describe('kiosk usage figures', () => {
     ctx = await startReportsApp();
     admin = await ctx.addUser('admin', [{ role: 'admin', gateId: null }]);
     portViewer = await ctx.addUser('port.viewer', [{ role: 'viewer', gateId: 'hai-phong-port' }]);
-    enrol(ctx.devices, 'cat-bi-kiosk-1', { name: 'Arrivals kiosk' });
-    enrol(ctx.devices, 'port-kiosk-1', {
+    await enrol(ctx.devices, 'cat-bi-kiosk-1', { name: 'Arrivals kiosk' });
+    await enrol(ctx.devices, 'port-kiosk-1', {
       gateId: 'hai-phong-port',
       zoneId: 'terminal',
       name: 'Terminal kiosk',

@@ -50,7 +50,7 @@ describe('gatecast traveller export (against a listening fleet, no token)', () =
   beforeEach(async () => {
     writeFileSync(join(dir, 'map.png'), PNG);
     const deps = fakeDeps();
-    seedGate(deps);
+    await seedGate(deps);
     const picture = {
       sha256: FIXTURE_IMAGE_SHA,
       name: 'map.png',
@@ -150,7 +150,7 @@ describe('gatecast report kiosk', () => {
       GATECAST_URL: `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`,
       GATECAST_TOKEN: token,
     };
-    enrol(ctx.devices, 'cat-bi-kiosk-1', { name: 'Arrivals kiosk' });
+    await enrol(ctx.devices, 'cat-bi-kiosk-1', { name: 'Arrivals kiosk' });
     const at = '2026-11-20T03:00:00.000Z';
     await ctx.deviceEvents.save(
       'cat-bi-kiosk-1',

@@ -27,8 +27,8 @@ beforeAll(async () => {
     [PRIVATE_SHA, file(PRIVATE_SHA, 'draft.png')],
   ]);
   const deps = fakeDeps();
-  seedGate(deps);
-  deps.gates.create({ id: 'tan-vu', name: 'Tan Vu port' });
+  await seedGate(deps);
+  await deps.gates.create({ id: 'tan-vu', name: 'Tan Vu port' });
   deps.media = { get: (sha256) => files.get(sha256) };
   deps.traveller = {
     bundles: { bundle: async (gateId) => (gateId === 'cat-bi' ? fixtureBundle() : undefined) },

@@ -148,9 +148,9 @@ export async function startOperatorsApp(): Promise<OperatorsApp> {
 }
 
 /** Both demo gates with a zone each, the way an administrator sets them up. */
-export function seedHaiPhong(app: OperatorsApp): void {
-  app.gates.create({ id: 'cat-bi-airport', name: 'Cat Bi International Airport' });
-  app.gates.addZone('cat-bi-airport', { id: 'arrivals', name: 'Arrivals hall' });
-  app.gates.create({ id: 'hai-phong-port', name: 'Port of Hai Phong' });
-  app.gates.addZone('hai-phong-port', { id: 'pier-2', name: 'Pier 2' });
+export async function seedHaiPhong(app: OperatorsApp): Promise<void> {
+  await app.gates.create({ id: 'cat-bi-airport', name: 'Cat Bi International Airport' });
+  await app.gates.addZone('cat-bi-airport', { id: 'arrivals', name: 'Arrivals hall' });
+  await app.gates.create({ id: 'hai-phong-port', name: 'Port of Hai Phong' });
+  await app.gates.addZone('hai-phong-port', { id: 'pier-2', name: 'Pier 2' });
 }

@@ -19,7 +19,7 @@ async function enrol(gateId: string, zoneId: string, name: string): Promise<stri
 
 beforeEach(async () => {
   ops = await startOperatorsApp();
-  seedHaiPhong(ops);
+  await seedHaiPhong(ops);
   admin = (await ops.addUser('admin', [{ role: 'admin', gateId: null }])).token;
   catBiOperator = (await ops.addUser('catbi.ops', [{ role: 'operator', gateId: 'cat-bi-airport' }])).token;
   viewer = (await ops.addUser('dic.viewer', [{ role: 'viewer', gateId: null }])).token;
@@ -69,7 +69,9 @@ describe('an operator scoped to Cat Bi', () => {
       code: 'FORBIDDEN',
       message: 'catbi.ops may not devices.read at gate hai-phong-port',
     });
-    expect(ops.devices.list({ gateId: 'hai-phong-port' }).map((device) => device.id)).toEqual([portScreen]);
+    expect((await ops.devices.list({ gateId: 'hai-phong-port' })).map((device) => device.id)).toEqual([
+      portScreen,
+    ]);
     const denied = (await ops.audit.search({ outcome: 'denied' })).entries.reverse();
     expect(denied.map((entry) => [entry.action, entry.objectId, entry.gateId, entry.actor?.name])).toEqual([
       ['device.read', portScreen, 'hai-phong-port', 'catbi.ops'],
@@ -111,7 +113,7 @@ describe('an operator scoped to Cat Bi', () => {
       await call(catBiOperator, 'GET', '/metrics'),
     ];
     expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403]);
-    expect(ops.gates.list().map((gate) => gate.id)).not.toContain('do-son');
+    expect((await ops.gates.list()).map((gate) => gate.id)).not.toContain('do-son');
     expect(await ops.users.get('friend')).toBeUndefined();
   });
 
@@ -151,7 +153,7 @@ describe('a viewer of all gates', () => {
       const answer = await call(viewer, method, url, payload);
       expect({ method, url, status: answer.status }).toEqual({ method, url, status: 403 });
     }
-    expect(ops.devices.list()).toHaveLength(2);
+    expect(await ops.devices.list()).toHaveLength(2);
     expect((await ops.users.get('dic.viewer'))?.grants).toEqual([{ role: 'viewer', gateId: null }]);
     expect(await ops.users.get('catbi.ops')).toBeDefined();
     const denied = (await ops.audit.search({ outcome: 'denied' })).entries;

@@ -154,7 +154,7 @@ describe('a password that must be changed', () => {
         body: { error: { code: 'FORBIDDEN', message: 'change your password first' } },
       });
     }
-    expect(ops.gates.list()).toEqual([]);
+    expect(await ops.gates.list()).toEqual([]);
 
     const tooShort = await ops.withSession(browser, 'POST', '/api/v1/auth/password', {
       currentPassword: PASSWORD,
@@ -211,14 +211,14 @@ describe('CSRF protection', () => {
         message: 'missing or wrong x-csrf-token header',
       });
     }
-    expect(ops.gates.list()).toEqual([]);
+    expect(await ops.gates.list()).toEqual([]);
     const denied = (await ops.audit.search({ outcome: 'denied' })).entries;
     expect(denied).toHaveLength(4);
     expect(denied[0]).toMatchObject({ action: 'gate.create', status: 403, actor: { name: 'lan.nguyen' } });
 
     const made = await ops.withSession(browser, 'POST', '/api/v1/gates', gate);
     expect(made.status).toBe(201);
-    expect(ops.gates.list().map((g) => g.id)).toEqual(['cat-bi-airport']);
+    expect((await ops.gates.list()).map((g) => g.id)).toEqual(['cat-bi-airport']);
   });
 
   it('refuses a forged sign-out and deletion too: every change method is covered', async () => {

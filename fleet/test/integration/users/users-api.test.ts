@@ -6,7 +6,7 @@ let admin: string;
 
 beforeEach(async () => {
   ops = await startOperatorsApp();
-  seedHaiPhong(ops);
+  await seedHaiPhong(ops);
   admin = (await ops.addUser('admin', [{ role: 'admin', gateId: null }])).token;
 });
 
@@ -202,7 +202,7 @@ describe('names with markup', () => {
     expect(read.headers['content-type']).toMatch(/^application\/json/);
     expect(read.body.device.name).toBe(markup);
     expect(read.text).toContain(JSON.stringify(markup).slice(1, -1));
-    expect(ops.devices.get(device.body.device.id)?.name).toBe(markup);
+    expect((await ops.devices.get(device.body.device.id))?.name).toBe(markup);
     expect((await ops.as(admin, 'GET', '/api/v1/gates/do-son')).body.gate.zones[0].name).toBe(markup);
     const audited = (await ops.audit.search({ objectId: device.body.device.id })).entries;
     expect(audited[0]?.after).toMatchObject({ name: markup });

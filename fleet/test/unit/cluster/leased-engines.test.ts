@@ -13,7 +13,7 @@ class MemoryLeases implements Pick<LeaseRepo, 'acquire' | 'release'> {
   readonly rows = new Map<string, { holder: string; expiresAt: string }>();
   failing = false;
 
-  acquire(name: string, holder: string, now: string, until: string): boolean {
+  async acquire(name: string, holder: string, now: string, until: string): Promise<boolean> {
     if (this.failing) throw new Error('database is locked');
     const row = this.rows.get(name);
     if (row && row.holder !== holder && row.expiresAt > now) return false;
@@ -21,7 +21,7 @@ class MemoryLeases implements Pick<LeaseRepo, 'acquire' | 'release'> {
     return true;
   }
 
-  release(name: string, holder: string): void {
+  async release(name: string, holder: string): Promise<void> {
     if (this.rows.get(name)?.holder === holder) this.rows.delete(name);
   }
 }

@@ -29,17 +29,17 @@ describe('device credentials', () => {
     expect(basicCredentials(header)).toBeUndefined();
   });
 
-  it('proves a device only with its own secret', () => {
+  it('proves a device only with its own secret', async () => {
     const stored = new Map([
       ['cat-bi-arr-01', hashSecret('secret-one')],
       ['cat-bi-arr-02', hashSecret('secret-two')],
     ]);
-    const devices = { credential: (id: string) => stored.get(id) };
-    expect(authenticateDevice(basic('cat-bi-arr-01:secret-one'), devices)).toBe('cat-bi-arr-01');
-    expect(authenticateDevice(basic('cat-bi-arr-01:secret-two'), devices)).toBeNull();
-    expect(authenticateDevice(basic('cat-bi-arr-03:secret-one'), devices)).toBeNull();
-    expect(authenticateDevice(basic('../etc:secret-one'), devices)).toBeNull();
-    expect(authenticateDevice(basic('cat-bi-arr-01:secret-one'), undefined)).toBeNull();
+    const devices = { credential: async (id: string) => stored.get(id) };
+    expect(await authenticateDevice(basic('cat-bi-arr-01:secret-one'), devices)).toBe('cat-bi-arr-01');
+    expect(await authenticateDevice(basic('cat-bi-arr-01:secret-two'), devices)).toBeNull();
+    expect(await authenticateDevice(basic('cat-bi-arr-03:secret-one'), devices)).toBeNull();
+    expect(await authenticateDevice(basic('../etc:secret-one'), devices)).toBeNull();
+    expect(await authenticateDevice(basic('cat-bi-arr-01:secret-one'), undefined)).toBeNull();
   });
 
   it('puts only routes under /api/v1/device/ in the device namespace', () => {

@@ -74,16 +74,24 @@ export function fakeDeps(): FakeDeps {
   };
   deps.gates = fakeGates(deps.gateMap);
   deps.devices = fakeDevices(deps);
+  const latestOf = (deviceId: string) => {
+    const device = deps.deviceMap.get(deviceId);
+    return device && deps.refreshed.includes(deviceId) ? desiredFor(device) : undefined;
+  };
   deps.desired = {
     refresh: async (deviceId) => {
       if (deps.refreshFailure) throw deps.refreshFailure;
       deps.refreshed.push(deviceId);
       return desiredFor(deps.deviceMap.get(deviceId) as DeviceRecord);
     },
-    latest: (deviceId) => {
-      const device = deps.deviceMap.get(deviceId);
-      return device && deps.refreshed.includes(deviceId) ? desiredFor(device) : undefined;
-    },
+    latest: async (deviceId) => latestOf(deviceId),
+    latestMany: async (deviceIds) =>
+      new Map(
+        deviceIds.flatMap((id) => {
+          const document = latestOf(id);
+          return document ? [[id, document] as const] : [];
+        }),
+      ),
     forget: async (deviceId) => void deps.forgotten.push(deviceId),
   };
   deps.broker = {
@@ -151,9 +159,9 @@ function fakeUsers(): HttpDeps['users'] {
 
 function fakeGates(gates: Map<string, Gate>): HttpDeps['gates'] {
   return {
-    list: () => [...gates.values()],
-    get: (id) => gates.get(id),
-    create: (input) => {
+    list: async () => [...gates.values()],
+    get: async (id) => gates.get(id),
+    create: async (input) => {
       if (gates.has(input.id)) throw new GatecastError('CONFLICT', `gate ${input.id} exists`);
       const gate: Gate = {
         id: input.id,
@@ -166,7 +174,7 @@ function fakeGates(gates: Map<string, Gate>): HttpDeps['gates'] {
       gates.set(gate.id, gate);
       return gate;
     },
-    addZone: (gateId, input) => {
+    addZone: async (gateId, input) => {
       const gate = gates.get(gateId);
       if (!gate) throw new GatecastError('NOT_FOUND', `no gate ${gateId}`);
       const zone: Zone = { id: input.id, gateId, name: input.name, createdAt: AT };
@@ -179,7 +187,7 @@ function fakeGates(gates: Map<string, Gate>): HttpDeps['gates'] {
 function fakeDevices(deps: FakeDeps): HttpDeps['devices'] {
   const devices = deps.deviceMap;
   return {
-    create: (input) => {
+    create: async (input) => {
       const gate = deps.gateMap.get(input.gateId);
       if (!gate?.zones.some((zone) => zone.id === input.zoneId))
         throw new GatecastError('NOT_FOUND', 'no zone');
@@ -188,14 +196,14 @@ function fakeDevices(deps: FakeDeps): HttpDeps['devices'] {
       devices.set(device.id, device);
       return device;
     },
-    get: (id) => devices.get(id),
-    list: (filter = {}) =>
+    get: async (id) => devices.get(id),
+    list: async (filter = {}) =>
       [...devices.values()].filter(
         (device) =>
           (filter.gateId === undefined || device.gateId === filter.gateId) &&
           (filter.zoneId === undefined || device.zoneId === filter.zoneId),
       ),
-    remove: (id) => devices.delete(id),
+    remove: async (id) => devices.delete(id),
   };
 }
 
@@ -244,7 +252,7 @@ export function desiredFor(device: DeviceRecord, version = 1): DesiredDocument {
 }
 
 /** A gate with one zone, the usual starting point. */
-export function seedGate(deps: FakeDeps): void {
-  deps.gates.create({ id: 'cat-bi', name: 'Cat Bi International Airport' });
-  deps.gates.addZone('cat-bi', { id: 'arrivals', name: 'Arrivals hall' });
+export async function seedGate(deps: FakeDeps): Promise<void> {
+  await deps.gates.create({ id: 'cat-bi', name: 'Cat Bi International Airport' });
+  await deps.gates.addZone('cat-bi', { id: 'arrivals', name: 'Arrivals hall' });
 }

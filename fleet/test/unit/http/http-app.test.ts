@@ -19,7 +19,7 @@ beforeEach(async () => {
   deps = fakeDeps();
   logLines = [];
   deps.log = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
-  seedGate(deps);
+  await seedGate(deps);
   app = buildHttpApp(deps);
   routes = recordRoutes(app);
   await app.ready();
