@@ -33,6 +33,8 @@ export interface FleetConfig {
   releaseKeys: ReleasePublicKey[];
   /** Several processes share one broker cluster through Redis (GATECAST_REDIS_URL); null: one process. */
   cluster: { redisUrl: string; processId: string | undefined } | null;
+  /** The store in PostgreSQL (GATECAST_DATABASE_URL), shared by a cluster's processes; unset: SQLite in dataDir. */
+  databaseUrl: string | undefined;
 }
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
@@ -71,10 +73,21 @@ const redisUrlSchema = z
   .string()
   .regex(/^rediss?:\/\/[^\s/]+(\/\d{1,2})?\/?$/, 'must look like redis://127.0.0.1:6379/0');
 
+// postgres://[user:password@]host[:port]/database[?options]. The password is never echoed back.
+const databaseUrlSchema = z
+  .string()
+  .regex(
+    /^postgres(ql)?:\/\/\S+\/[^\s/?]+(\?\S*)?$/,
+    'must look like postgres://gatecast:…@127.0.0.1:5432/gatecast',
+  );
+
 // Part of Redis keys, MQTT $SYS topics and store rows: kept short and plain.
 const processIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores');
+
+/** Variables whose value may carry a password: shown without it. */
+const SECRET_URLS = new Set(['GATECAST_REDIS_URL', 'GATECAST_DATABASE_URL']);
 
 /** Reads one variable; empty counts as unset so `FOO=` in an env file means "use the default". */
 function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, fallback: string): T;
@@ -86,7 +99,7 @@ function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, fal
   const result = schema.safeParse(value);
   if (!result.success) {
     const reason = result.error.issues[0]?.message ?? 'is invalid';
-    const shown = name === 'GATECAST_REDIS_URL' ? withoutPassword(value) : value;
+    const shown = SECRET_URLS.has(name) ? withoutPassword(value) : value;
     throw new GatecastError('CONFIG_INVALID', `${name}: ${reason} (got ${JSON.stringify(shown)})`);
   }
   return result.data;
@@ -157,5 +170,6 @@ export function loadFleetConfig(env: NodeJS.ProcessEnv): FleetConfig {
     rollouts: { tickMs: read(env, 'GATECAST_ROLLOUT_TICK_MS', intervalMsSchema, '5000') },
     releaseKeys: loadTrustedReleaseKeys(env.GATECAST_RELEASE_KEYS),
     cluster: readCluster(env),
+    databaseUrl: read(env, 'GATECAST_DATABASE_URL', databaseUrlSchema),
   };
 }

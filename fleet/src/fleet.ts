@@ -11,7 +11,7 @@ import { joinCluster, type Cluster } from './cluster/cluster.js';
 import { everyInterval, startRightAway } from './cluster/engine-runner.js';
 import { CommissioningService } from './commissioning/commissioning-service.js';
 import { CommandClient } from './commands/command-client.js';
-import type { FleetConfig } from './config.js';
+import { withoutPassword, type FleetConfig } from './config.js';
 import { createFleetDomains, type FleetDomains } from './fleet-domains.js';
 import { startFleetHealth, type FleetHealth } from './fleet-health.js';
 import { DeviceInbox } from './devices/device-inbox.js';
@@ -236,8 +236,9 @@ interface Store {
 }
 
 async function openFleetStore(run: Run, config: FleetConfig, log: Logger): Promise<Store> {
-  const opened = await listening(`cannot open the database in ${config.dataDir}`, () =>
-    openStore({ dataDir: config.dataDir, log }),
+  const where = config.databaseUrl ? `at ${withoutPassword(config.databaseUrl)}` : `in ${config.dataDir}`;
+  const opened = await listening(`cannot open the database ${where}`, () =>
+    openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log }),
   );
   run.store = opened;
   return {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { BrokerHandlers, DisconnectCause } from '../broker/broker.js';
 import type { PresenceRepo } from './presence-repo.js';
 import { ScreenHolders } from './screen-holders.js';
-import { ScreenTurns } from './screen-turns.js';
+import { ScreenTurns } from '../devices/screen-turns.js';
 
 export interface ClusterPresenceOptions {
   repo: PresenceRepo;
@@ -53,7 +53,7 @@ export class ClusterPresence implements BrokerHandlers {
     this.now = options.now ?? (() => new Date());
     this.staleMs = options.staleMs ?? 20_000;
     this.holders = new ScreenHolders(options.processId);
-    this.turns = new ScreenTurns(this.log);
+    this.turns = new ScreenTurns(this.log, 'screen presence not handled');
   }
 
   /**

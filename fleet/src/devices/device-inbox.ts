@@ -5,6 +5,7 @@ import type { CommandClient } from '../commands/command-client.js';
 import type { DeviceEventsRepo, EventToSave } from '../events/device-events-repo.js';
 import type { DevicesRepo } from './devices-repo.js';
 import type { FleetEvents } from './fleet-events.js';
+import { ScreenTurns } from './screen-turns.js';
 
 export interface DeviceInboxDeps {
   devices: DevicesRepo;
@@ -33,12 +34,13 @@ export class DeviceInbox implements BrokerHandlers {
   private waiting: Array<() => void> = [];
   /** The bursts being written, one after another. */
   private writing: Promise<void> = Promise.resolve();
-  /** Each device's last presence, report or telemetry write: the next waits for it, so they land in order. */
-  private readonly writes = new Map<string, Promise<void>>();
+  /** Each device's presence, report and telemetry writes, one after another, so they land in order. */
+  private readonly writes: ScreenTurns;
 
   constructor(deps: DeviceInboxDeps) {
     this.deps = deps;
     this.log = deps.log.child({ mod: 'inbox' });
+    this.writes = new ScreenTurns(this.log, 'message not stored');
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -125,21 +127,12 @@ export class DeviceInbox implements BrokerHandlers {
   async settled(): Promise<void> {
     if (this.pending.length > 0) this.flush();
     await this.writing;
-    while (this.writes.size > 0) await Promise.all(this.writes.values());
+    await this.writes.settled();
   }
 
   /** A write after the device's earlier ones; a failure costs this message, never the broker's loop. */
   private inOrder(deviceId: string, kind: string, task: () => Promise<void>): void {
-    const previous = this.writes.get(deviceId) ?? Promise.resolve();
-    const write = previous
-      .then(task)
-      .catch((error: unknown) =>
-        this.log.error({ deviceId, kind, err: (error as Error).message }, 'message not stored'),
-      )
-      .finally(() => {
-        if (this.writes.get(deviceId) === write) this.writes.delete(deviceId);
-      });
-    this.writes.set(deviceId, write);
+    void this.writes.run(deviceId, task, { kind });
   }
 
   private writeInOrder(message: ParsedMessage, task: () => Promise<boolean>): void {

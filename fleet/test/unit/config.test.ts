@@ -32,6 +32,7 @@ describe('loadFleetConfig', () => {
       rollouts: { tickMs: 5000 },
       releaseKeys: [],
       cluster: null,
+      databaseUrl: undefined,
     });
   });
 
@@ -124,6 +125,16 @@ describe('loadFleetConfig', () => {
     expect(
       configError({ GATECAST_REDIS_URL: 'redis://127.0.0.1', GATECAST_PROCESS_ID: 'a b' }).message,
     ).toMatch(/^GATECAST_PROCESS_ID: /);
+  });
+
+  it('reads a PostgreSQL store URL, and refuses a malformed one without echoing its password', () => {
+    const url = 'postgres://gatecast:pw@db.internal:5432/gatecast?sslmode=require';
+    expect(loadFleetConfig({ GATECAST_DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadFleetConfig({}).databaseUrl).toBeUndefined();
+    const error = configError({ GATECAST_DATABASE_URL: 'mysql://gatecast:secret@db.internal/gatecast' });
+    expect(error.message).toMatch(/^GATECAST_DATABASE_URL: must look like postgres:\/\//);
+    expect(error.message).not.toContain('secret');
+    expect(configError({ GATECAST_DATABASE_URL: 'postgres://db.internal:5432' }).code).toBe('CONFIG_INVALID');
   });
 
   it('says what a port must be', () => {

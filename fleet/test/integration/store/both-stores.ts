@@ -43,22 +43,28 @@ export async function openTestStore(dialect: Dialect, log: Logger = silentLogger
     const store = await openStore({ ...location, log });
     return { ...store, location, dispose: async () => (await store.close(), removeDir(dir)) };
   }
-  const base = postgresUrl();
-  if (!base) throw new Error('no test PostgreSQL: set GATECAST_TEST_POSTGRES_URL');
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  await adminQuery(base, `CREATE SCHEMA ${schema}`);
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const location = { dataDir: '', databaseUrl: url.toString() };
+  const schema = await freshPostgresSchema();
+  const location = { dataDir: '', databaseUrl: schema.databaseUrl };
   const store = await openStore({ ...location, log });
   return {
     ...store,
     location,
     dispose: async () => {
       await store.close();
-      await adminQuery(base, `DROP SCHEMA ${schema} CASCADE`);
+      await schema.drop();
     },
   };
+}
+
+/** An empty private schema in the test PostgreSQL, and a URL whose connections use it. */
+export async function freshPostgresSchema(): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const base = postgresUrl();
+  if (!base) throw new Error('no test PostgreSQL: set GATECAST_TEST_POSTGRES_URL');
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(base, `CREATE SCHEMA ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { databaseUrl: url.toString(), drop: () => adminQuery(base, `DROP SCHEMA ${schema} CASCADE`) };
 }
 
 async function adminQuery(url: string, text: string): Promise<void> {

@@ -8,20 +8,24 @@ import type { Logger } from 'pino';
 export class ScreenTurns {
   private readonly chains = new Map<string, Promise<void>>();
 
-  constructor(private readonly log: Logger) {}
+  /** `failure`: the log line of a failed task. */
+  constructor(
+    private readonly log: Logger,
+    private readonly failure: string,
+  ) {}
 
   /** The screen has a task under way or waiting. */
   busy(deviceId: string): boolean {
     return this.chains.has(deviceId);
   }
 
-  /** Runs `task` after the screen's earlier ones; resolves once it ended. */
-  run(deviceId: string, task: () => Promise<void> | void): Promise<void> {
+  /** Runs `task` after the screen's earlier ones; resolves once it ended. `context` goes in its failure's log line. */
+  run(deviceId: string, task: () => Promise<void> | void, context: object = {}): Promise<void> {
     const previous = this.chains.get(deviceId) ?? Promise.resolve();
     const turn = previous
       .then(task)
       .catch((error: unknown) =>
-        this.log.error({ deviceId, err: (error as Error).message }, 'screen presence not handled'),
+        this.log.error({ deviceId, ...context, err: (error as Error).message }, this.failure),
       )
       .finally(() => {
         if (this.chains.get(deviceId) === turn) this.chains.delete(deviceId);
