@@ -10,6 +10,8 @@ import type { AnnouncementsRepo } from './announcements-repo.js';
  */
 export interface AnnouncementSource {
   entriesFor(device: DeviceRecord, now: Date): Promise<ScheduleEntry[]>;
+  /** A compose round begins: what was read before it may be stale (another fleet process wrote). */
+  beginRound?(): void;
 }
 
 /** One item shows title and body; the player rotates through the gate's languages. */
@@ -38,7 +40,7 @@ export function entryOf(announcement: Announcement): ScheduleEntry {
 }
 
 /**
- * Reads the store once per change rather than once per screen: recomposing a thousand screens
+ * Reads the store once per change and round rather than once per screen: recomposing a thousand screens
  * after a fire asks for the same few rows a thousand times. The read in flight is shared too, so
  * screens composed at once wait for one query instead of each starting its own.
  */
@@ -46,6 +48,11 @@ export class StoredAnnouncementSource implements AnnouncementSource {
   private cache: { generation: number; at: number; rows: Promise<Announcement[]> } | null = null;
 
   constructor(private readonly repo: Pick<AnnouncementsRepo, 'current' | 'generation'>) {}
+
+  /** The generation counts this process's writes only; a new round reads again, once. */
+  beginRound(): void {
+    this.cache = null;
+  }
 
   async entriesFor(device: DeviceRecord, now: Date): Promise<ScheduleEntry[]> {
     return (await this.current(now))

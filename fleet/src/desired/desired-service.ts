@@ -176,6 +176,7 @@ export class DesiredService {
   }
 
   private async round(): Promise<ComposeRound> {
+    this.deps.announcements?.beginRound?.();
     const content = await this.content.snapshot();
     return {
       content,

@@ -81,6 +81,11 @@ describe('announcement entries for the composer', () => {
     repo.generation = 2;
     await source.entriesFor(screen('s1', 'cat-bi'), at('2026-11-26T02:31:00Z'));
     expect(reads).toBe(2);
+    // Another fleet process may have written meanwhile: a new compose round reads again, once.
+    source.beginRound();
+    await source.entriesFor(screen('s1', 'cat-bi'), at('2026-11-26T02:31:00Z'));
+    await source.entriesFor(screen('s2', 'port'), at('2026-11-26T02:31:00Z'));
+    expect(reads).toBe(3);
   });
 });
 
