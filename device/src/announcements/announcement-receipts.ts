@@ -25,6 +25,9 @@ export interface AnnouncementReceiptsOptions {
 /** Enough for months of announcements; the oldest ids go first (their entries expired long ago). */
 const MAX_REMEMBERED = 500;
 
+const CAPTURE_ATTEMPTS = 3;
+const CAPTURE_RETRY_MS = 300;
+
 /**
  * The render receipt: the first time an announcement entry shows on this screen, a screenshot is
  * taken, hashed, and an `announcement-shown` event queued, once per entry id, across restarts.
@@ -77,15 +80,22 @@ export class AnnouncementReceipts {
     return [...this.sent];
   }
 
+  /**
+   * A busy Pi may miss a capture (a slow frame, the browser between pages): tried a few times.
+   * A receipt without a hash still says the screen showed it; each failed capture is logged.
+   */
   private async screenshotHash(): Promise<string | null> {
-    try {
-      const png = await this.options.capture();
-      return png ? createHash('sha256').update(png).digest('hex') : null;
-    } catch (error) {
-      // A receipt without a hash still says the screen showed it; the capture failing is logged.
-      this.log.warn({ err: (error as Error).message }, 'receipt screenshot failed');
-      return null;
+    for (let attempt = 1; attempt <= CAPTURE_ATTEMPTS; attempt++) {
+      try {
+        const png = await this.options.capture();
+        if (png) return createHash('sha256').update(png).digest('hex');
+        this.log.warn({ attempt }, 'receipt screenshot: no page to capture');
+      } catch (error) {
+        this.log.warn({ attempt, err: (error as Error).message }, 'receipt screenshot failed');
+      }
+      if (attempt < CAPTURE_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, CAPTURE_RETRY_MS));
     }
+    return null;
   }
 
   private load(): Promise<void> {

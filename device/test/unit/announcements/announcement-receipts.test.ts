@@ -87,7 +87,20 @@ describe('announcement render receipts on the screen', () => {
     expect(events).toEqual([
       expect.objectContaining({ entryId: 'ann-cccccccccccc', screenshotSha256: null }),
     ]);
+    expect(captures).toBe(3);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(['ann-cccccccccccc']);
+  });
+
+  it('tries the capture again when a busy screen misses it, and hashes the one that worked', async () => {
+    let misses = 2;
+    await receipts(async () => {
+      if (misses-- > 0) throw new Error('Page.captureScreenshot timed out');
+      return PNG;
+    }).shown(shown('ann-dddddddddddd'));
+    expect(captures).toBe(3);
+    expect(events).toEqual([
+      expect.objectContaining({ entryId: 'ann-dddddddddddd', screenshotSha256: PNG_SHA }),
+    ]);
   });
 });
 
