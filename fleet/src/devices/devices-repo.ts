@@ -63,7 +63,7 @@ export class DevicesRepo {
               VALUES (${id}, ${name}, ${gateId}, ${zoneId}, ${JSON.stringify(tags)}, ${createdAt})
               ON CONFLICT DO NOTHING`,
         );
-        // Refused without throwing: a rollback here would take writes of the shared connection along.
+        // A taken id: nothing to write, and the CONFLICT is thrown once the transaction is over.
         if (inserted === 0) return false;
         await this.store.run(
           sql`INSERT INTO device_credentials (device_id, salt, hash) VALUES (${id}, ${secret.salt}, ${secret.hash})`,

@@ -4,14 +4,12 @@ import type { Logger } from 'pino';
 import { openDatabase, type Database } from './database.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { sqlOver, type Dialect, type NoTables, type Sql } from './sql.js';
+import { withStatementCache } from './statement-cache.js';
 
 export interface Store {
   readonly dialect: Dialect;
   readonly sql: Sql;
-  /**
-   * The SQLite connection itself, for the repos not yet moved to `sql` (ADR 39). Undefined on
-   * PostgreSQL.
-   */
+  /** The SQLite connection itself, for tests and tools that read the file; undefined on PostgreSQL. */
   readonly sqlite: Database | undefined;
   close(): Promise<void>;
 }
@@ -50,7 +48,9 @@ export function sqlOverSqlite(database: Database): Sql {
 function sqlitePath(database: Database): { sql: Sql; kysely: Kysely<NoTables> } {
   let path = sqlitePaths.get(database);
   if (!path) {
-    const kysely = new Kysely<NoTables>({ dialect: new SqliteDialect({ database }) });
+    const kysely = new Kysely<NoTables>({
+      dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    });
     path = { sql: sqlOver(kysely, 'sqlite'), kysely };
     sqlitePaths.set(database, path);
   }
