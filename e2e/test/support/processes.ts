@@ -10,7 +10,11 @@ const AGENT = join(ROOT, 'device/dist/main.js');
 
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), `gatecast-${prefix}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  // A killed agent's Chromium may still write its profile for a moment: retried, not failed.
+  return {
+    path,
+    remove: () => rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }),
+  };
 }
 
 export async function waitFor<T>(
