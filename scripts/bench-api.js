@@ -10,12 +10,11 @@
 //                        --settle 40 --path /api/v1/devices --fleet-cpu-prof DIR]
 //
 // Loopback only; every child is stopped and every temp dir removed, also on Ctrl-C; bounded by time.
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { fixed, onCleanup, printMachine, runBounded } from './bench-support.js';
+import { fixed, loadAverage, onCleanup, printMachine, runBounded } from './bench-support.js';
 import { packageVersion, startFleet } from './bench-brokers.js';
 import { GOAL_P99_RATIO, orderOf, parseApiOptions, rowOf, summariseApi } from './bench-api-stats.js';
 import { enrolScreens } from './sim/enrol.js';
@@ -48,10 +47,6 @@ async function probe(url, token) {
 }
 
 async function main() {
-  const loadAverage = () =>
-    loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' / ');
   printMachine(`, load average ${loadAverage()} at the start`);
   console.log(
     `B6 API under load: GET ${options.path}, ${options.screens} screens, ${options.rounds} rounds of ` +

@@ -9,11 +9,10 @@
 //                          --subjects fm,aedes,mosquitto --fleet-cpu-prof DIR]
 //
 // Loopback only; every child is stopped and every temp dir removed, also on Ctrl-C; bounded by time.
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { fixed, onCleanup, printMachine, runBounded, sample, tempDir } from './bench-support.js';
+import { fixed, loadAverage, onCleanup, printMachine, runBounded, sample, tempDir } from './bench-support.js';
 import { freePort, packageVersion } from './bench-brokers.js';
 import { mosquittoVersion } from './bench-steady-subjects.js';
 import {
@@ -232,11 +231,7 @@ function ratios(perSubject) {
 }
 
 async function main() {
-  const load = () =>
-    loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' / ');
-  printMachine(`, load average ${load()} at the start`);
+  printMachine(`, load average ${loadAverage()} at the start`);
   console.log(
     `versions: aedes ${packageVersion('aedes')}, mqtt.js ${packageVersion('mqtt')}, ` +
       `better-sqlite3 ${packageVersion('better-sqlite3')}, ${mosquittoVersion()}`,
@@ -269,7 +264,7 @@ async function main() {
   console.log(`\nmedians over ${ROUNDS} round(s):\n`);
   console.log(table(perSubject));
   console.log(`\n${ratios(perSubject)}`);
-  console.log(`\nload average ${load()} at the end`);
+  console.log(`\nload average ${loadAverage()} at the end`);
 }
 
 await runBounded(main, LIMIT_MS);

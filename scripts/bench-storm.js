@@ -10,12 +10,11 @@
 //                         --kill --fleet-cpu-prof DIR]
 //
 // Loopback only; every child is stopped and every temp dir removed, also on Ctrl-C; bounded by time.
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { fixed, onCleanup, printMachine, runBounded, sample, tempDir } from './bench-support.js';
+import { fixed, loadAverage, onCleanup, printMachine, runBounded, sample, tempDir } from './bench-support.js';
 import { freePort, packageVersion } from './bench-brokers.js';
 import {
   SUBJECTS,
@@ -201,11 +200,7 @@ async function connect(subject) {
 // ---------- the run ----------
 
 async function main() {
-  const load = () =>
-    loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' / ');
-  printMachine(`, load average ${load()} at the start`);
+  printMachine(`, load average ${loadAverage()} at the start`);
   console.log(
     `versions: aedes ${packageVersion('aedes')}, mqtt.js ${packageVersion('mqtt')}, ${mosquittoVersion()}`,
   );
@@ -263,7 +258,7 @@ async function main() {
       `${fixed(ratio(aedes.t99, mosquitto.t99), 2)}; to 100 %: FM ÷ bare Aedes ${fixed(ratio(fm.t100, aedes.t100), 2)}, ` +
       `bare Aedes ÷ mosquitto ${fixed(ratio(aedes.t100, mosquitto.t100), 2)}`,
   );
-  console.log(`\nload average ${load()} at the end`);
+  console.log(`\nload average ${loadAverage()} at the end`);
 }
 
 await runBounded(main, LIMIT_MS);

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -267,6 +267,13 @@ export function percentile(values, p) {
 
 export function fixed(value, digits = 1) {
   return Number.isFinite(value) ? value.toFixed(digits) : '—';
+}
+
+/** The 1, 5 and 15 minute load averages as `a / b / c`: the runs say how busy the machine was. */
+export function loadAverage() {
+  return loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ');
 }
 
 export function printMachine(extra = '') {

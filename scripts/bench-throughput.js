@@ -10,12 +10,11 @@
 //
 // Loopback only; every child is stopped and every temp dir removed, also on Ctrl-C; bounded by time.
 import { fork, spawn } from 'node:child_process';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { fixed, onCleanup, printMachine, root, runBounded, tempDir } from './bench-support.js';
+import { fixed, loadAverage, onCleanup, printMachine, root, runBounded, tempDir } from './bench-support.js';
 import { MOSQUITTO, packageVersion, startBareAedes, startFleet, startMosquitto } from './bench-brokers.js';
 import {
   eventsTopic,
@@ -200,11 +199,7 @@ async function crossCheck(mosquitto, deviceId, qos, payloads) {
 // ---------- the run ----------
 
 async function main() {
-  const load = () =>
-    loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' / ');
-  printMachine(`, load average ${load()} at the start`);
+  printMachine(`, load average ${loadAverage()} at the start`);
   console.log(
     `B1 pub→sub throughput: ${options.messages} messages of ${options.bytes} B per run, ` +
       `QoS ${options.qos.join(' and ')}, ${options.rounds} interleaved rounds${options.quick ? ' (quick)' : ''}`,
@@ -266,7 +261,7 @@ async function main() {
       );
     }
   }
-  console.log(`load average at the end: ${load()}`);
+  console.log(`load average at the end: ${loadAverage()}`);
 }
 
 function report(summary) {
