@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -262,4 +263,57 @@ export function subscribeGrants(client: MqttClient, filters: string[]): Promise<
       else reject(error ?? new Error('no SUBACK'));
     });
   });
+}
+
+/** Runs in its own process, so the attacker's work does not share the broker's event loop. */
+const FLOODER = `
+const net = require('node:net');
+const { port, frames, count, inFlight } = JSON.parse(process.argv[1]);
+const bytes = frames.map((frame) => Buffer.from(frame, 'base64'));
+let sent = 0;
+let accepted = 0;
+const once = (frame) => new Promise((resolve) => {
+  const socket = net.connect(port, '127.0.0.1', () => socket.write(frame));
+  const done = (code) => { socket.destroy(); resolve(code); };
+  socket.on('data', (data) => done(data[0] === 0x20 ? data[3] : -1));
+  socket.on('error', () => done(-1));
+  socket.on('close', () => done(-1));
+});
+const started = Date.now();
+Promise.all(Array.from({ length: inFlight }, async () => {
+  while (sent < count) {
+    const n = sent++;
+    if ((await once(bytes[n % bytes.length])) === 0) accepted += 1;
+  }
+})).then(() => process.stdout.write(JSON.stringify({ sent, accepted, seconds: (Date.now() - started) / 1000 })));
+`;
+
+export interface FloodResult {
+  sent: number;
+  /** CONNACKs with return code 0: bad CONNECTs that got in. */
+  accepted: number;
+  seconds: number;
+}
+
+/** `count` CONNECTs cycling through `frames`, `inFlight` at a time, from 127.0.0.1 in a child process. */
+export function floodConnects(options: { port: number; frames: Buffer[]; count: number; inFlight: number }): {
+  result: Promise<FloodResult>;
+  stop(): void;
+} {
+  const input = JSON.stringify({
+    ...options,
+    frames: options.frames.map((frame) => frame.toString('base64')),
+  });
+  const child = spawn(process.execPath, ['-e', FLOODER, input], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const result = new Promise<FloodResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(output) as FloodResult)
+        : reject(new Error(`flooder exited with ${code}`)),
+    );
+  });
+  return { result, stop: () => child.kill('SIGKILL') };
 }

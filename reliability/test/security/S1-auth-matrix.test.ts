@@ -49,10 +49,15 @@ describe('S1 auth matrix', () => {
         'revoked',
         (n) => (n % 2 ? as(rotated.deviceId, rotated.secret) : as(removed.deviceId, removed.secret)),
       ],
-      // Own secret under another id, or another device's client id with own username.
+      // Own secret under another id, another device's client id, or an empty one the broker would name.
       [
         'other id',
-        (n) => (n % 2 ? as(other.deviceId, own.secret) : as(own.deviceId, own.secret, other.deviceId)),
+        (n) =>
+          [
+            as(other.deviceId, own.secret),
+            as(own.deviceId, own.secret, other.deviceId),
+            as(own.deviceId, own.secret, ''),
+          ][n % 3]!,
       ],
       ['right', () => as(own.deviceId, own.secret)],
     ];
