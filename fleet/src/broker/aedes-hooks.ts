@@ -128,9 +128,13 @@ function authenticateDevice(
     context.limits.maxTopicLevels,
   );
   if (!check.ok) return refuse(check.returnCode, check.reason);
+  // The store may answer with the secret as it was before a revocation that landed meanwhile.
+  const kicks = context.sessions.kickCount(check.deviceId);
   void lookUpSecret(context, check.deviceId, password as Buffer).then((verdict) => {
     if (verdict === 'error') return refuse(RETURN_CODE.SERVER_UNAVAILABLE, 'authenticator failed');
     if (!verdict) return refuse(RETURN_CODE.BAD_USERNAME_OR_PASSWORD, 'wrong secret or unknown device');
+    if (context.sessions.kickCount(check.deviceId) !== kicks)
+      return refuse(RETURN_CODE.BAD_USERNAME_OR_PASSWORD, 'revoked while its secret was checked');
     if (client.conn instanceof FrameGuard) client.conn.markAuthenticated();
     context.sessions.authenticated(client);
     done(null, true);

@@ -200,6 +200,8 @@ class GatecastBroker implements Broker {
   }
 
   kick(deviceId: string): boolean {
+    // Also refuses a CONNECT of this device whose secret lookup is still in flight.
+    this.sessions.kicked(deviceId);
     const { connected, connecting } = this.sessions.sessionsOf(deviceId);
     for (const client of [connected, connecting]) {
       if (!client || client.closed) continue;

@@ -17,6 +17,8 @@ export class Sessions {
   private readonly connected = new Map<string, Client>();
   private readonly connecting = new Map<string, Client>();
   private readonly causes = new WeakMap<Client, DisconnectCause>();
+  /** Kicks (revocations) per device, so a secret check that spans one can be told apart. */
+  private readonly kicks = new Map<string, number>();
 
   /** The CONNECT passed authentication; the session is being set up. */
   authenticated(client: Client): void {
@@ -56,6 +58,15 @@ export class Sessions {
     return { wasConnected, cause };
   }
 
+  /** The device was revoked: a CONNECT whose secret was looked up before this must not get in. */
+  kicked(deviceId: string): void {
+    this.kicks.set(deviceId, this.kickCount(deviceId) + 1);
+  }
+
+  kickCount(deviceId: string): number {
+    return this.kicks.get(deviceId) ?? 0;
+  }
+
   /** The live session of a device, or the one being set up. */
   sessionsOf(deviceId: string): { connected?: Client; connecting?: Client } {
     return { connected: this.connected.get(deviceId), connecting: this.connecting.get(deviceId) };
@@ -76,5 +87,6 @@ export class Sessions {
   clear(): void {
     this.connected.clear();
     this.connecting.clear();
+    this.kicks.clear();
   }
 }
