@@ -15,7 +15,7 @@ import { withoutPassword, type FleetConfig } from './config.js';
 import { createFleetDomains, type FleetDomains } from './fleet-domains.js';
 import { startFleetHealth, type FleetHealth } from './fleet-health.js';
 import { DeviceInbox } from './devices/device-inbox.js';
-import { verifySecret } from './devices/device-secrets.js';
+import { storedSecretAuthenticator } from './devices/device-secrets.js';
 import { DevicesRepo } from './devices/devices-repo.js';
 import { FleetEvents } from './devices/fleet-events.js';
 import { DeviceEventsRepo } from './events/device-events-repo.js';
@@ -275,12 +275,7 @@ function wireBroker(
   const cluster = run.cluster;
   const broker = createBroker({
     log,
-    authenticator: {
-      authenticate: async (deviceId, secret) => {
-        const stored = await devices.credential(deviceId);
-        return stored !== undefined && verifySecret(secret, stored);
-      },
-    },
+    authenticator: storedSecretAuthenticator(devices),
     handlers: cluster ? cluster.presence(inbox, () => broker.connectedDeviceIds()) : inbox,
     ...(cluster ? { backend: cluster.brokerBackend } : {}),
     limits: config.brokerLimits,

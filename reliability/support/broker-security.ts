@@ -9,7 +9,7 @@ import mqttPacket from 'mqtt-packet';
 import { pino } from 'pino';
 import type { AgentConfigInput, ParsedMessage, TopicKind } from '@gatecast/protocol';
 import { createBroker, type Broker, type BrokerLimits } from '../../fleet/src/broker/broker.js';
-import { hashSecret, verifySecret } from '../../fleet/src/devices/device-secrets.js';
+import { hashSecret, storedSecretAuthenticator } from '../../fleet/src/devices/device-secrets.js';
 import { DevicesRepo } from '../../fleet/src/devices/devices-repo.js';
 import { GatesRepo } from '../../fleet/src/gates/gates-repo.js';
 import { openStore, type Store } from '../../fleet/src/store/open-store.js';
@@ -70,13 +70,8 @@ export async function startSecureBroker(
     const accepted: ParsedMessage[] = [];
     const broker = createBroker({
       log,
-      // As the fleet wires it (fleet.ts): the stored salted hash decides.
-      authenticator: {
-        authenticate: async (deviceId, secret) => {
-          const stored = await devices.credential(deviceId);
-          return stored !== undefined && verifySecret(secret, stored);
-        },
-      },
+      // As the fleet wires it (fleet.ts).
+      authenticator: storedSecretAuthenticator(devices),
       handlers: {
         onDeviceMessage: (message) => void accepted.push(message),
         onDeviceConnected: () => undefined,

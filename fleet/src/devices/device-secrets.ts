@@ -36,3 +36,15 @@ export function verifySecret(secret: string | Buffer, stored: SecretHash): boole
 function digest(salt: Buffer, secret: Buffer): Buffer {
   return createHash('sha256').update(salt).update(secret).digest();
 }
+
+/** The broker's device check as the fleet wires it: the stored salted hash decides. */
+export function storedSecretAuthenticator(devices: {
+  credential(id: string): Promise<SecretHash | undefined>;
+}): { authenticate(deviceId: string, secret: Buffer): Promise<boolean> } {
+  return {
+    authenticate: async (deviceId, secret) => {
+      const stored = await devices.credential(deviceId);
+      return stored !== undefined && verifySecret(secret, stored);
+    },
+  };
+}
