@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The device's built code: fault children run what a screen runs, not the test's sources. */
+export const DEVICE_DIST = fileURLToPath(new URL('../../device/dist/', import.meta.url));
+
+/**
+ * A child that rewrites two state files forever, alternating two versions of each, through the
+ * agent's own atomic write, as the desired store and the update record call it (the record first
+ * clears stale temp files). Only that module is loaded, so a start is quick. It prints `ready` once
+ * both files exist; the test then SIGKILLs it at a moment of its choosing.
+ */
+const REWRITER = `
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+const { dist, files, documentsFile } = JSON.parse(process.env.GATECAST_REWRITE);
+const { writeFileAtomic, removeStaleTempFiles } = await import(dist + 'state/atomic-file.js');
+const texts = JSON.parse(readFileSync(documentsFile, 'utf8'));
+for (const file of files) mkdirSync(dirname(file), { recursive: true });
+const write = async (i) => {
+  await writeFileAtomic(files[0], texts[0][i % 2]);
+  await removeStaleTempFiles(files[1]);
+  await writeFileAtomic(files[1], texts[1][i % 2], 0o644);
+};
+await write(0);
+process.stdout.write('ready\\n');
+for (let i = 1; ; i++) await write(i);
+`;
+
+export interface Rewriter {
+  child: ChildProcess;
+  /** Resolves when both state files are on disk and the rewrite loop runs. */
+  ready: Promise<void>;
+  exited: Promise<void>;
+}
+
+/** `files[i]` alternates between `texts[i][0]` and `texts[i][1]` (read from `documentsFile`). */
+export function startRewriter(files: readonly string[], documentsFile: string): Rewriter {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', REWRITER], {
+    env: { ...process.env, GATECAST_REWRITE: JSON.stringify({ dist: DEVICE_DIST, files, documentsFile }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const ready = new Promise<void>((done, fail) => {
+    child.stdout!.once('data', () => done());
+    void exited.then(() => fail(new Error('the state rewriter ended before it was ready')));
+  });
+  return { child, ready, exited };
+}
