@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { statfsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** The device's built code: fault children run what a screen runs, not the test's sources. */
@@ -46,4 +48,38 @@ export function startRewriter(files: readonly string[], documentsFile: string): 
     void exited.then(() => fail(new Error('the state rewriter ended before it was ready')));
   });
   return { child, ready, exited };
+}
+
+/**
+ * A small tmpfs the test mounts and unmounts itself: a card partition of a known size, so a full
+ * disk is a real ENOSPC from the kernel. Needs root (mount); `null` with the reason otherwise.
+ */
+export function tmpfsUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root';
+  const probe = spawnSync('mount', ['--version']);
+  if (probe.status !== 0) return 'mount(8) is missing (Debian util-linux)';
+  if (spawnSync('fallocate', ['--version']).status !== 0)
+    return 'fallocate(1) is missing (Debian util-linux)';
+  return null;
+}
+
+export async function mountTmpfs(dir: string, bytes: number): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes},mode=0755`, 'tmpfs', dir]);
+  if (mounted.status !== 0) throw new Error(`mount tmpfs on ${dir}: ${mounted.stderr.toString()}`);
+  return async () => {
+    const unmounted = spawnSync('umount', [dir]);
+    if (unmounted.status !== 0) spawnSync('umount', ['-l', dir]);
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+/** Takes all free space on `dir`'s file system but `leaveBytes`, at once, as another writer would. */
+export function fillDisk(dir: string, file: string, leaveBytes: number): number {
+  const stats = statfsSync(dir);
+  const take = Math.max(0, stats.bavail * stats.bsize - leaveBytes);
+  if (take === 0) return 0;
+  const filled = spawnSync('fallocate', ['-l', String(take), file]);
+  if (filled.status !== 0) throw new Error(`fallocate ${file}: ${filled.stderr.toString()}`);
+  return take;
 }
