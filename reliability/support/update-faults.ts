@@ -1,6 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { statfsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statfsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { extract } from 'tar';
 import { fileURLToPath } from 'node:url';
 
 /** The device's built code: fault children run what a screen runs, not the test's sources. */
@@ -82,4 +85,67 @@ export function fillDisk(dir: string, file: string, leaveBytes: number): number 
   const filled = spawnSync('fallocate', ['-l', String(take), file]);
   if (filled.status !== 0) throw new Error(`fallocate ${file}: ${filled.stderr.toString()}`);
   return take;
+}
+
+/** SIGKILLs every process of one screen's service (its command line names its config file): a power cut. */
+export function cutPower(configFile: string): number {
+  let killed = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (Number(pid) === process.pid || !cmdline.split('\0').includes(configFile)) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+      killed += 1;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return killed;
+}
+
+/** Every file under `dir` by relative path, with its sha256 (links by their target). */
+export async function fileTree(dir: string, skip: readonly string[] = []): Promise<Map<string, string>> {
+  const tree = new Map<string, string>();
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true })) {
+      const path = join(at, entry.name);
+      const name = relative(dir, path);
+      if (skip.includes(name)) continue;
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isSymbolicLink()) tree.set(name, `link:${await readlink(path)}`);
+      else
+        tree.set(
+          name,
+          createHash('sha256')
+            .update(await readFile(path))
+            .digest('hex'),
+        );
+    }
+  };
+  await walk(dir);
+  return tree;
+}
+
+/** The files an artifact unpacks to, as `fileTree` lists them. */
+export async function artifactTree(artifactFile: string, work: string): Promise<Map<string, string>> {
+  const dir = await mkdtemp(join(work, 'artifact-'));
+  try {
+    await extract({ file: artifactFile, cwd: dir });
+    return await fileTree(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Paths that differ between two trees: missing, extra or changed. */
+export function treeDifferences(expected: Map<string, string>, actual: Map<string, string>): string[] {
+  const differences: string[] = [];
+  for (const [name, hash] of expected) if (actual.get(name) !== hash) differences.push(name);
+  for (const name of actual.keys()) if (!expected.has(name)) differences.push(`+${name}`);
+  return differences;
 }
