@@ -1,9 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statfsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { extract } from 'tar';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  releaseManifestSchema,
+  type ReleaseManifest,
+  type ReleasePublicKey,
+  type SignedManifest,
+} from '@gatecast/protocol';
+import { create as createTar, extract } from 'tar';
+import { artifactNameOf, digestFile, manifestFileOf } from '../../fleet/src/releases/release-build.js';
+import { generateReleaseKey, signManifest } from '../../fleet/src/releases/release-keys.js';
 import { fileURLToPath } from 'node:url';
 
 /** The device's built code: fault children run what a screen runs, not the test's sources. */
@@ -90,16 +99,9 @@ export function fillDisk(dir: string, file: string, leaveBytes: number): number 
 /** SIGKILLs every process of one screen's service (its command line names its config file): a power cut. */
 export function cutPower(configFile: string): number {
   let killed = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    let cmdline: string;
+  for (const pid of servicePids(configFile)) {
     try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (Number(pid) === process.pid || !cmdline.split('\0').includes(configFile)) continue;
-    try {
-      process.kill(Number(pid), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
       killed += 1;
     } catch {
       // gone meanwhile
@@ -148,4 +150,205 @@ export function treeDifferences(expected: Map<string, string>, actual: Map<strin
   for (const [name, hash] of expected) if (actual.get(name) !== hash) differences.push(name);
   for (const name of actual.keys()) if (!expected.has(name)) differences.push(`+${name}`);
   return differences;
+}
+
+/** The ways a signed, well-formed release can still be bad once it runs. */
+export type BadKind = 'crash' | 'hang' | 'blank' | 'no-broker' | 'leak';
+
+/**
+ * What each bad release does, put at the top of a real agent bundle (after its hashbang; imports
+ * are hoisted, so the modules load first, as with a real defect in the agent's own code).
+ */
+const BAD_CODE: Record<Exclude<BadKind, 'blank'>, string> = {
+  crash: 'throw new Error("this release crashes at start");\n',
+  // The event loop stops a second after the start: no timer runs, no watchdog is fed.
+  hang: 'setTimeout(() => { for (;;) {} }, 1_000);\n',
+  // Every connection fails, as with a wrong broker address or port baked into the build.
+  'no-broker':
+    'import __gcNet from "node:net";\n' +
+    '__gcNet.createConnection = __gcNet.connect = () => { const socket = new __gcNet.Socket(); ' +
+    'process.nextTick(() => socket.destroy(Object.assign(new Error("connect ECONNREFUSED: this release cannot reach the broker"), { code: "ECONNREFUSED" }))); ' +
+    'return socket; };\n',
+  // Objects kept forever, fast: the heap runs out within seconds.
+  leak: 'const __gcLeak = []; setInterval(() => { for (let i = 0; i < 50_000; i++) __gcLeak.push({ i, at: Date.now(), text: `leak ${i}` }); }, 20);\n',
+};
+
+export interface SignedRelease {
+  version: string;
+  artifactFile: string;
+  manifestFile: string;
+  signed: SignedManifest;
+}
+
+export interface BadReleaseSet {
+  dir: string;
+  publicKey: ReleasePublicKey;
+  trustedKeys: string;
+  /** The good release the screens start on, signed with this set's key. */
+  v1: SignedRelease;
+  bad: Map<BadKind, SignedRelease>;
+}
+
+/**
+ * Bad releases made from a real build (`good`), each a complete artifact under its own version,
+ * signed with a fresh key through the fleet's own functions, so screens verify them like any other.
+ * `blank` keeps the agent and empties the player page's script: the browser shows nothing.
+ */
+export async function buildBadReleases(
+  v1: SignedRelease,
+  good: SignedRelease,
+  kinds: ReadonlyMap<BadKind, string>,
+  dir: string,
+): Promise<BadReleaseSet> {
+  await mkdir(dir, { recursive: true });
+  const { privateKeyPem, publicKey } = generateReleaseKey();
+  const write = async (artifactFile: string, manifest: ReleaseManifest): Promise<SignedRelease> => {
+    const signed = signManifest(manifest, privateKeyPem);
+    const manifestFile = manifestFileOf(artifactFile);
+    await writeFile(manifestFile, `${JSON.stringify(signed, null, 2)}\n`);
+    return { version: manifest.version, artifactFile, manifestFile, signed };
+  };
+  const v1File = join(dir, artifactNameOf(v1.version));
+  await copyFile(v1.artifactFile, v1File);
+  const set: BadReleaseSet = {
+    dir,
+    publicKey,
+    trustedKeys: `${publicKey.keyId}:${publicKey.publicKey}`,
+    v1: await write(v1File, v1.signed.manifest),
+    bad: new Map(),
+  };
+  for (const [kind, version] of kinds) {
+    const unpacked = await mkdtemp(join(dir, `unpacked-${kind}-`));
+    try {
+      await extract({ file: good.artifactFile, cwd: unpacked });
+      await writeFile(join(unpacked, 'release.json'), `${JSON.stringify({ version })}\n`);
+      if (kind === 'blank') {
+        await writeFile(join(unpacked, 'player-ui', 'player.js'), '// this release shows nothing\n');
+      } else {
+        const entry = join(unpacked, 'agent.mjs');
+        const bundle = await readFile(entry, 'utf8');
+        const hashbang = /^#![^\n]*\n/.exec(bundle)?.[0] ?? '';
+        await writeFile(entry, `${hashbang}${BAD_CODE[kind]}${bundle.slice(hashbang.length)}`);
+      }
+      const artifactFile = join(dir, artifactNameOf(version));
+      await createTar(
+        { gzip: true, file: artifactFile, cwd: unpacked, portable: true },
+        readdirSync(unpacked).sort(),
+      );
+      const { sha256, size } = await digestFile(artifactFile);
+      const manifest = releaseManifestSchema.parse({
+        ...good.signed.manifest,
+        version,
+        artifact: artifactNameOf(version),
+        sha256,
+        size,
+        notes: `a bad release: ${kind}`,
+      });
+      set.bad.set(kind, await write(artifactFile, manifest));
+    } finally {
+      await rm(unpacked, { recursive: true, force: true });
+    }
+  }
+  return set;
+}
+
+/**
+ * systemd's side of Type=notify with WatchdogSec, for one screen: a unix datagram socket that
+ * `systemd-notify` (the agent's way to speak sd_notify) writes to, and the two timeouts systemd
+ * enforces: no READY=1 within `startMs` of a start, or no WATCHDOG=1 for `watchdogMs` after it,
+ * and the service is killed (SIGABRT, then SIGKILL), as systemd does.
+ */
+export class FakeWatchdog {
+  readonly socket: string;
+  kills = 0;
+  private listener: ChildProcess | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private pid: number | null = null;
+  private startedAt = 0;
+  private readyAt: number | null = null;
+  private fedAt: number | null = null;
+
+  constructor(
+    private readonly configFile: string,
+    dir: string,
+    private readonly watchdogMs: number,
+    private readonly startMs: number,
+  ) {
+    this.socket = join(dir, 'notify.sock');
+  }
+
+  /** The service environment that turns the agent's watchdog on. */
+  get env(): Record<string, string> {
+    return { NOTIFY_SOCKET: this.socket, WATCHDOG_USEC: String(this.watchdogMs * 1000) };
+  }
+
+  async start(): Promise<void> {
+    const listener = spawn('python3', ['-u', '-c', NOTIFY_LISTENER, this.socket], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.listener = listener;
+    listener.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      const now = Date.now();
+      if (chunk.includes('READY=1')) this.readyAt ??= now;
+      if (chunk.includes('WATCHDOG=1')) this.fedAt = now;
+    });
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(this.socket)) {
+      if (Date.now() > deadline || listener.exitCode !== null)
+        throw new Error('the notify socket did not appear');
+      await sleep(20);
+    }
+    this.timer = setInterval(() => this.check(), 200);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.listener?.kill('SIGKILL');
+    await rm(this.socket, { force: true });
+  }
+
+  private check(): void {
+    const pid = servicePids(this.configFile)[0] ?? null;
+    const now = Date.now();
+    if (pid !== this.pid) {
+      this.pid = pid;
+      this.startedAt = now;
+      this.readyAt = null;
+      this.fedAt = null;
+    }
+    if (pid === null) return;
+    const starved = this.readyAt !== null && now - (this.fedAt ?? this.readyAt) > this.watchdogMs;
+    const notStarted = this.readyAt === null && now - this.startedAt > this.startMs;
+    if (!starved && !notStarted) return;
+    this.kills += 1;
+    this.pid = null; // the next check sees the next start
+    try {
+      process.kill(pid, 'SIGABRT');
+    } catch {
+      return;
+    }
+    setTimeout(() => cutPower(this.configFile), 1_000).unref();
+  }
+}
+
+const NOTIFY_LISTENER = `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    sys.stdout.write(s.recv(4096).decode(errors='replace').replace('\\n', ' ') + '\\n')
+`;
+
+/** The processes of one screen's service (their command line names its config file). */
+export function servicePids(configFile: string): number[] {
+  const pids: number[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (Number(pid) !== process.pid && cmdline.split('\0').includes(configFile)) pids.push(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
