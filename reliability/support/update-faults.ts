@@ -217,7 +217,7 @@ export async function buildBadReleases(
     v1: await write(v1File, v1.signed.manifest),
     bad: new Map(),
   };
-  for (const [kind, version] of kinds) {
+  const build = async (kind: BadKind, version: string): Promise<void> => {
     const unpacked = await mkdtemp(join(dir, `unpacked-${kind}-`));
     try {
       await extract({ file: good.artifactFile, cwd: unpacked });
@@ -248,7 +248,8 @@ export async function buildBadReleases(
     } finally {
       await rm(unpacked, { recursive: true, force: true });
     }
-  }
+  };
+  await Promise.all([...kinds].map(([kind, version]) => build(kind, version)));
   return set;
 }
 
