@@ -71,6 +71,14 @@ export async function installRelease(options: InstallOptions): Promise<string> {
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     if (error instanceof GatecastError) throw error;
+    // The card filled after the space check (logs, media): say so, as the check would have.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new GatecastError(
+        'DISK_FULL',
+        `release ${version} could not be installed: the disk is full (${code})`,
+      );
+    }
     throw new GatecastError(
       'UPDATE_FAILED',
       `release ${version} could not be installed: ${(error as Error).message}`,
