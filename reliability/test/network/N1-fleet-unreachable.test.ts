@@ -116,11 +116,20 @@ describe.runIf(runnable)('N1 fleet unreachable', () => {
     }> = [];
     const since = Date.now();
     for (const outageMs of OUTAGES_MS) {
-      // Two interval samples on the live link first: the ticks' phase, for counting what was produced.
-      const before = samples().length;
-      await waitFor('two live samples', () => samples().length >= before + 2, 4 * HEALTH_INTERVAL_MS);
-      const live = samples();
-      const lastTick = live.at(-1)!.at;
+      // Two interval samples in a row on the live link first: the ticks' phase, for counting what
+      // was produced (a sample on reconnect or on a changed reading falls outside it).
+      const liveFrom = Date.now();
+      const lastTick = await waitFor(
+        'two live interval samples',
+        () => {
+          const live = samples().filter((s) => s.at >= liveFrom);
+          const tick = live.findLast((s) =>
+            live.some((p) => Math.abs(s.at - p.at - HEALTH_INTERVAL_MS) <= 300),
+          );
+          return tick?.at;
+        },
+        4 * HEALTH_INTERVAL_MS,
+      );
       // Cut halfway to the next tick: that sample is taken before the agent can know the link is dead.
       await sleep(Math.max(0, lastTick + HEALTH_INTERVAL_MS / 2 - Date.now()));
 
