@@ -59,7 +59,8 @@ export const TOPIC_RULES: Record<TopicKind, TopicRule> = {
   telemetry: {
     from: 'device',
     retained: false,
-    qos: 0,
+    // QoS 1: a sample written into a link that has died unnoticed is sent again after the reconnect.
+    qos: 1,
     maxPayloadBytes: 16 * 1024,
     what: 'one health sample',
   },

@@ -74,11 +74,23 @@ export class HealthGate {
   private timer: NodeJS.Timeout | null = null;
   private healthyFrom: number | null = null;
   private done = false;
+  /** The gate's opening, monotonic, and how long the release had been trying by then (wall clock). */
+  private openedAt = 0;
+  private elapsedAtOpenMs = 0;
 
   constructor(private readonly options: HealthGateOptions) {}
 
   start(): void {
+    this.openedAt = this.monotonicNow();
+    this.elapsedAtOpenMs = Math.max(
+      0,
+      this.options.clock.now().getTime() - this.options.healthSince.getTime(),
+    );
     this.check();
+  }
+
+  private monotonicNow(): number {
+    return (this.options.monotonicMs ?? performance.now.bind(performance))();
   }
 
   stop(): void {
@@ -89,14 +101,18 @@ export class HealthGate {
 
   private check(): void {
     if (this.done) return;
-    const { probe, clock } = this.options;
-    const nowMs = (this.options.monotonicMs ?? performance.now.bind(performance))();
+    const { probe } = this.options;
+    const nowMs = this.monotonicNow();
     const connected = probe.connected();
     const showing = probe.showingContent();
     if (connected && showing) this.healthyFrom ??= nowMs;
     else this.healthyFrom = null;
+    // The timeout runs on the monotonic clock from the gate's opening: a step of the wall clock
+    // (NTP correcting a board that booted with a stale time, by months) must neither roll back a
+    // healthy release nor keep a sick one from going back.
+    const elapsedMs = this.elapsedAtOpenMs + (nowMs - this.openedAt);
     const verdict = judgeHealth({
-      now: clock.now(),
+      now: new Date(this.options.healthSince.getTime() + elapsedMs),
       healthSince: this.options.healthSince,
       healthyForMs: this.healthyFrom === null ? 0 : nowMs - this.healthyFrom,
       connected,

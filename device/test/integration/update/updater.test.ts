@@ -86,7 +86,7 @@ describe('the agent updates itself', () => {
 
   async function startAgent(
     agentVersion: string,
-    options: { config?: AgentConfig; clock?: { now(): Date } } = {},
+    options: { config?: AgentConfig; clock?: { now(): Date }; buildTime?: Date } = {},
   ): Promise<{ agent: Agent; restarts: RecordingRestarter }> {
     const restarts = new RecordingRestarter();
     const agent = createAgent({
@@ -98,6 +98,7 @@ describe('the agent updates itself', () => {
       updateTiming: FAST,
       clockSync: { synchronized: () => true, refresh: async () => undefined },
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.buildTime ? { buildTime: options.buildTime } : {}),
     });
     running.push(agent);
     await agent.start();
@@ -167,14 +168,15 @@ describe('the agent updates itself', () => {
 
   it('rolls back a release that is not healthy in time, and reports it once across restarts', async () => {
     await updateToV2();
-    // The new release cannot reach the fleet, and its clock passes the timeout.
-    const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+    // The new release cannot reach the fleet, and it first started longer ago than the timeout.
+    const switched = (await readUpdateRecord(dataDir()))!;
+    const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
+    await writeUpdateRecord(dataDir(), { ...switched, healthSince: twoMinutesAgo });
     const deadBroker = config({ healthTimeoutSec: 60 }, 'mqtt://127.0.0.1:1');
-    const { agent, restarts } = await startAgent('2.0.0', { config: deadBroker, clock });
-    await eventuallyAsync(async () =>
-      expect((await readUpdateRecord(dataDir()))?.status.state).toBe('health-check'),
-    );
-    clock.offsetMs = 120_000;
+    const { agent, restarts } = await startAgent('2.0.0', {
+      config: deadBroker,
+      buildTime: new Date('2026-01-01T00:00:00Z'),
+    });
     await eventually(() => expect(restarts.reasons).toEqual(['rolled back from 2.0.0 to 1.0.0']));
     expect(await readCurrent(root())).toBe('1.0.0');
     const record = await readUpdateRecord(dataDir());

@@ -123,4 +123,61 @@ describe('HealthGate', () => {
     ]);
     gate.stop();
   });
+  it.each([
+    ['a year forward', 365 * 86_400_000],
+    ['a year back', -365 * 86_400_000],
+  ])(
+    'neither rolls back a healthy release nor misses a sick one when the wall clock steps %s',
+    async (_name, stepMs) => {
+      let monotonic = 0;
+      let wallStep = 0;
+      const healthy = { showing: true };
+      const verdicts: HealthVerdict[] = [];
+      const gate = new HealthGate({
+        probe: { connected: () => true, showingContent: () => healthy.showing },
+        clock: { now: () => new Date(SINCE.getTime() + monotonic + wallStep) },
+        healthSince: SINCE,
+        gateMs: 10_000,
+        timeoutMs: 60_000,
+        pollMs: 1,
+        monotonicMs: () => monotonic,
+        onVerdict: (verdict) => verdicts.push(verdict),
+      });
+      gate.start();
+      monotonic = 5_000;
+      wallStep = stepMs;
+      await vi.advanceTimersByTimeAsync(1);
+      expect(verdicts).toEqual([]);
+      monotonic = 10_000;
+      await vi.advanceTimersByTimeAsync(1);
+      expect(verdicts).toEqual([{ verdict: 'commit' }]);
+
+      // A sick release under the stepped clock still goes back when the timeout has really passed.
+      healthy.showing = false;
+      monotonic = 0;
+      const sick: HealthVerdict[] = [];
+      const second = new HealthGate({
+        probe: { connected: () => true, showingContent: () => healthy.showing },
+        clock: { now: () => new Date(SINCE.getTime() + monotonic + wallStep) },
+        healthSince: new Date(SINCE.getTime() + stepMs),
+        gateMs: 10_000,
+        timeoutMs: 60_000,
+        pollMs: 1,
+        monotonicMs: () => monotonic,
+        onVerdict: (verdict) => sick.push(verdict),
+      });
+      second.start();
+      wallStep = 0;
+      monotonic = 30_000;
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sick).toEqual([]);
+      monotonic = 60_000;
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sick).toEqual([
+        { verdict: 'roll-back', reason: 'not healthy within 1 min: not showing content' },
+      ]);
+      gate.stop();
+      second.stop();
+    },
+  );
 });
