@@ -1,0 +1,126 @@
+// The fleet's broker (fleet/dist: Aedes behind the frame guard, authentication and ACL) in a
+// process of its own, driven over IPC by reliability/support/broker-robustness.ts. A process of
+// its own so that its RSS and event-loop delay are the broker's alone, and a crash is an exit code
+// rather than a torn test run. Nothing here catches an uncaught error: a crash must show.
+//
+//   node --expose-gc broker-process.js '<json options>'
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { createBroker } from '../../fleet/dist/broker/broker.js';
+import { FrameGuard } from '../../fleet/dist/broker/frame-guard.js';
+
+const options = JSON.parse(process.argv[2] ?? '{}');
+const devices = new Set(options.devices ?? []);
+
+/** Bytes each guard passed on to Aedes' parser, and the socket bytes it had read when it closed. */
+const guardBytes = { passedMax: 0, readMax: 0, closed: 0 };
+const originalPush = FrameGuard.prototype.push;
+FrameGuard.prototype.push = function push(chunk, ...rest) {
+  if (chunk) this.passedBytes = (this.passedBytes ?? 0) + chunk.length;
+  return originalPush.call(this, chunk, ...rest);
+};
+const originalDestroy = FrameGuard.prototype._destroy;
+FrameGuard.prototype._destroy = function destroy(error, callback) {
+  guardBytes.passedMax = Math.max(guardBytes.passedMax, this.passedBytes ?? 0);
+  guardBytes.readMax = Math.max(guardBytes.readMax, this.socket.bytesRead);
+  guardBytes.closed += 1;
+  return originalDestroy.call(this, error, callback);
+};
+
+/** Log lines the tests read back: how many of each message, and each frame-guard reason. */
+const logCounts = {};
+const log = pino(
+  { level: 'info' },
+  {
+    write(line) {
+      const { msg, reason } = JSON.parse(line);
+      const key = msg === 'connection closed by frame guard' ? `guard: ${reason}` : msg;
+      logCounts[key] = (logCounts[key] ?? 0) + 1;
+    },
+  },
+);
+
+/** Accepted device→fleet messages, by device id. */
+const accepted = {};
+let port = 0;
+let broker = null;
+
+async function start() {
+  broker = createBroker({
+    log,
+    limits: options.limits,
+    tcp: { host: '127.0.0.1', port },
+    authenticator: {
+      authenticate: (id, secret) => devices.has(id) && secret.toString() === `secret-of-${id}`,
+    },
+    handlers: {
+      onDeviceMessage: (message) => (accepted[message.deviceId] = (accepted[message.deviceId] ?? 0) + 1),
+      onDeviceConnected: () => undefined,
+      onDeviceDisconnected: () => undefined,
+    },
+  });
+  ({ mqttPort: port } = await broker.start());
+  return { port };
+}
+
+let rssPeak = 0;
+let rssTimer = null;
+let delay = null;
+
+function rss() {
+  globalThis.gc?.();
+  return process.memoryUsage().rss;
+}
+
+/** After full GCs a moment apart, so V8 has released the pages it no longer uses. */
+async function memory() {
+  for (let round = 0; round < 3; round += 1) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return process.memoryUsage();
+}
+
+/** Publishes each message `repeat` times (in order); resolves with how long that took. */
+async function publish({ messages, repeat = 1 }) {
+  const started = performance.now();
+  for (let round = 0; round < repeat; round += 1) {
+    for (const { deviceId, kind, payload } of messages) await broker.publishToDevice(deviceId, kind, payload);
+  }
+  return { ms: performance.now() - started };
+}
+
+const operations = {
+  start,
+  stop: async () => (await broker.stop(), {}),
+  restart: async () => (await broker.stop(), start()),
+  addDevices: ({ ids }) => (ids.forEach((id) => devices.add(id)), {}),
+  rss: async () => ({ memory: await memory() }),
+  rssWatchStart: () => {
+    rssPeak = rss();
+    rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
+    return { rss: rssPeak };
+  },
+  rssWatchStop: () => (clearInterval(rssTimer), { peak: rssPeak }),
+  delayStart: () => {
+    delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    return {};
+  },
+  delayStop: () => {
+    delay.disable();
+    return { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
+  },
+  stats: () => ({ stats: broker.stats(), accepted, logCounts, guardBytes }),
+  publish,
+};
+
+process.on('message', async ({ id, op, args }) => {
+  try {
+    const result = await operations[op](args ?? {});
+    process.send({ id, ok: true, result });
+  } catch (error) {
+    process.send({ id, ok: false, error: String(error?.stack ?? error) });
+  }
+});
+process.on('disconnect', () => process.exit(0));
