@@ -111,6 +111,7 @@ const operations = {
     delay.disable();
     return { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
   },
+  resetGuardBytes: () => (Object.assign(guardBytes, { passedMax: 0, readMax: 0, closed: 0 }), {}),
   stats: () => ({ stats: broker.stats(), accepted, logCounts, guardBytes }),
   publish,
 };
