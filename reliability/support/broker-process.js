@@ -19,11 +19,18 @@ FrameGuard.prototype.push = function push(chunk, ...rest) {
   if (chunk) this.passedBytes = (this.passedBytes ?? 0) + chunk.length;
   return originalPush.call(this, chunk, ...rest);
 };
+const liveGuards = new Set();
+const originalStart = FrameGuard.prototype.start;
+FrameGuard.prototype.start = function start() {
+  liveGuards.add(this);
+  return originalStart.call(this);
+};
 const originalDestroy = FrameGuard.prototype._destroy;
 FrameGuard.prototype._destroy = function destroy(error, callback) {
   guardBytes.passedMax = Math.max(guardBytes.passedMax, this.passedBytes ?? 0);
   guardBytes.readMax = Math.max(guardBytes.readMax, this.socket.bytesRead);
   guardBytes.closed += 1;
+  liveGuards.delete(this);
   return originalDestroy.call(this, error, callback);
 };
 
@@ -112,6 +119,12 @@ const operations = {
     return { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
   },
   resetGuardBytes: () => (Object.assign(guardBytes, { passedMax: 0, readMax: 0, closed: 0 }), {}),
+  /** Bytes waiting to be written to the slowest live connection (guard and socket buffers). */
+  writeBacklog: () => ({
+    bytes: Math.max(0, ...[...liveGuards].map((guard) => guard.writableLength + guard.socket.writableLength)),
+    written: Math.max(0, ...[...liveGuards].map((guard) => guard.socket.bytesWritten)),
+  }),
+  isConnected: ({ deviceId }) => ({ connected: broker.isConnected(deviceId) }),
   stats: () => ({ stats: broker.stats(), accepted, logCounts, guardBytes }),
   publish,
 };
