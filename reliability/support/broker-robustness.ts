@@ -111,10 +111,14 @@ export function connectDevice(
       connectTimeout: 10_000,
       ...options,
     });
-    client.once('connect', () => resolvePromise(client));
-    client.once('error', (error) => {
+    const refused = (error: Error): void => {
       client.end(true);
       reject(error);
+    };
+    client.once('error', refused);
+    client.once('connect', () => {
+      client.off('error', refused);
+      resolvePromise(client);
     });
   });
 }
