@@ -72,8 +72,11 @@ export async function startBrokerProcess(options: {
     async close() {
       if (handle.exit !== null) return;
       const gone = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
+      // Closing the channel ends the process (broker-process.js); a hung one is killed.
+      child.disconnect();
+      const hung = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await gone;
+      clearTimeout(hung);
     },
   };
   child.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: string }) => {
