@@ -73,6 +73,7 @@ async function start() {
 let rssPeak = 0;
 let rssTimer = null;
 let delay = null;
+let cpuAtStart = null;
 
 function rss() {
   globalThis.gc?.();
@@ -110,13 +111,22 @@ const operations = {
   },
   rssWatchStop: () => (clearInterval(rssTimer), { peak: rssPeak }),
   delayStart: () => {
-    delay = monitorEventLoopDelay({ resolution: 10 });
+    // 1 ms: a storm lasts a second or two, and at 10 ms its p99 would be one of ~100 samples.
+    delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
+    cpuAtStart = process.cpuUsage();
     return {};
   },
+  /** Event-loop delay since delayStart, and the CPU time the process used meanwhile. */
   delayStop: () => {
     delay.disable();
-    return { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };
+    const cpu = process.cpuUsage(cpuAtStart);
+    return {
+      p99Ms: delay.percentile(99) / 1e6,
+      maxMs: delay.max / 1e6,
+      samples: delay.count,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    };
   },
   resetGuardBytes: () => (Object.assign(guardBytes, { passedMax: 0, readMax: 0, closed: 0 }), {}),
   /** Bytes waiting to be written to the slowest live connection (guard and socket buffers). */

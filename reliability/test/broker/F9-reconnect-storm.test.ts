@@ -72,7 +72,12 @@ it('F9: after a broker restart every screen is back within 60 s, and the broker 
     await sleep(100);
   }
   const seconds = (performance.now() - restarted) / 1000;
-  const { p99Ms, maxMs } = await broker.call<{ p99Ms: number; maxMs: number }>('delayStop');
+  const { p99Ms, maxMs, samples, cpuMs } = await broker.call<{
+    p99Ms: number;
+    maxMs: number;
+    samples: number;
+    cpuMs: number;
+  }>('delayStop');
   const back = IDS.filter((id) => (connects.get(id) ?? 0) >= 1).length;
   // Back means working: each screen's QoS 1 event is acknowledged after the storm.
   const acknowledged = await Promise.all(
@@ -93,7 +98,8 @@ it('F9: after a broker restart every screen is back within 60 s, and the broker 
       `reconnected ${Math.min(back, onBroker)}/${SCREENS} in ${seconds.toFixed(1)} s after the restart ` +
       `(${back} by the screens' count, ${onBroker} on the broker; down ${DOWN_MS / 1000} s, retry every ${RECONNECT_PERIOD_MS / 1000} s; ` +
       `${served}/${SCREENS} have a QoS 1 event acknowledged after); broker event-loop p99 ${p99Ms.toFixed(1)} ms ` +
-      `(max ${maxMs.toFixed(1)} ms, 10 ms resolution included; machine load ${loadavg()[0]?.toFixed(1)})`,
+      `(max ${maxMs.toFixed(1)} ms, ${samples} samples at 1 ms resolution; broker CPU ` +
+      `${(cpuMs / 1000).toFixed(2)} s over the storm; machine load ${loadavg()[0]?.toFixed(1)})`,
     pass: '≤ 60 s; < 200 ms',
     passed: inTime && served === SCREENS && p99Ms < EVENT_LOOP_LIMIT_MS,
     size: `${SCREENS} screens`,
