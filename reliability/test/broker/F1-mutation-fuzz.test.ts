@@ -97,7 +97,8 @@ it('F1: mutated MQTT packets leave the broker alive, leak nothing and hold no me
   process.stdout.write(
     `F1: ${CASES} cases in ${seconds.toFixed(1)} s; closed by the broker ${closedByBroker}; ` +
       `fuzzers' own messages accepted ${laneAccepted}; guard closures ${report.stats.guardClosures}; ` +
-      `refused CONNECTs ${report.stats.rejectedConnects}, refused PUBLISHes ${report.stats.rejectedPublishes}\n`,
+      `refused CONNECTs ${report.stats.rejectedConnects}, refused PUBLISHes ${report.stats.rejectedPublishes}; ` +
+      `sessions still connected after the fuzz ${report.stats.connectedDevices} (the canary's: 1)\n`,
   );
   recordFigure({
     id: 'F1',
