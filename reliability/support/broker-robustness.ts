@@ -121,6 +121,8 @@ export function connectDevice(
     client.once('error', refused);
     client.once('connect', () => {
       client.off('error', refused);
+      // Later transport errors (the broker cutting or restarting) show in each row's own figure.
+      client.on('error', () => undefined);
       resolvePromise(client);
     });
   });

@@ -53,7 +53,6 @@ it('F9: after a broker restart every screen is back within 60 s, and the broker 
       connects.set(id, (connects.get(id) ?? 0) + 1);
       client.publish(deviceTopic(id, 'status'), statusPayload('online'), { qos: 1, retain: true });
     });
-    client.on('error', () => undefined);
     await client.subscribeAsync([deviceTopic(id, 'desired'), deviceTopic(id, 'cmd/req')], { qos: 1 });
   }
   expect(await connectedOnBroker()).toBe(SCREENS);
