@@ -36,8 +36,6 @@ export interface BrokerProcess {
   exit: string | null;
   call<T = Record<string, unknown>>(op: string, args?: unknown): Promise<T>;
   report(): Promise<BrokerReport>;
-  /** RSS after a full GC, in bytes. */
-  rss(): Promise<number>;
   /** process.memoryUsage() after full GCs (see broker-process.js). */
   memory(): Promise<NodeJS.MemoryUsage>;
   publish(messages: FleetMessage[], repeat?: number): Promise<{ ms: number }>;
@@ -66,7 +64,6 @@ export async function startBrokerProcess(options: {
       });
     },
     report: () => handle.call<BrokerReport>('stats'),
-    rss: async () => (await handle.memory()).rss,
     memory: async () => (await handle.call<{ memory: NodeJS.MemoryUsage }>('rss')).memory,
     publish: (messages, repeat = 1) => handle.call('publish', { messages, repeat }),
     async close() {
