@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// The security group's helpers (S10, S11, S12): a hostile artifact server, a webhook receiver and
+// a scan for secrets in text.
+
+/** How the artifact server answers one download. */
+export type ServeMode =
+  /** The body as it is, with its Content-Length. */
+  | { kind: 'exact' }
+  /** The body followed by `extra` bytes, chunked: no Content-Length warns the client. */
+  | { kind: 'chunked-extra'; extra: number }
+  /** The body followed by `extra` bytes, with a Content-Length that announces all of them. */
+  | { kind: 'announced-extra'; extra: number }
+  /** Only the first `bytes` of the body, with a Content-Length that says so. */
+  | { kind: 'short'; bytes: number }
+  /** A Content-Length for the whole body, then the connection cut after `bytes`. */
+  | { kind: 'cut'; bytes: number };
+
+const CHUNK = 64 * 1024;
+
+/**
+ * A real HTTP server on 127.0.0.1 serving one artifact as told, counting what it managed to hand
+ * to the socket, so a test can tell what was offered from what the device kept.
+ */
+export class HostileArtifactServer {
+  /** Bytes beyond the body that the server wrote into sockets, over all requests. */
+  extraOffered = 0;
+  requests = 0;
+  private readonly server: Server;
+
+  constructor(
+    private body: Buffer,
+    private mode: ServeMode = { kind: 'exact' },
+  ) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  }
+
+  get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/api/v1/device/releases/artifact`;
+  }
+
+  serve(body: Buffer, mode: ServeMode): void {
+    this.body = body;
+    this.mode = mode;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.requests += 1;
+    const { body, mode } = this;
+    res.on('error', () => undefined);
+    if (mode.kind === 'exact') {
+      res.writeHead(200, { 'content-length': String(body.length) }).end(body);
+    } else if (mode.kind === 'short') {
+      res.writeHead(200, { 'content-length': String(mode.bytes) }).end(body.subarray(0, mode.bytes));
+    } else if (mode.kind === 'cut') {
+      res.writeHead(200, { 'content-length': String(body.length) });
+      res.write(body.subarray(0, mode.bytes), () => res.socket?.destroy());
+    } else {
+      const headers =
+        mode.kind === 'announced-extra' ? { 'content-length': String(body.length + mode.extra) } : {};
+      res.writeHead(200, headers);
+      await this.stream(res, Buffer.concat([body, Buffer.alloc(mode.extra, 0x41)]), body.length);
+    }
+  }
+
+  /** Writes in chunks while the client reads; stops when it hangs up. */
+  private async stream(res: ServerResponse, all: Buffer, bodyLength: number): Promise<void> {
+    for (let at = 0; at < all.length && !res.destroyed; at += CHUNK) {
+      const chunk = all.subarray(at, at + CHUNK);
+      const written = await new Promise<boolean>((resolve) => res.write(chunk, (error) => resolve(!error)));
+      if (!written) return;
+      this.extraOffered += Math.max(0, at + chunk.length - Math.max(bodyLength, at));
+    }
+    if (!res.destroyed) res.end();
+  }
+}
+
+/** Every occurrence of any of the secrets in the text, by label. */
+export function secretsIn(text: string, secrets: ReadonlyMap<string, string>): string[] {
+  const found: string[] = [];
+  for (const [label, secret] of secrets) if (secret.length >= 8 && text.includes(secret)) found.push(label);
+  return found;
+}
