@@ -92,3 +92,50 @@ export function secretsIn(text: string, secrets: ReadonlyMap<string, string>): s
   for (const [label, secret] of secrets) if (secret.length >= 8 && text.includes(secret)) found.push(label);
   return found;
 }
+
+/** One request a webhook receiver took: everything a secret could hide in. */
+export interface ReceivedHook {
+  method: string;
+  url: string;
+  headers: string;
+  body: string;
+}
+
+/** A real HTTP endpoint for alert channels: answers 200 and keeps every request. */
+export class WebhookReceiver {
+  readonly received: ReceivedHook[] = [];
+  private readonly server: Server;
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        this.received.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: JSON.stringify(req.headers),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/hooks/gatecast`;
+  }
+
+  text(): string {
+    return this.received
+      .map((hook) => `${hook.method} ${hook.url}\n${hook.headers}\n${hook.body}`)
+      .join('\n');
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
