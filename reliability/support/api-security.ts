@@ -139,3 +139,58 @@ export class WebhookReceiver {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** What a scan found: the kind, the file, and a short excerpt (never the whole secret). */
+export interface Finding {
+  kind: 'private key' | 'token' | 'password' | 'cdp port';
+  file: string;
+  excerpt: string;
+}
+
+/** A PEM private key block with a base64 body: a parser's marker string alone is not a key. */
+const PEM_KEY =
+  /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----\r?\n(?:[A-Za-z-]+: [^\n]*\r?\n)*(?:\r?\n)?[A-Za-z0-9+/=\r\n]{64,}-----END \1-----/g;
+/** Token shapes: gatecast's own API and enrolment tokens, JWTs, and common cloud and chat keys. */
+const TOKENS = [
+  /\bgct_[A-Za-z0-9_-]{20,}/g,
+  /\bgce_[A-Za-z0-9_-]{20,}/g,
+  /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
+  /\bAKIA[0-9A-Z]{16}\b/g,
+  /\bgh[pousr]_[A-Za-z0-9]{36}\b/g,
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
+  /\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b/g,
+];
+/** A password hash as /etc/shadow holds it (a usable account), wherever it appears. */
+const SHADOW_HASH = /^[a-z_][a-z0-9_-]*:\$(?:1|2[aby]|5|6|y|gy|7)\$[^:\n]+:/gm;
+/** A password set by a build or config: chpasswd, or -p/--password with anything but a lock. */
+const PASSWORD_SET = [
+  /\bchpasswd\b/g,
+  /\b(?:useradd|usermod)\b[^\n]*\s(?:-p|--password)\s+['"]?(?![!*]['"\s])[^\s'"]+/g,
+  /^\s*(?:password|passwd|psk|secret|token|api[_-]?key)\s*[=:]\s*['"]?[^\s'"#]{4,}/gim,
+];
+const CDP_PORT = /--remote-debugging-(?:port|address)|remoteDebuggingPort/g;
+
+export interface ScanRules {
+  /** Also look for password assignments: configs and scripts, not library code. */
+  passwords: boolean;
+  /** Also look for a CDP port on a command line. */
+  cdp: boolean;
+  /** Secrets known to the run: each found verbatim is a token finding. */
+  known?: ReadonlyMap<string, string>;
+}
+
+export function scanText(file: string, text: string, rules: ScanRules): Finding[] {
+  const findings: Finding[] = [];
+  const add = (kind: Finding['kind'], pattern: RegExp) => {
+    for (const match of text.matchAll(pattern)) findings.push({ kind, file, excerpt: match[0].slice(0, 40) });
+  };
+  add('private key', PEM_KEY);
+  for (const pattern of TOKENS) add('token', pattern);
+  add('password', SHADOW_HASH);
+  if (rules.passwords) for (const pattern of PASSWORD_SET) add('password', pattern);
+  if (rules.cdp) add('cdp port', CDP_PORT);
+  for (const label of secretsIn(text, rules.known ?? new Map())) {
+    findings.push({ kind: 'token', file, excerpt: `the run's ${label}` });
+  }
+  return findings;
+}
