@@ -138,7 +138,12 @@ function hostileCases(): Case[] {
     { name: 'cut mid-way', signed: next.signed, artifact: next.artifact, mode: { kind: 'cut', bytes: half } },
     { name: 'downgrade', signed: release('1.0.0').signed, artifact: release('1.0.0').artifact, mode: exact },
     // Format 1 manifests carry no expiry; their only date is createdAt, 400 days old here.
-    { name: 'expired', signed: release('stale').signed, artifact: release('stale').artifact, mode: exact },
+    {
+      name: 'expired (no expiry field; 400 days old)',
+      signed: release('stale').signed,
+      artifact: release('stale').artifact,
+      mode: exact,
+    },
     { name: 'replayed running', signed: runningManifest(), artifact: next.artifact, mode: exact },
     {
       name: 'replayed refused',
@@ -154,7 +159,7 @@ function hostileCases(): Case[] {
       mode: exact,
     },
     {
-      name: 'replayed rollback',
+      name: 'replayed old signed rollback',
       signed: release('rollback').signed,
       artifact: release('rollback').artifact,
       mode: exact,
