@@ -91,7 +91,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fleet?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  // A killed browser's helpers may still write into their profile for a moment.
+  if (work) await rm(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 /** The boot partition `gatecast provision` writes, scanned before and after the first boot's import. */
@@ -247,7 +248,11 @@ async function controlExposure(): Promise<number> {
     }
     return 0;
   } finally {
-    browser.kill('SIGKILL');
+    if (browser.exitCode === null && browser.signalCode === null) {
+      const exited = new Promise((resolve) => browser.once('exit', resolve));
+      browser.kill('SIGKILL');
+      await exited;
+    }
   }
 }
 
