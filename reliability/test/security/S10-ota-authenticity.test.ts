@@ -1,9 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredDocument, SignedManifest } from '@gatecast/protocol';
 import { readCurrent } from '../../../device/src/update/release-links.js';
 import { releasesDir } from '../../../device/src/update/release-layout.js';
+import { trustReleaseCreatedAt } from '../../../device/src/update/trusted-release.js';
 import { createUpdater } from '../../../device/src/update/updater.js';
 import { updatesDir } from '../../../device/src/update/download-release.js';
 import { desired, tempDir, testLogger } from '../../../device/test/integration/helpers/fixtures.js';
@@ -39,8 +40,11 @@ interface Case {
   signed: SignedManifest | Record<string, unknown>;
   artifact: Buffer;
   mode: ServeMode;
-  /** A build this screen refused before, offered again. */
-  history?: 'failed-before';
+  /**
+   * A build this screen refused before, offered again; or a screen that installed what it runs
+   * over the air, so it trusts that release's createdAt.
+   */
+  history?: 'failed-before' | 'updated-to-running';
   /** Neither a refusal nor a restart ends this offer: it is watched for WATCH_MS. */
   open?: boolean;
 }
@@ -63,7 +67,15 @@ beforeAll(async () => {
     releases[version] = await buildTestRelease(work.path, version, key);
   }
   // A signed rollback issued once, long ago, for screens that then ran something newer.
-  releases.rollback = await buildTestRelease(work.path, '1.5.0', key, { rollback: true });
+  releases.rollback = await buildTestRelease(work.path, '1.5.0', key, {
+    rollback: true,
+    createdAt: new Date(Date.now() - 200 * DAY_MS).toISOString(),
+  });
+  // The way back the operator has: a rollback built again now, after the release screens trust.
+  releases.rebuiltRollback = await buildTestRelease(work.path, '1.6.0', key, {
+    rollback: true,
+    createdAt: new Date().toISOString(),
+  });
   releases.stale = await buildTestRelease(work.path, '2.2.0', key, {
     createdAt: new Date(Date.now() - 400 * DAY_MS).toISOString(),
   });
@@ -147,9 +159,9 @@ function hostileCases(): Case[] {
       open: true,
     },
     { name: 'downgrade', signed: release('1.0.0').signed, artifact: release('1.0.0').artifact, mode: exact },
-    // Format 1 manifests carry no expiry; their only date is createdAt, 400 days old here.
+    // Built 400 days ago with the default year of validity: expired 35 days ago.
     {
-      name: 'expired (no expiry field; 400 days old)',
+      name: 'expired (400 days old, valid for 365)',
       signed: release('stale').signed,
       artifact: release('stale').artifact,
       mode: exact,
@@ -174,6 +186,7 @@ function hostileCases(): Case[] {
       signed: release('rollback').signed,
       artifact: release('rollback').artifact,
       mode: exact,
+      history: 'updated-to-running',
     },
     { name: 'mix-and-match', signed: next.signed, artifact: release('3.0.0').artifact, mode: exact },
   ];
@@ -193,6 +206,11 @@ async function offerOnce(name: string, offered: Case, round: number): Promise<Ou
   const root = join(work.path, slug, 'root');
   const dataDir = join(work.path, slug, 'data');
   await layDownRoot(root, RUNNING);
+  if (offered.history === 'updated-to-running') {
+    // What the updater keeps once it has installed the running release.
+    await mkdir(dataDir, { recursive: true });
+    await trustReleaseCreatedAt(dataDir, runningManifest().manifest.createdAt);
+  }
   if (offered.history === 'failed-before') {
     // The first offer ends refused; the replay comes to an updater that remembers it.
     await runUpdater(root, dataDir, offered);
@@ -291,21 +309,35 @@ describe('S10 OTA authenticity', () => {
       },
       0,
     );
+    // The freshness floor refuses the old rollback, not rollbacks: one built now installs.
+    const rebuiltRollback = await offerOnce(
+      'control rollback',
+      {
+        name: 'control rollback',
+        signed: release('rebuiltRollback').signed,
+        artifact: release('rebuiltRollback').artifact,
+        mode: { kind: 'exact' },
+        history: 'updated-to-running',
+      },
+      0,
+    );
+    const controls = (control.installed ? 1 : 0) + (rebuiltRollback.installed ? 1 : 0);
 
     const total = [...installs.values()].reduce((sum, n) => sum + n, 0);
     const perCase = [...installs].map(([name, n]) => `${name} ${n}/${rounds}`).join(', ');
     const offeredMb = (server.extraOffered / 2 ** 20).toFixed(1);
-    const passed = total === 0 && beyond === 0 && control.installed;
+    const passed = total === 0 && beyond === 0 && controls === 2;
     recordFigure({
       id: 'S10',
       figure:
         `installs ${total} (${perCase}); bytes kept beyond declared size ${beyond} ` +
-        `(the server wrote ${offeredMb} MiB beyond the artifacts into its sockets); control: valid release installed ${control.installed ? 1 : 0}/1`,
+        `(the server wrote ${offeredMb} MiB beyond the artifacts into its sockets); controls: a valid release and a rollback built now installed ${controls}/2`,
       pass: '0 installs; 0 bytes beyond declared size',
       passed,
       size: `${rounds} × ${cases.length} cases`,
     });
     expect(control.installed, 'the valid control release must install').toBe(true);
+    expect(rebuiltRollback.installed, 'a rollback built after the trusted release must install').toBe(true);
     expect(
       Object.fromEntries(installs),
       `final states: ${JSON.stringify(Object.fromEntries(states))}`,
