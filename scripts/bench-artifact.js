@@ -110,6 +110,7 @@ function releaseKey() {
 
 async function signedManifest(key, artifact) {
   const { canonicalManifestBytes } = await importBuilt('protocol/dist/release.js');
+  const createdAt = new Date();
   const manifest = {
     format: 1,
     version: VERSION,
@@ -118,7 +119,8 @@ async function signedManifest(key, artifact) {
     size: artifact.size,
     minPreviousVersion: null,
     rollback: false,
-    createdAt: new Date().toISOString(),
+    createdAt: createdAt.toISOString(),
+    expiresAt: new Date(createdAt.getTime() + 365 * 86_400_000).toISOString(),
     notes: 'B11 benchmark artifact (random bytes)',
   };
   const signature = sign(null, canonicalManifestBytes(manifest), key.privateKey).toString('base64');

@@ -55,6 +55,7 @@ export const ERROR_CODES = {
     http: 409,
     text: 'The release is older than the running one and is not a signed rollback.',
   },
+  UPDATE_EXPIRED: { http: 422, text: 'The release manifest has expired; the screen does not install it.' },
   UPDATE_FAILED: { http: 500, text: 'The update did not commit; the screen runs its previous release.' },
 } as const satisfies Record<string, { http: number; text: string }>;
 

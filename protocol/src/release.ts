@@ -28,6 +28,11 @@ export const releaseManifestSchema = z.object({
   /** A rollback release may be older than what screens run; it must say so, and is signed like any other. */
   rollback: z.boolean().default(false),
   createdAt: isoTimeSchema,
+  /**
+   * After this a screen refuses the manifest, so an old signed release cannot be held back and
+   * offered later (freeze). Signed like the rest; must be after createdAt.
+   */
+  expiresAt: isoTimeSchema,
   notes: z.string().max(2000).default(''),
 });
 
@@ -68,6 +73,7 @@ export function canonicalManifestBytes(manifest: ReleaseManifest): Buffer {
     minPreviousVersion: manifest.minPreviousVersion,
     rollback: manifest.rollback,
     createdAt: manifest.createdAt,
+    expiresAt: manifest.expiresAt,
     notes: manifest.notes,
   };
   return Buffer.from(JSON.stringify(ordered), 'utf8');

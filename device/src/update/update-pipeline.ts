@@ -7,6 +7,7 @@ import { faultKillState, killIfFaultAt } from './fault-injection.js';
 import { installRelease } from './install-release.js';
 import { completeReleaseSha } from './release-layout.js';
 import { switchCurrent } from './release-links.js';
+import { readTrustedCreatedAt, trustReleaseCreatedAt } from './trusted-release.js';
 import type { UpdateJournal } from './update-journal.js';
 import {
   isTransient,
@@ -30,6 +31,8 @@ export interface PipelineContext {
   installRoot: string;
   runningVersion: string;
   publicKeys: readonly ReleasePublicKey[];
+  /** The device clock: a manifest expired by it is refused. */
+  now(): Date;
   journal: UpdateJournal;
   log: Logger;
   headers?: (url: URL) => Record<string, string>;
@@ -62,7 +65,11 @@ export async function attemptUpdate(
   signal: AbortSignal,
 ): Promise<AttemptOutcome> {
   const { journal, runningVersion } = context;
-  const verdict = verifyRelease(target.signed, context.publicKeys, runningVersion);
+  const verdict = verifyRelease(target.signed, context.publicKeys, {
+    runningVersion,
+    now: context.now(),
+    trustedCreatedAt: await readTrustedCreatedAt(context.dataDir),
+  });
   if (!verdict.ok) {
     return refuse(context, target.build, 'verify', { code: verdict.code, message: verdict.message });
   }
@@ -95,6 +102,9 @@ export async function attemptUpdate(
   await context.untilNoAnnouncement(signal);
   if (signal.aborted) return { kind: 'aborted' };
   context.onPointOfNoReturn();
+  // Every check has passed (signature, freshness, digest, archive): from now on nothing signed
+  // before this release is installed, nor is the clock believed when it runs behind it.
+  await trustReleaseCreatedAt(context.dataDir, manifest.createdAt);
   await journal.enter('switching');
   try {
     await switchCurrent(context.installRoot, build.version);

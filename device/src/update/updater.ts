@@ -193,6 +193,7 @@ class AgentUpdater implements Updater {
       installRoot: options.installRoot!,
       runningVersion: options.runningVersion,
       publicKeys: options.updates.publicKeys,
+      now: () => options.clock.now(),
       journal: this.journal,
       log: options.log,
       ...(options.headers ? { headers: options.headers } : {}),

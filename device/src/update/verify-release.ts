@@ -9,6 +9,17 @@ import {
   type ReleasePublicKey,
 } from '@gatecast/protocol';
 
+export interface VerifyContext {
+  runningVersion: string;
+  /** The device clock. */
+  now: Date;
+  /**
+   * The newest createdAt of a release this screen installed (see trusted-release-state), or null
+   * before its first. It is a floor for both time and freshness.
+   */
+  trustedCreatedAt: string | null;
+}
+
 export type VerifyResult =
   { ok: true; manifest: ReleaseManifest } | { ok: false; code: ErrorCode; message: string };
 
@@ -20,11 +31,15 @@ export type VerifyResult =
  *
  * An equal version is refused unless it is a signed rollback: re-installing what runs is the
  * caller's "nothing to do", and refusing it here keeps a replayed manifest from restarting a screen.
+ *
+ * A signed manifest also has to be current: not expired (a clock set back cannot revive one once
+ * the screen has trusted a newer release) and not signed before the newest release this screen
+ * trusts, so a replayed old rollback cannot take it back. A rollback built later still installs.
  */
 export function verifyRelease(
   signed: unknown,
   pinnedKeys: readonly ReleasePublicKey[],
-  runningVersion: string,
+  context: VerifyContext,
 ): VerifyResult {
   const record = isRecord(signed) ? signed : null;
   if (!record || record.signature === undefined || record.signature === null) {
@@ -52,7 +67,37 @@ export function verifyRelease(
   if (!signatureMatches(manifest.data, signature.data.signature, pinned.publicKey)) {
     return refuse('UPDATE_BAD_SIGNATURE', `the signature by key ${keyId} does not match the manifest`);
   }
-  return checkVersion(manifest.data, runningVersion);
+  return checkCurrent(manifest.data, context) ?? checkVersion(manifest.data, context.runningVersion);
+}
+
+function checkCurrent(manifest: ReleaseManifest, context: VerifyContext): VerifyResult | null {
+  const { version, createdAt, expiresAt } = manifest;
+  const created = Date.parse(createdAt);
+  const expires = Date.parse(expiresAt);
+  if (expires <= created) {
+    return refuse(
+      'UPDATE_EXPIRED',
+      `release ${version} expires (${expiresAt}) no later than it was created (${createdAt})`,
+    );
+  }
+  const floor = context.trustedCreatedAt === null ? Number.NaN : Date.parse(context.trustedCreatedAt);
+  // A clock behind the newest release this screen trusts is wrong by at least that much.
+  const now = Number.isFinite(floor) ? Math.max(context.now.getTime(), floor) : context.now.getTime();
+  if (expires <= now) {
+    return refuse(
+      'UPDATE_EXPIRED',
+      `release ${version} expired at ${expiresAt} (now ${new Date(now).toISOString()}); build and sign it again`,
+    );
+  }
+  // Equal is the release already trusted (or one signed with it): that is the version check's case.
+  if (Number.isFinite(floor) && created < floor) {
+    return refuse(
+      'UPDATE_DOWNGRADE',
+      `release ${version} was signed (${createdAt}) before the newest release this screen trusts ` +
+        `(${context.trustedCreatedAt}); a rollback must be built again to be installed`,
+    );
+  }
+  return null;
 }
 
 function checkVersion(manifest: ReleaseManifest, runningVersion: string): VerifyResult {

@@ -102,6 +102,7 @@ describe.skipIf(!chromiumOrSkip())('rollouts in the dashboard', () => {
       minPreviousVersion: null,
       rollback: false,
       createdAt: '2026-11-26T03:00:00.000Z',
+      expiresAt: '2027-11-26T03:00:00.000Z',
       notes: '',
     };
     await expectStatus(api('POST', '/api/v1/releases', signManifest(manifest, key.privateKeyPem)), 201);

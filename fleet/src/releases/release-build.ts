@@ -26,6 +26,8 @@ export interface ReleaseBuildInput {
   minPreviousVersion: string | null;
   rollback: boolean;
   notes: string;
+  /** How long screens accept the manifest, from its createdAt; DEFAULT_EXPIRES_IN_DAYS if unset. */
+  expiresInDays?: number;
   privateKeyPem: string;
   outDir: string;
   /** One line per step, for people watching (stderr). */
@@ -40,6 +42,30 @@ export interface BuiltRelease {
   signed: SignedManifest;
 }
 
+/**
+ * A year: long enough for a release to wait through a slow rollout, short enough that a manifest
+ * held back and replayed later is refused. Ten years is the most a build may ask for.
+ */
+export const DEFAULT_EXPIRES_IN_DAYS = 365;
+export const MAX_EXPIRES_IN_DAYS = 3650;
+const DAY_MS = 86_400_000;
+
+/** `--expires-in-days`: a whole number of days, 1 to MAX_EXPIRES_IN_DAYS. */
+export function parseExpiresInDays(text: string): number {
+  const days = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  checkExpiresInDays(days);
+  return days;
+}
+
+function checkExpiresInDays(days: number): void {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_EXPIRES_IN_DAYS) {
+    throw new GatecastError(
+      'BAD_REQUEST',
+      `--expires-in-days must be a whole number of days from 1 to ${MAX_EXPIRES_IN_DAYS}`,
+    );
+  }
+}
+
 /** `gatecast-agent-1.4.0.tgz`, and its signed manifest beside it. */
 export const artifactNameOf = (version: string): string => `gatecast-agent-${version}.tgz`;
 export const manifestFileOf = (artifactFile: string): string => `${artifactFile}.manifest.json`;
@@ -51,6 +77,8 @@ export const manifestFileOf = (artifactFile: string): string => `${artifactFile}
  */
 export async function buildRelease(input: ReleaseBuildInput): Promise<BuiltRelease> {
   const progress = input.progress ?? (() => undefined);
+  // Refused before minutes of bundling, not after.
+  checkExpiresInDays(input.expiresInDays ?? DEFAULT_EXPIRES_IN_DAYS);
   const artifact = artifactNameOf(input.version);
   const artifactFile = join(input.outDir, artifact);
   const manifestFile = manifestFileOf(artifactFile);
@@ -78,19 +106,26 @@ export async function buildRelease(input: ReleaseBuildInput): Promise<BuiltRelea
     await rm(staging, { recursive: true, force: true });
   }
   const { sha256, size } = await digestFile(artifactFile);
-  const manifest = manifestOf(input, artifact, sha256, size);
+  const manifest = releaseManifestOf(input, artifact, sha256, size);
   const signed = signManifest(manifest, input.privateKeyPem);
   await writeFile(manifestFile, `${JSON.stringify(signed, null, 2)}\n`);
   progress(`signed with key ${signed.signature.keyId}: ${manifestFile}`);
   return { artifactFile, manifestFile, signed };
 }
 
-function manifestOf(
-  input: ReleaseBuildInput,
+/** The manifest the build signs, valid from now for `expiresInDays`. */
+export function releaseManifestOf(
+  input: Pick<
+    ReleaseBuildInput,
+    'version' | 'minPreviousVersion' | 'rollback' | 'notes' | 'expiresInDays' | 'now'
+  >,
   artifact: string,
   sha256: string,
   size: number,
 ): ReleaseManifest {
+  const days = input.expiresInDays ?? DEFAULT_EXPIRES_IN_DAYS;
+  checkExpiresInDays(days);
+  const createdAt = (input.now ?? (() => new Date()))();
   const parsed = releaseManifestSchema.safeParse({
     format: 1,
     version: input.version,
@@ -99,7 +134,8 @@ function manifestOf(
     size,
     minPreviousVersion: input.minPreviousVersion,
     rollback: input.rollback,
-    createdAt: (input.now ?? (() => new Date()))().toISOString(),
+    createdAt: createdAt.toISOString(),
+    expiresAt: new Date(createdAt.getTime() + days * DAY_MS).toISOString(),
     notes: input.notes,
   });
   if (!parsed.success) {

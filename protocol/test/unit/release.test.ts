@@ -16,6 +16,7 @@ const manifest: ReleaseManifest = releaseManifestSchema.parse({
   size: 1234,
   minPreviousVersion: null,
   createdAt: '2026-11-26T08:00:00.000Z',
+  expiresAt: '2027-11-26T08:00:00.000Z',
 });
 
 describe('release manifests', () => {
@@ -41,5 +42,33 @@ describe('release manifests', () => {
     expect(verify(null, canonicalManifestBytes(shuffled), publicKey, signature)).toBe(true);
     const tampered = { ...manifest, size: manifest.size + 1 };
     expect(verify(null, canonicalManifestBytes(tampered), publicKey, signature)).toBe(false);
+  });
+
+  it('signs expiresAt, in its place after createdAt', () => {
+    const bytes = canonicalManifestBytes(manifest).toString('utf8');
+    expect(Object.keys(JSON.parse(bytes) as object)).toEqual([
+      'format',
+      'version',
+      'artifact',
+      'sha256',
+      'size',
+      'minPreviousVersion',
+      'rollback',
+      'createdAt',
+      'expiresAt',
+      'notes',
+    ]);
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const signature = sign(null, canonicalManifestBytes(manifest), privateKey);
+    // A manifest whose expiry was pushed out after signing no longer verifies.
+    const extended = { ...manifest, expiresAt: '2036-11-26T08:00:00.000Z' };
+    expect(verify(null, canonicalManifestBytes(extended), publicKey, signature)).toBe(false);
+  });
+
+  it('requires expiresAt', () => {
+    const { expiresAt: _dropped, ...withoutExpiry } = manifest;
+    const parsed = releaseManifestSchema.safeParse(withoutExpiry);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['expiresAt']);
   });
 });

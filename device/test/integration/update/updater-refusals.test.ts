@@ -128,6 +128,17 @@ describe('the updater refuses what it must not install', () => {
     expect(event.targetVersion).toBe('0.9.0');
   });
 
+  it('refuses an expired manifest before fetching a byte', async () => {
+    const stale = await buildTestRelease(work.path, '2.1.0', key, {
+      createdAt: new Date(Date.now() - 400 * 86_400_000).toISOString(),
+    });
+    const { status, event } = await offerRefused(withAgent(desired(1), stale, server.url));
+    expect(status.problem?.code).toBe('UPDATE_EXPIRED');
+    expect(status.problem?.message).toContain(`expired at ${stale.signed.manifest.expiresAt}`);
+    expect(event).toMatchObject({ targetVersion: '2.1.0', stage: 'verify' });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('refuses an artifact whose bytes do not match the signed sha256', async () => {
     const tampered = Buffer.from(v2.artifact);
     tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 0xff, tampered.length - 1);

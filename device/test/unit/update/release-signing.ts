@@ -21,7 +21,16 @@ export function newSigningKey(): TestSigningKey {
   return { privateKey, pinned: { keyId, publicKey: raw.toString('base64') } };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A manifest as `gatecast release build` signs it, valid for 365 days. The default createdAt is one
+ * fixed date, so releases a test builds are equally fresh; its expiry then counts from today, so
+ * the fixture does not age out. A given createdAt expires 365 days after it.
+ */
 export function manifestFor(overrides: Partial<ReleaseManifest> = {}): ReleaseManifest {
+  const createdAt = overrides.createdAt ?? '2026-11-26T12:00:00.000Z';
+  const validFrom = overrides.createdAt === undefined ? Date.now() : Date.parse(createdAt);
   return releaseManifestSchema.parse({
     format: 1,
     version: '1.4.0',
@@ -30,7 +39,8 @@ export function manifestFor(overrides: Partial<ReleaseManifest> = {}): ReleaseMa
     size: 1234,
     minPreviousVersion: null,
     rollback: false,
-    createdAt: '2026-11-26T12:00:00.000Z',
+    createdAt,
+    expiresAt: new Date(validFrom + 365 * DAY_MS).toISOString(),
     notes: 'test release',
     ...overrides,
   });

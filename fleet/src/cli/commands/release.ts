@@ -3,7 +3,12 @@ import { join, resolve } from 'node:path';
 import { releaseVersionSchema } from '@gatecast/protocol';
 import type { Command } from 'commander';
 import { formatBytes } from '../../library/format-bytes.js';
-import { buildRelease } from '../../releases/release-build.js';
+import {
+  buildRelease,
+  DEFAULT_EXPIRES_IN_DAYS,
+  MAX_EXPIRES_IN_DAYS,
+  parseExpiresInDays,
+} from '../../releases/release-build.js';
 import { generateReleaseKey } from '../../releases/release-keys.js';
 import type { ReleaseView } from '../../releases/releases-routes.js';
 import { callApi, resolveTarget } from '../api-client.js';
@@ -18,6 +23,7 @@ interface BuildOptions {
   minPrevious?: string;
   rollback?: boolean;
   notes?: string;
+  expiresInDays?: string;
   key: string;
   out: string;
   json?: boolean;
@@ -64,12 +70,17 @@ export function registerReleaseCommands(program: Command, io: CliIo): void {
     .option('--min-previous <version>', 'screens older than this must first update to it')
     .option('--rollback', 'a signed rollback: screens may install it over a newer version')
     .option('--notes <text>', 'release notes', '')
+    .option(
+      '--expires-in-days <n>',
+      `screens refuse the manifest this many days after the build (1-${MAX_EXPIRES_IN_DAYS}, default ${DEFAULT_EXPIRES_IN_DAYS})`,
+    )
     .requiredOption('--key <file>', `the private key (${RELEASE_KEY_FILE} from gatecast release keygen)`)
     .requiredOption('--out <dir>', 'where to write the .tgz and its .manifest.json')
     .option('--json', 'print JSON')
     .action(async (version: string, options: BuildOptions) => {
       checkVersion('version', version);
       if (options.minPrevious !== undefined) checkVersion('--min-previous', options.minPrevious);
+      const expiresInDays = expiresInDaysOf(options.expiresInDays);
       const keyFile = resolve(io.cwd, options.key);
       const privateKeyPem = await readFile(keyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new CliError(`cannot read the key ${keyFile} (${error.code ?? error.message})`, 2);
@@ -79,6 +90,7 @@ export function registerReleaseCommands(program: Command, io: CliIo): void {
         minPreviousVersion: options.minPrevious ?? null,
         rollback: options.rollback === true,
         notes: options.notes ?? '',
+        expiresInDays,
         privateKeyPem,
         outDir: resolve(io.cwd, options.out),
         progress: (line) => io.stderr(`${line}\n`),
@@ -140,11 +152,21 @@ export function registerReleaseCommands(program: Command, io: CliIo): void {
         ['min previous', r.manifest.minPreviousVersion ?? '-'],
         ['rollback', r.manifest.rollback ? 'yes' : 'no'],
         ['built', r.manifest.createdAt],
+        ['expires', r.manifest.expiresAt],
         ['published', r.publishedAt ? `${r.publishedAt} by ${r.publishedBy ?? '-'}` : '-'],
         ['notes', r.manifest.notes || '-'],
       ];
       io.stdout(lines.map(([key, value]) => `${`${key}:`.padEnd(14)}${value}\n`).join(''));
     });
+}
+
+function expiresInDaysOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_EXPIRES_IN_DAYS;
+  try {
+    return parseExpiresInDays(text);
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (got ${JSON.stringify(text)})`, 2);
+  }
 }
 
 function checkVersion(what: string, value: string): void {

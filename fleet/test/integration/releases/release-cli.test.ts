@@ -83,6 +83,9 @@ describe('gatecast release', () => {
     const signed = JSON.parse(fs.readFileSync(`${summary.artifact}.manifest.json`, 'utf8')) as SignedManifest;
     expect(signed.signature.keyId).toBe(key.keyId);
     expect(signed.manifest).toMatchObject({ version: '1.5.0', minPreviousVersion: '1.4.0', rollback: false });
+    // No --expires-in-days: screens accept it for a year from the build.
+    const validMs = Date.parse(signed.manifest.expiresAt) - Date.parse(signed.manifest.createdAt);
+    expect(validMs).toBe(365 * 86_400_000);
     const artifactBytes = fs.readFileSync(summary.artifact);
     expect(signed.manifest.size).toBe(artifactBytes.length);
     expect(signed.manifest.sha256).toBe(sha256(artifactBytes));
@@ -127,6 +130,7 @@ describe('gatecast release', () => {
     const text = await cli('show', '1.5.0');
     expect(text.out).toContain('min previous: 1.4.0');
     expect(text.out).toContain('notes:        Sửa lỗi video');
+    expect(text.out).toContain(`expires:      ${signed.manifest.expiresAt}`);
 
     const served = await fetch(`http://127.0.0.1:${fleet.running.httpPort}/api/v1/releases/1.5.0/artifact`, {
       headers: { authorization: `Bearer ${fleet.token}` },
@@ -166,4 +170,25 @@ describe('gatecast release', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('cannot read the manifest');
   });
+
+  it.each(['0', '3651', '1.5', 'soon'])(
+    'refuses --expires-in-days %s before building anything',
+    async (days) => {
+      const refused = await cli(
+        'build',
+        '1.8.0',
+        '--expires-in-days',
+        days,
+        '--key',
+        'keys/release-key.pem',
+        '--out',
+        'out',
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.err).toBe(
+        `gatecast: --expires-in-days must be a whole number of days from 1 to 3650 (got "${days}")\n`,
+      );
+      expect(fs.existsSync(path.join(work, 'out', 'gatecast-agent-1.8.0.tgz'))).toBe(false);
+    },
+  );
 });

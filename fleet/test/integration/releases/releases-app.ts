@@ -102,6 +102,7 @@ export function signedRelease(
     minPreviousVersion: null,
     rollback: false,
     createdAt: '2026-11-26T03:00:00.000Z',
+    expiresAt: '2027-11-26T03:00:00.000Z',
     notes: '',
     ...overrides,
   };

@@ -22,6 +22,7 @@ const MANIFEST: ReleaseManifest = {
   minPreviousVersion: '1.2.0',
   rollback: false,
   createdAt: '2026-11-26T03:00:00.000Z',
+  expiresAt: '2027-11-26T03:00:00.000Z',
   notes: 'Cửa ra 3',
 };
 

@@ -29,6 +29,7 @@ const manifest = {
   minPreviousVersion: null,
   rollback: false,
   createdAt: '2026-11-26T03:00:00.000Z',
+  expiresAt: '2027-11-26T03:00:00.000Z',
   notes: '',
 };
 const signature = { keyId: '0123456789abcdef', signature: `${'A'.repeat(86)}==` };
