@@ -1,0 +1,106 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { decodePng } from '../../device/src/display-check/frame.js';
+import { isBlack } from '../../device/src/display-check/frame-detectors.js';
+import { mainItem, type Harness } from '../../device/test/integration/player/player-harness.js';
+
+/**
+ * What the watchdog and soak rows share: whether content is really on screen (the page names its
+ * item and a capture is not black), and how much memory a process tree holds, read from /proc.
+ */
+
+export {
+  chromiumMissing,
+  document,
+  mainItem,
+  playerConfig,
+  startHarness,
+  waitFor,
+  type Harness,
+} from '../../device/test/integration/player/player-harness.js';
+
+/** Whether a PNG of the screen shows something: the display check's own black-frame rule. */
+export function pngShowsContent(png: Buffer): boolean {
+  return !isBlack(decodePng(png));
+}
+
+/** Content on screen: the page names `itemId` (any item when omitted) and its capture is not black. */
+export async function contentOnScreen(h: Harness, itemId?: string): Promise<boolean> {
+  const shown = await mainItem(h);
+  if (shown === null || (itemId !== undefined && shown !== itemId)) return false;
+  const png = await h.screen.captureLowRes().catch(() => null);
+  return png !== null && pngShowsContent(png);
+}
+
+/** Polls until `ready` holds or `timeoutMs` passes; the elapsed ms, or null on a timeout. */
+export async function timeUntil(
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+  started = Date.now(),
+  pollMs = 100,
+): Promise<number | null> {
+  const deadline = started + timeoutMs;
+  for (;;) {
+    if (await ready().catch(() => false)) return Date.now() - started;
+    if (Date.now() > deadline) return null;
+    await sleep(pollMs);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The pid and every descendant of it (Chromium's zygotes, renderers, GPU and utility processes). */
+export async function processTree(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => null);
+    // The command name may hold spaces and parentheses: the fields start after the last ')'.
+    const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : Number.NaN;
+    if (Number.isInteger(ppid)) parents.set(Number(name), ppid);
+  }
+  const tree = [root];
+  for (let index = 0; index < tree.length; index++) {
+    for (const [pid, ppid] of parents) if (ppid === tree[index]) tree.push(pid);
+  }
+  return tree.filter((pid) => parents.has(pid));
+}
+
+/**
+ * Resident memory of the processes, in bytes. Each process counts its proportional share (Pss) of
+ * pages it shares with the others, so Chromium's many processes do not count the same libraries
+ * over and over; plain VmRSS where the kernel has no smaps_rollup.
+ */
+export async function residentBytes(pids: readonly number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) {
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => null);
+    const status = rollup ? null : await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
+    const match = (rollup ?? status ?? '').match(rollup ? /^Pss:\s+(\d+) kB/m : /^VmRSS:\s+(\d+) kB/m);
+    total += Number(match?.[1] ?? 0) * 1024;
+  }
+  return total;
+}
+
+/** Resident memory of a process and all its descendants. */
+export async function treeResidentBytes(root: number | null): Promise<number> {
+  return root === null ? 0 : residentBytes(await processTree(root));
+}
+
+/** Least-squares slope of y over x: the trend of a noisy series. */
+export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.x - meanX) * (p.y - meanY);
+    den += (p.x - meanX) ** 2;
+  }
+  return den === 0 ? Number.NaN : num / den;
+}
+
+export const MB = 1024 * 1024;
