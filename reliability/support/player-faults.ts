@@ -31,7 +31,10 @@ export async function contentOnScreen(h: Harness, itemId?: string): Promise<bool
   return png !== null && pngShowsContent(png);
 }
 
-/** Polls until `ready` holds or `timeoutMs` passes; the elapsed ms, or null on a timeout. */
+/**
+ * Polls until `ready` holds or `timeoutMs` passes; the elapsed ms, or null on a timeout. A probe
+ * of a hung page never answers, so each one counts as false after a few seconds.
+ */
 export async function timeUntil(
   ready: () => Promise<boolean>,
   timeoutMs: number,
@@ -40,9 +43,20 @@ export async function timeUntil(
 ): Promise<number | null> {
   const deadline = started + timeoutMs;
   for (;;) {
-    if (await ready().catch(() => false)) return Date.now() - started;
+    if (await within(ready(), 3_000, false)) return Date.now() - started;
     if (Date.now() > deadline) return null;
     await sleep(pollMs);
+  }
+}
+
+/** The promise's value, or `fallback` when it rejects or takes longer than `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  try {
+    return await Promise.race([promise.catch(() => fallback), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
