@@ -1,4 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { decodePng } from '../../device/src/display-check/frame.js';
 import { isBlack } from '../../device/src/display-check/frame-detectors.js';
 import { mainItem, type Harness } from '../../device/test/integration/player/player-harness.js';
@@ -102,19 +104,70 @@ export async function treeResidentBytes(root: number | null): Promise<number> {
   return root === null ? 0 : residentBytes(await processTree(root));
 }
 
-/** Least-squares slope of y over x: the trend of a noisy series. */
-export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
+/**
+ * Least-squares line through the points: its slope, and the slope's standard error, which says
+ * how much of the trend a short, noisy series can tell apart from no trend at all.
+ */
+export function linearFit(points: ReadonlyArray<{ x: number; y: number }>): {
+  slope: number;
+  standardError: number;
+} {
   const n = points.length;
-  if (n < 2) return Number.NaN;
+  if (n < 3) return { slope: Number.NaN, standardError: Number.NaN };
   const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
   const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
-  let num = 0;
-  let den = 0;
+  let sxy = 0;
+  let sxx = 0;
   for (const p of points) {
-    num += (p.x - meanX) * (p.y - meanY);
-    den += (p.x - meanX) ** 2;
+    sxy += (p.x - meanX) * (p.y - meanY);
+    sxx += (p.x - meanX) ** 2;
   }
-  return den === 0 ? Number.NaN : num / den;
+  if (sxx === 0) return { slope: Number.NaN, standardError: Number.NaN };
+  const slope = sxy / sxx;
+  const residuals = points.reduce((sum, p) => sum + (p.y - meanY - slope * (p.x - meanX)) ** 2, 0);
+  return { slope, standardError: Math.sqrt(residuals / (n - 2) / sxx) };
 }
 
 export const MB = 1024 * 1024;
+
+export interface FleetHttp {
+  url: string;
+  /** Every screenshot the device uploaded, in order. */
+  screenshots: Buffer[];
+  close(): Promise<void>;
+}
+
+/**
+ * The fleet's HTTP side, as much as a playing device uses: media files to download, and the
+ * screenshot upload the `screenshot` command answers with.
+ */
+export async function startFleetHttp(media: Record<string, Buffer>): Promise<FleetHttp> {
+  const screenshots: Buffer[] = [];
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (request.method === 'POST' && path === '/api/v1/device/screenshots') {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const png = Buffer.concat(chunks);
+        screenshots.push(png);
+        const receipt = { screenshotId: `shot-${screenshots.length}`, bytes: png.length };
+        response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(receipt));
+      });
+      return;
+    }
+    const body = media[path.replace(/^\/media\//, '')];
+    if (request.method !== 'GET' || !body) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-length': String(body.length) }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    screenshots,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
