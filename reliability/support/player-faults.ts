@@ -84,17 +84,32 @@ export async function processTree(root: number): Promise<number[]> {
 }
 
 /**
- * Resident memory of the processes, in bytes. Each process counts its proportional share (Pss) of
- * pages it shares with the others, so Chromium's many processes do not count the same libraries
- * over and over; plain VmRSS where the kernel has no smaps_rollup.
+ * Resident memory of the processes that is theirs, in bytes: anonymous and shared-memory pages,
+ * each process counting its proportional share, so Chromium's processes do not count the same
+ * pages over and over. File pages (the Chromium binary, fonts) are left out: a leak never grows
+ * them, and their share moves whenever any other process on the machine maps the same files.
+ * Kernels without Pss_Anon give Pss, and without smaps_rollup plain VmRSS.
  */
 export async function residentBytes(pids: readonly number[]): Promise<number> {
   let total = 0;
   for (const pid of pids) {
     const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => null);
-    const status = rollup ? null : await readFile(`/proc/${pid}/status`, 'utf8').catch(() => null);
-    const match = (rollup ?? status ?? '').match(rollup ? /^Pss:\s+(\d+) kB/m : /^VmRSS:\s+(\d+) kB/m);
-    total += Number(match?.[1] ?? 0) * 1024;
+    const field = (name: string): number | null => {
+      const match = rollup?.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'));
+      return match ? Number(match[1]) * 1024 : null;
+    };
+    const anon = field('Pss_Anon');
+    if (anon !== null) {
+      total += anon + (field('Pss_Shmem') ?? 0);
+      continue;
+    }
+    const pss = field('Pss');
+    if (pss !== null) {
+      total += pss;
+      continue;
+    }
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    total += Number(status.match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? 0) * 1024;
   }
   return total;
 }
