@@ -11,7 +11,7 @@ import {
 } from '../../support/player-faults.js';
 
 const missing = chromiumMissing();
-const KILLS = sized(8, 100);
+const KILLS = sized(10, 100);
 /** A relaunch that shows nothing within this long counts as failed (the pass bar is 10 s). */
 const GIVE_UP_MS = 45_000;
 /** Content stays on screen this long before the next kill, so each kill hits a playing screen. */
