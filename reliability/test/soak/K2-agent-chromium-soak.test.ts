@@ -102,9 +102,9 @@ describe.skipIf(missing !== null)('K2: agent and Chromium soak', () => {
   afterEach(async () => {
     for (const agent of agents) {
       // A stopped agent closes its browser; a stuck one is killed with whatever it started.
-      const tree = agent.child.pid === undefined ? [] : await processTree(agent.child.pid);
       agent.child.kill('SIGTERM');
-      await Promise.race([agent.exited, sleep(10_000)]);
+      const stopped = await Promise.race([agent.exited.then(() => true), sleep(10_000).then(() => false)]);
+      const tree = stopped || agent.child.pid === undefined ? [] : await processTree(agent.child.pid);
       for (const pid of tree.reverse()) {
         try {
           process.kill(pid, 'SIGKILL');
