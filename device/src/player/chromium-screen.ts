@@ -342,6 +342,7 @@ export class ChromiumScreen implements Screen, Indicator {
     if (report.type === 'error') {
       this.log.warn({ zone: report.zone, itemId: report.itemId, reason: report.message }, 'item failed');
     }
+    if (report.type === 'start') this.supervisor.playing();
     const outcome = this.tracker.onReport(report);
     const shown = shownFromReport(report, this.plan);
     if (shown) void this.receipts.shown(shown);

@@ -84,6 +84,14 @@ export class ChromiumSupervisor {
     void this.replace(this.generation, cause, detail);
   }
 
+  /**
+   * The page plays its plan: this launch worked. A later loss is a new incident, so it gets the
+   * quick first retry again; only launches that never reach content back off (a crash loop).
+   */
+  playing(): void {
+    this.failures = 0;
+  }
+
   /** The page is between items and no announcement shows: a pending memory recycle may run. */
   quietMoment(): void {
     if (!this.recyclePending || !this.session) return;
