@@ -24,6 +24,8 @@ export interface PipelineTarget {
   /** The signed manifest as the desired document carries it; checked here before anything else. */
   signed: unknown;
   artifactUrl: string;
+  /** When the fleet issued the desired document that names the release: its clock, a floor for ours. */
+  issuedAt?: string;
 }
 
 export interface PipelineContext {
@@ -68,6 +70,7 @@ export async function attemptUpdate(
   const verdict = verifyRelease(target.signed, context.publicKeys, {
     runningVersion,
     now: context.now(),
+    fleetIssuedAt: target.issuedAt ?? null,
     trustedCreatedAt: await readTrustedCreatedAt(context.dataDir),
   });
   if (!verdict.ok) {

@@ -127,7 +127,8 @@ class AgentUpdater implements Updater {
       if (!same && !this.run.pastSwitch) this.run.abort.abort();
       return;
     }
-    if (decision.action === 'run' && agent && target) return this.startRun(target, agent);
+    if (decision.action === 'run' && agent && target)
+      return this.startRun(target, agent, this.latest.issuedAt);
     const record = this.journal.record;
     if (decision.action === 'refuse-no-root' && target) {
       const message = `this agent does not run from an install root; updates need one (${INSTALL_ROOT_DOC})`;
@@ -148,10 +149,14 @@ class AgentUpdater implements Updater {
     }
   }
 
-  private startRun(build: ReleaseBuild, agent: NonNullable<DesiredDocument['agent']>): void {
+  private startRun(
+    build: ReleaseBuild,
+    agent: NonNullable<DesiredDocument['agent']>,
+    issuedAt: string,
+  ): void {
     const run: Run = { build, abort: new AbortController(), pastSwitch: false };
     this.run = run;
-    this.runDone = this.runUntilDone(run, agent)
+    this.runDone = this.runUntilDone(run, agent, issuedAt)
       .catch((error: unknown) => this.log.error({ err: (error as Error).message }, 'update run failed'))
       .finally(() => {
         this.run = null;
@@ -159,8 +164,17 @@ class AgentUpdater implements Updater {
       });
   }
 
-  private async runUntilDone(run: Run, agent: NonNullable<DesiredDocument['agent']>): Promise<void> {
-    const target = { build: run.build, signed: agent.release as unknown, artifactUrl: agent.artifactUrl };
+  private async runUntilDone(
+    run: Run,
+    agent: NonNullable<DesiredDocument['agent']>,
+    issuedAt: string,
+  ): Promise<void> {
+    const target = {
+      build: run.build,
+      signed: agent.release as unknown,
+      artifactUrl: agent.artifactUrl,
+      issuedAt,
+    };
     for (let attempt = 0; ; attempt++) {
       // A step that throws (a card error while writing the record) is retried like the network.
       const outcome = await attemptUpdate(this.context(run), target, run.abort.signal).catch(

@@ -14,6 +14,12 @@ export interface VerifyContext {
   /** The device clock. */
   now: Date;
   /**
+   * When the fleet issued the desired document that carries the release, over the authenticated
+   * link: the fleet's clock. Like the trusted createdAt, only ever a floor for time, so a device
+   * clock set back cannot revive an expired manifest. Null when unknown.
+   */
+  fleetIssuedAt?: string | null;
+  /**
    * The newest createdAt of a release this screen installed (see trusted-release-state), or null
    * before its first. It is a floor for both time and freshness.
    */
@@ -81,8 +87,10 @@ function checkCurrent(manifest: ReleaseManifest, context: VerifyContext): Verify
     );
   }
   const floor = context.trustedCreatedAt === null ? Number.NaN : Date.parse(context.trustedCreatedAt);
-  // A clock behind the newest release this screen trusts is wrong by at least that much.
-  const now = Number.isFinite(floor) ? Math.max(context.now.getTime(), floor) : context.now.getTime();
+  const issued = context.fleetIssuedAt ? Date.parse(context.fleetIssuedAt) : Number.NaN;
+  // A clock behind the newest release this screen trusts, or behind the fleet's, is wrong by at
+  // least that much; the later of the three is the earliest it can really be.
+  const now = Math.max(context.now.getTime(), ...[floor, issued].filter(Number.isFinite));
   if (expires <= now) {
     return refuse(
       'UPDATE_EXPIRED',

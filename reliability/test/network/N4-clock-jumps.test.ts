@@ -71,7 +71,16 @@ describe('N4 clock jumps', () => {
     const key = newSigningKey();
     const v2 = await buildTestRelease(work.path, '2.0.0', key);
     const old = await buildTestRelease(work.path, '1.5.0', key);
-    const servers = { v2: new ArtifactServer(v2.artifact), old: new ArtifactServer(old.artifact) };
+    // Newer than anything the screen trusts, but its validity ended a minute ago (real time).
+    const expired = await buildTestRelease(work.path, '3.0.0', key, {
+      createdAt: new Date(Date.now() - 3_600_000).toISOString(),
+      expiresAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const servers = {
+      v2: new ArtifactServer(v2.artifact),
+      old: new ArtifactServer(old.artifact),
+      expired: new ArtifactServer(expired.artifact),
+    };
     for (const server of Object.values(servers)) {
       await server.start();
       cleanups.push(() => server.stop());
@@ -134,16 +143,31 @@ describe('N4 clock jumps', () => {
     const rolledBack =
       state === 'rolled-back' || second.restarts.reasons.some((r) => r.startsWith('rolled back'));
 
-    // Under the stepped clock: an older signed release, the running release again, and an older
-    // desired document. Each would be an acceptance of something stale.
+    // Under the stepped clock: an expired release (in a document the fleet issues now), an older
+    // signed release, the running release again, and an older desired document. Each would be an
+    // acceptance of something stale.
     const downloadsBefore = servers.v2.requests.length;
     const shownBefore = screen.versions().length;
-    await publish(withAgent(desired(2), old, servers.old.url));
-    await publish(withAgent(desired(3), v2, servers.v2.url));
-    await eventuallyAsync(async () => expect(screen.versions().at(-1)).toBe(3));
+    // Each release offer is judged before the next replaces it.
+    const judged = async (version: string, server: ArtifactServer) =>
+      eventuallyAsync(async () => {
+        const status = (await readUpdateRecord(dataDir))?.status;
+        // Refused, or taken (its run recorded or its download begun): either is a verdict.
+        expect(status?.targetVersion === version || server.requests.length > 0).toBe(true);
+      }, 15_000).catch(() => undefined); // a release taken all the way restarts the agent: counted below
+    await publish({
+      ...withAgent(desired(2), expired, servers.expired.url),
+      issuedAt: new Date().toISOString(),
+    });
+    await judged('3.0.0', servers.expired);
+    await publish(withAgent(desired(3), old, servers.old.url));
+    await judged('1.5.0', servers.old);
+    await publish(withAgent(desired(4), v2, servers.v2.url));
+    await eventuallyAsync(async () => expect(screen.versions().at(-1)).toBe(4));
     await publish(withAgent(desired(1), v2, servers.v2.url));
     await sleep(1_500);
     const accepted: string[] = [];
+    if (servers.expired.requests.length > 0) accepted.push('expired release 3.0.0');
     if (servers.old.requests.length > 0) accepted.push('older release 1.5.0');
     if (servers.v2.requests.length > downloadsBefore) accepted.push('running release 2.0.0 again');
     if (screen.versions().slice(shownBefore).includes(1)) accepted.push('older desired document');
@@ -190,7 +214,7 @@ describe('N4 clock jumps', () => {
     recordFigure({
       id: 'N4',
       figure:
-        `stale manifests accepted ${accepted}/${cases * 3}; false rollbacks ${falseRollbacks}/${cases} ` +
+        `expired or stale manifests accepted ${accepted}/${cases * 4}; false rollbacks ${falseRollbacks}/${cases} ` +
         `(${lines.join('; ')}; commands run after their expiry ${expiredCommandsRan}/${cases})`,
       pass: '0; 0',
       passed,

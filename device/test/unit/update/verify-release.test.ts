@@ -160,6 +160,24 @@ describe('verifyRelease: expiry and freshness', () => {
     expect(result).toMatchObject({ ok: false, code: 'UPDATE_EXPIRED' });
   });
 
+  it('refuses an expired manifest on a clock set back, when the fleet issued its document after the expiry', () => {
+    const signed = signManifest(
+      manifestFor({ version: '1.4.0', createdAt: CREATED, expiresAt: EXPIRES }),
+      key,
+    );
+    const behind = new Date('2026-12-01T00:00:00.000Z');
+    const fleetIssuedAt = after(EXPIRES, 1).toISOString();
+    const result = verifyRelease(signed, [key.pinned], { ...AT, now: behind, fleetIssuedAt });
+    expect(result).toMatchObject({ ok: false, code: 'UPDATE_EXPIRED' });
+    // The fleet's time is only a floor: an old document's time never makes an expired manifest valid.
+    const old = verifyRelease(signed, [key.pinned], {
+      ...AT,
+      now: after(EXPIRES, 1),
+      fleetIssuedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(old).toMatchObject({ ok: false, code: 'UPDATE_EXPIRED' });
+  });
+
   it('refuses a release signed before the newest release this screen trusts as UPDATE_DOWNGRADE', () => {
     const oldRollback = signManifest(
       manifestFor({ version: '1.2.9', rollback: true, createdAt: CREATED, expiresAt: EXPIRES }),
