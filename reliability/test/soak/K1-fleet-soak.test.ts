@@ -35,6 +35,12 @@ const SOAK_MS = sized(60_000, 30 * 60_000);
 /** Memory is read after a full GC (see fleet-soak.ts), not too often: a GC costs the fleet time. */
 const READ_EVERY_MS = sized(5_000, 60_000);
 const COMMAND_EVERY_MS = 1_000;
+/**
+ * The catalogue's 5 MB/h is about 83 KB a minute: a 60 s window after a short warm-up cannot
+ * resolve it (its slope still holds the warm-up). The short form therefore only catches gross
+ * leaks, and says so in its figure; the full form holds the catalogue's limit.
+ */
+const SLOPE_LIMIT_MB_PER_HOUR = sized(1_000, 5);
 /** Open descriptors may move by a few (a log file, an HTTP keep-alive socket); not grow with time. */
 const FD_SLACK = 10;
 
@@ -141,7 +147,7 @@ describe('K1 fleet soak', () => {
       WARM_UP_MS < CRASH_LOOP_WINDOW_MS
         ? `, shorter than the alert rules' ${CRASH_LOOP_WINDOW_MS / 60_000} min windows of health samples, still filling`
         : '';
-    const passed = slope < 5 && loop.p99Ms < 100 && fdsAtEnd - fdsAtStart <= FD_SLACK;
+    const passed = slope < SLOPE_LIMIT_MB_PER_HOUR && loop.p99Ms < 100 && fdsAtEnd - fdsAtStart <= FD_SLACK;
     recordFigure({
       id: 'K1',
       figure:
@@ -155,7 +161,7 @@ describe('K1 fleet soak', () => {
         `window); fds ${fdsAtStart}→${fdsAtEnd} (max ${fdsMax}); load: ${stats.connected}/${SCREENS} ` +
         `screens, ${stats.telemetry} health messages, ${commands.ok}/${commands.sent} commands answered, ` +
         `rollout ${rollout?.state ?? '?'} with ${rollout?.totals?.updating ?? 0} screens handed the release`,
-      pass: `< 5 MB/h; < 100 ms; flat (end within ${FD_SLACK} of start)`,
+      pass: `< ${SLOPE_LIMIT_MB_PER_HOUR} MB/h (the catalogue's 5 MB/h in the full form); < 100 ms; flat (end within ${FD_SLACK} of start)`,
       passed,
       size: `${SCREENS} screens, ${SOAK_MS / 60_000} min`,
       seed,
@@ -164,7 +170,7 @@ describe('K1 fleet soak', () => {
     expect(stats.connected).toBe(SCREENS);
     expect(stats.telemetry).toBeGreaterThan(((SCREENS * SOAK_MS) / (HEALTH_EVERY_SEC * 1000)) * 0.8);
     expect(commands.ok).toBeGreaterThan(commands.sent * 0.9);
-    expect(slope).toBeLessThan(5);
+    expect(slope).toBeLessThan(SLOPE_LIMIT_MB_PER_HOUR);
     expect(loop.p99Ms).toBeLessThan(100);
     expect(fdsAtEnd - fdsAtStart).toBeLessThanOrEqual(FD_SLACK);
   });
